@@ -1,0 +1,261 @@
+"""Configuration: YAML file + defaults -> a typed, validated :class:`Config`.
+
+Lookup order for the file: ``--config FILE``, ``$BRANDSCAN_CONFIG``, ``./brandscan.yaml``,
+the XDG config dir (``~/.config/brandscan/config.yaml``); no file means defaults.
+Unknown keys are an error naming the key and its line, because a typo such as
+``exlude:`` would otherwise silently let excluded posts through.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from brandscan.errors import BrandscanError
+
+#: Canonical fields a column mapping may name (see ``brandscan.schema``).
+MAPPABLE_FIELDS = (
+    "text", "time", "id", "author", "author_id", "followers", "reposts", "comments",
+    "likes", "url", "platform", "kind", "parent_id", "verified",
+)
+
+#: Built-in complaint categories: what negative posts about a consumer brand are about.
+DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "质量": ("质量", "烂了", "烂掉", "腐烂", "烂果", "坏了", "坏果", "发霉", "霉变", "长毛", "变质",
+            "不新鲜", "次品", "劣质", "破损", "故障", "异味", "发臭", "过期", "假货", "瑕疵",
+            "掉色", "开裂", "质量差"),
+    "物流/配送": ("物流", "快递", "配送", "发货", "送货", "延迟", "太慢", "很慢", "丢件", "运输",
+               "没收到", "漏发", "错发", "迟迟"),
+    "客服": ("客服", "不回复", "不回", "不理", "联系不上", "失联", "推脱", "踢皮球", "投诉", "售后",
+           "没人回", "已读不回", "机器人客服"),
+    "退款/退货": ("退款", "退货", "退钱", "不给退", "拒绝退款", "换货", "赔偿", "包赔", "理赔",
+              "仅退款", "退换", "拒退"),
+    "价格": ("价格", "太贵", "好贵", "很贵", "涨价", "坑钱", "溢价", "割韭菜", "不值", "乱收费",
+           "差价"),
+    "虚假宣传": ("虚假", "虚假宣传", "骗人", "欺骗", "忽悠", "货不对板", "夸大", "图片仅供参考",
+             "假的", "套路", "欺诈", "骗子"),
+    "安全/过敏": ("过敏", "安全", "中毒", "拉肚子", "腹泻", "致癌", "超标", "红肿", "受伤", "隐患",
+              "食品安全", "不安全"),
+    "态度/歧视": ("态度", "态度差", "傲慢", "歧视", "辱骂", "敷衍", "冷漠", "甩锅", "不尊重",
+              "删帖", "删评", "嚣张"),
+}
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A brand to watch: any alias in a post counts as a mention.
+
+    ``exclude`` phrases are masked out of the text before matching, so a post saying
+    only 小米米米 is no mention of 小米, while "小米米米 and my 小米 phone" still is.
+    """
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    official_accounts: tuple[str, ...] = ()
+    query: str | None = None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The name and all aliases, longest first so longer aliases win."""
+        return tuple(sorted({self.name, *self.aliases}, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class SentimentConfig:
+    """Scores below ``negative_below`` are negative, at or above ``positive_from`` positive."""
+
+    negative_below: float = 0.4
+    positive_from: float = 0.6
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that shapes an analysis, validated."""
+
+    brands: tuple[Brand, ...] = ()
+    timezone: str = "Asia/Shanghai"
+    sentiment: SentimentConfig = field(default_factory=SentimentConfig)
+    categories: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_CATEGORIES))
+    user_words: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    min_term_length: int = 2
+    columns: Mapping[str, str] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def brand_terms(self) -> tuple[str, ...]:
+        """Brand names, aliases and official accounts: kept whole, never complaint terms."""
+        return tuple(t for b in self.brands for t in (*b.terms, *b.official_accounts))
+
+
+# --- schema of the YAML file ------------------------------------------------------------
+# Each entry: key -> None (a scalar or list) or a nested schema dict. "*" means any key.
+_BRAND_SCHEMA: dict[str, Any] = {
+    "name": None, "aliases": None, "exclude": None, "official_accounts": None, "query": None,
+}
+_SCHEMA: dict[str, Any] = {
+    "timezone": None,
+    "brands": [_BRAND_SCHEMA],
+    "sentiment": {"negative_below": None, "positive_from": None, "model": None},
+    "complaints": {"categories": {"*": None}, "replace_builtin": None, "min_term_length": None},
+    "segmentation": {"user_words": None, "stopwords": None},
+    "columns": dict.fromkeys(MAPPABLE_FIELDS),
+}
+
+
+def default_config_path() -> Path | None:
+    """The config file used when ``--config`` is not given, or None."""
+    env = os.environ.get("BRANDSCAN_CONFIG")
+    if env:
+        return Path(env)
+    local = Path("brandscan.yaml")
+    if local.is_file():
+        return local
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    xdg = base / "brandscan" / "config.yaml"
+    return xdg if xdg.is_file() else None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate a config file; ``None`` looks in the default places."""
+    p = Path(path) if path is not None else default_config_path()
+    if p is None:
+        return Config()
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BrandscanError("config file not found", where=str(p),
+                             hint="check the path given to --config or $BRANDSCAN_CONFIG") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BrandscanError(f"cannot read config: {exc}", where=str(p)) from None
+    return parse_config(text, source=p)
+
+
+def parse_config(text: str, *, source: Path | None = None) -> Config:
+    """Validate YAML text against the schema and build a :class:`Config`."""
+    where = str(source) if source else "<config>"
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BrandscanError(f"invalid YAML: {problem}", where=f"{where}{line}") from None
+    if data is None:
+        return Config(source=source)
+    if not isinstance(data, dict):
+        raise BrandscanError("the config must be a mapping of keys", where=where)
+    _check_keys(node, _SCHEMA, where, "")
+    return _build(data, where, source)
+
+
+def _check_keys(node: yaml.Node, schema: Any, where: str, path: str) -> None:
+    if schema is None:
+        return
+    if isinstance(schema, list):
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                _check_keys(item, schema[0], where, path)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key in schema:
+            _check_keys(value_node, schema[key], where, f"{path}{key}.")
+        elif "*" in schema:
+            _check_keys(value_node, schema["*"], where, f"{path}{key}.")
+        else:
+            known = ", ".join(k for k in schema if k != "*")
+            raise BrandscanError(
+                f"unknown key '{path}{key}'",
+                where=f"{where}:{key_node.start_mark.line + 1}",
+                hint=f"known keys here: {known}",
+            )
+
+
+def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)):
+        return (str(value),)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return tuple(str(v) for v in value if str(v).strip())
+    raise BrandscanError(f"'{what}' must be a string or a list of strings", where=where)
+
+
+def _number(value: Any, what: str, where: str, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BrandscanError(f"'{what}' must be a number", where=where)
+    return float(value)
+
+
+def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
+    tz = str(data.get("timezone") or "Asia/Shanghai")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BrandscanError(f"unknown timezone '{tz}'", where=where,
+                             hint="use an IANA name such as Asia/Shanghai") from None
+
+    brands: list[Brand] = []
+    for i, raw in enumerate(data.get("brands") or []):
+        if isinstance(raw, str):
+            raw = {"name": raw}
+        if not isinstance(raw, dict) or not raw.get("name"):
+            raise BrandscanError(f"brand #{i + 1} needs a 'name'", where=where)
+        brands.append(Brand(
+            name=str(raw["name"]),
+            aliases=_strings(raw.get("aliases"), "aliases", where),
+            exclude=_strings(raw.get("exclude"), "exclude", where),
+            official_accounts=_strings(raw.get("official_accounts"), "official_accounts", where),
+            query=str(raw["query"]) if raw.get("query") else None,
+        ))
+
+    s = data.get("sentiment") or {}
+    sentiment = SentimentConfig(
+        negative_below=_number(s.get("negative_below"), "sentiment.negative_below", where, 0.4),
+        positive_from=_number(s.get("positive_from"), "sentiment.positive_from", where, 0.6),
+        model=str(s["model"]) if s.get("model") else None,
+    )
+    if not 0 <= sentiment.negative_below <= sentiment.positive_from <= 1:
+        raise BrandscanError(
+            "sentiment thresholds must satisfy 0 <= negative_below <= positive_from <= 1",
+            where=where)
+
+    c = data.get("complaints") or {}
+    categories: dict[str, tuple[str, ...]] = (
+        {} if c.get("replace_builtin") else dict(DEFAULT_CATEGORIES))
+    for name, words in (c.get("categories") or {}).items():
+        extra = _strings(words, f"complaints.categories.{name}", where)
+        categories[str(name)] = tuple(dict.fromkeys((*categories.get(str(name), ()), *extra)))
+
+    seg = data.get("segmentation") or {}
+    columns = {k: str(v) for k, v in (data.get("columns") or {}).items() if v}
+    return Config(
+        brands=tuple(brands),
+        timezone=tz,
+        sentiment=sentiment,
+        categories=categories,
+        user_words=_strings(seg.get("user_words"), "segmentation.user_words", where),
+        stopwords=_strings(seg.get("stopwords"), "segmentation.stopwords", where),
+        min_term_length=int(_number(c.get("min_term_length"), "complaints.min_term_length",
+                                    where, 2)),
+        columns=columns,
+        source=source,
+    )

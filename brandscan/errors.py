@@ -1,0 +1,38 @@
+"""The one error type brandscan raises for problems a user can fix.
+
+The CLI turns a :class:`BrandscanError` into a single line on stderr and exit
+status 1; anything else escaping the library is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit codes are a contract with cron jobs and scripts."""
+
+    OK = 0
+    ERROR = 1  # bad data, bad config, runtime failure: one clear line on stderr
+    USAGE = 2  # Click's own code for wrong options
+    ALERT = 3  # an alert fired and --fail-on-alert was given
+
+
+class BrandscanError(Exception):
+    """A problem in the user's input, config or environment.
+
+    ``where`` is the file (and line) the problem is in, ``hint`` what to do about it;
+    both are folded into the one-line message.
+    """
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None):
+        self.message = message
+        self.where = where
+        self.hint = hint
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text

@@ -1,0 +1,1 @@
+"""Files -> the canonical posts frame: decoding, layouts, values, row accounting."""

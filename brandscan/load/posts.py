@@ -1,0 +1,265 @@
+"""Files -> one canonical posts frame (see :mod:`brandscan.schema`) and its accounting."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from brandscan.errors import BrandscanError
+from brandscan.load import values
+from brandscan.load.accounting import FileReport, LoadReport
+from brandscan.load.layouts import Layout, author_from_filename, detect, guess, with_overrides
+from brandscan.load.read import Skip, read_table
+from brandscan.schema import conform, empty_posts
+
+# Weibo exports keep emoticons as <img alt=[怒] ...>: the alt text is what the user typed.
+_IMG_ALT = re.compile(r"<img[^>]*?\balt=[\"']?(\[[^\]\"'<>]{1,12}\])[^>]*>", re.I)
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the user told the loader; everything else is detected."""
+
+    tz: str = "Asia/Shanghai"
+    columns: Mapping[str, str] = field(default_factory=dict)
+    now: datetime | None = None  # reference for 刚刚/5分钟前; default: each file's mtime
+    kind: str = "all"  # post, comment or all
+    keep_chain: bool = False
+    date: date | None = None  # for files with no time column
+
+
+@dataclass
+class LoadResult:
+    """The canonical posts and how every input row was accounted for."""
+
+    posts: pd.DataFrame
+    report: LoadReport
+
+
+def load_posts(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | None = None
+               ) -> LoadResult:
+    """Read every file; a file that cannot be read is reported, the others still load.
+
+    Duplicates (same platform, kind and id) are removed across all files, keeping the last
+    occurrence: crawlers append, so later rows carry the newer counts.
+    """
+    opts = options or LoadOptions()
+    report = LoadReport()
+    frames: list[pd.DataFrame] = []
+    for path in paths:
+        fr = FileReport(path=str(path))
+        report.files.append(fr)
+        try:
+            frames.append(_load_file(str(path), opts, fr))
+        except BrandscanError as exc:
+            fr.error = exc.format() if exc.where else f"{path}: {exc.format()}"
+    posts = pd.concat(frames, ignore_index=True) if frames else empty_posts(opts.tz)
+    posts = _dedupe(posts, report)
+    if opts.kind != "all":
+        keep = posts["kind"] == opts.kind
+        for fr in report.ok_files:
+            fr.filtered = int((~keep & (posts["source_file"] == fr.path)).sum())
+        posts = posts[keep].reset_index(drop=True)
+    for fr in report.ok_files:
+        mine = posts[posts["source_file"] == fr.path]
+        fr.used = len(mine)
+        fr.posts = int((mine["kind"] == "post").sum())
+        fr.comments = int((mine["kind"] == "comment").sum())
+        if len(mine):
+            fr.first, fr.last = mine["created_at"].min(), mine["created_at"].max()
+    return LoadResult(posts, report)
+
+
+def _dedupe(posts: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    keyed = posts["id"] != ""
+    dup = keyed & posts.duplicated(["platform", "kind", "id"], keep="last")
+    if dup.any():
+        counts = posts.loc[dup, "source_file"].value_counts()
+        for fr in report.ok_files:
+            fr.duplicates += int(counts.get(fr.path, 0))
+        posts = posts[~dup].reset_index(drop=True)
+    # Posts rebuilt from comment rows are not input rows: they are not counted as duplicates.
+    return posts
+
+
+def _load_file(path: str, opts: LoadOptions, fr: FileReport) -> pd.DataFrame:
+    raw = read_table(path)
+    fr.encoding, fr.format, fr.rows_read = raw.encoding, raw.format, raw.rows_read
+    fr.skipped.extend(raw.skipped)
+    columns = [c for c in raw.frame.columns if c != "__line__"]
+    columns += [c for c in raw.meta if c not in columns]
+    try:
+        layout = detect(columns)
+    except BrandscanError as exc:
+        raise BrandscanError(exc.message, where=path) from None
+    try:
+        layout = (with_overrides(layout, opts.columns, columns) if layout is not None
+                  else guess(columns, opts.columns))
+    except BrandscanError as exc:
+        raise BrandscanError(exc.message, where=path, hint=exc.hint) from None
+    fr.layout, fr.layout_description = layout.name, layout.description
+    fr.mapping = {k: " + ".join(v) if k in layout.joined else _first_present(v, columns)
+                  for k, v in layout.fields.items() if _first_present(v, columns)}
+    if "time" not in fr.mapping and opts.date is None:
+        raise BrandscanError(
+            f"no time column; columns found: {', '.join(columns[:20])}", where=path,
+            hint="name it with --time-col COLUMN, or give the day of the whole file with "
+                 "--date YYYY-MM-DD")
+    now = opts.now or datetime.fromtimestamp(os.path.getmtime(path), ZoneInfo(opts.tz))
+    fr.now = now
+
+    frame = raw.frame
+    for key, value in raw.meta.items():
+        if key not in frame:
+            frame[key] = value
+    stem, parent = Path(path).stem, Path(path).resolve().parent.name
+    if layout.comment_fields:
+        return _comment_rows(frame, layout, path, opts, now, fr)
+    out = _map(frame, layout, path, columns, stem, parent)
+    return _parse(out, layout, path, opts, now, fr)
+
+
+def _first_present(candidates: tuple[str, ...], columns: list[str]) -> str:
+    return next((c for c in candidates if c in columns), "")
+
+
+def _coalesce(frame: pd.DataFrame, candidates: tuple[str, ...], joined: bool) -> pd.Series:
+    present = [c for c in candidates if c in frame]
+    if not present:
+        return pd.Series("", index=frame.index, dtype=object)
+    cols = [frame[c].where(frame[c].notna(), "") for c in present]
+    if joined:
+        out = cols[0].astype(str)
+        for c in cols[1:]:
+            c = c.astype(str)
+            out = (out + " " + c).where((out != "") & (c != ""), out + c)
+        return out
+    result = cols[0]
+    for c in cols[1:]:
+        empty = result.astype(str).str.strip() == ""
+        result = result.where(~empty, c)
+    return result
+
+
+def _map(frame: pd.DataFrame, layout: Layout, path: str, columns: list[str], stem: str,
+         parent: str) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for name, candidates in layout.fields.items():
+        out[name] = _coalesce(frame, candidates, name in layout.joined)
+    out["__line__"] = frame["__line__"]
+    if layout.name.startswith("ced"):
+        # CED names each file <n>_<bid>_<uid>.json: the id and author live in the name.
+        parts = stem.split("_")
+        if "id" not in out or (out["id"].astype(str) == "").all():
+            out["id"] = parts[1] if len(parts) >= 3 and layout.name == "ced" else ""
+        if layout.name == "ced" and len(parts) >= 3 and (
+                "author_id" not in out or (out["author_id"].astype(str) == "").all()):
+            out["author_id"] = parts[2]
+    if layout.name.startswith("weibo-crawler") and (
+            "author" not in out or (out["author"].astype(str) == "").all()):
+        name, uid = author_from_filename(stem, parent)
+        out["author"] = name
+        if "author_id" not in out or (out["author_id"].astype(str) == "").all():
+            out["author_id"] = uid
+    out["kind"] = layout.kind
+    if "platform" not in layout.fields:
+        out["platform"] = layout.platform
+    return out
+
+
+def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions,
+                  now: datetime, fr: FileReport) -> pd.DataFrame:
+    """A fork writing one comment per row: each row is a comment; its post is rebuilt once."""
+    columns = list(frame.columns)
+    stem, parent = Path(path).stem, Path(path).resolve().parent.name
+    posts = _map(frame, layout, path, columns, stem, parent)
+    comment_layout = Layout(layout.name, layout.platform, layout.required,
+                            layout.comment_fields, layout.description, kind="comment")
+    comments = _map(frame, comment_layout, path, columns, stem, parent)
+    comments["parent_id"] = posts["id"]
+    # A comment id is not exported; commenter + time + text identify it within its post.
+    comments["id"] = ""
+    has_comment = comments["text"].astype(str).str.strip() != ""
+    parsed_comments = _parse(comments[has_comment], comment_layout, path, opts, now, fr)
+    if len(parsed_comments):
+        parsed_comments["id"] = (parsed_comments["parent_id"] + "/"
+                                 + parsed_comments["author_id"] + "/"
+                                 + parsed_comments["created_at"].astype("int64").astype(str))
+    post_rows = posts.drop_duplicates("id", keep="last")
+    sub = FileReport(path=path)
+    parsed_posts = _parse(post_rows, layout, path, opts, now, sub)
+    fr.derived_posts = len(parsed_posts)
+    fr.relative_times += sub.relative_times
+    # Rows without a comment carry only their post; count them as used through it.
+    return pd.concat([parsed_posts, parsed_comments], ignore_index=True)
+
+
+def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now: datetime,
+           fr: FileReport) -> pd.DataFrame:
+    tz = ZoneInfo(opts.tz)
+    text = out["text"] if "text" in out else pd.Series("", index=out.index)
+    text = text.astype(object).where(text.notna(), "").astype(str)
+    text = text.str.replace(_IMG_ALT, r"\1", regex=True)
+    text = values.clean_texts(text)
+    skipped: list[Skip] = []
+
+    empty = text.str.strip() == ""
+    skipped += [Skip(path, int(ln), "empty text") for ln in out.loc[empty, "__line__"]]
+
+    if "time" in out and (out["time"].astype(str).str.strip() != "").any():
+        raw_time = out["time"]
+        created = values.parse_times(raw_time, tz=tz, now=now)
+        relative = raw_time.astype(str).map(values.is_relative_time)
+        fr.relative_times += int((relative & created.notna()).sum())
+    elif opts.date is not None:
+        raw_time = pd.Series("", index=out.index)
+        start = datetime.combine(opts.date, time(0), tz)
+        created = pd.Series(pd.Timestamp(start), index=out.index)
+    else:
+        raw_time = out.get("time", pd.Series("", index=out.index))
+        created = pd.Series(pd.NaT, index=out.index, dtype=f"datetime64[ns, {opts.tz}]")
+    bad_time = created.isna() & ~empty
+    for ln, value in zip(out.loc[bad_time, "__line__"], raw_time[bad_time]):
+        v = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        reason = f"unparseable time: {v[:40]!r}" if v.strip() else "no time"
+        skipped.append(Skip(path, int(ln), reason))
+    keep = ~empty & ~bad_time
+    fr.skipped.extend(sorted(skipped, key=lambda s: s.line))
+
+    res = out[keep].copy()
+    text = text[keep]
+    res["created_at"] = created[keep]
+    for col in ("reposts", "comments", "likes"):
+        if col in res:
+            res[col] = values.parse_counts(res[col])[0]
+    if "followers" in res:
+        res["followers"] = values.parse_counts(res["followers"])[0].where(
+            res["followers"].astype(str).str.strip() != "")
+    own_chain = [values.split_repost_chain(t) for t in text]
+    own = pd.Series([o for o, _ in own_chain], index=res.index, dtype=object)
+    chain = pd.Series([c for _, c in own_chain], index=res.index, dtype=object)
+    pure = own.map(values.is_pure_repost) & (chain != "")
+    res["chain"] = chain
+    res["is_repost"] = pure
+    if opts.keep_chain:
+        res["text"] = text
+    else:
+        res["text"] = own.where(~pure, chain)
+    for col in ("id", "author_id", "parent_id"):
+        if col in res:
+            res[col] = res[col].astype(object).where(res[col].notna(), "").astype(str).str.strip()
+            res[col] = res[col].str.replace(r"\.0$", "", regex=True)
+    if layout.url_template and "bid" in res:
+        bid = res["bid"].astype(str)
+        built = "https://weibo.com/" + res["author_id"].astype(str) + "/" + bid
+        res["url"] = built.where((bid.str.strip() != "") & (res["author_id"] != ""), "")
+    res["source_file"] = path
+    res["source_line"] = res["__line__"]
+    return conform(res, opts.tz)

@@ -1,0 +1,316 @@
+"""Bytes on disk -> a table of raw records, with encoding, format and every row accounted for.
+
+Nothing here knows what a post is: this module decodes the file, decides whether it is
+CSV/TSV, a JSON array, a JSON object holding records, or JSON lines (by content, not by
+extension), and yields raw records with their line numbers. Rows that cannot be read are
+kept as :class:`Skip` entries with a reason, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from brandscan.errors import BrandscanError
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long Weibo articles exceed the 128 KiB default
+
+#: Keys under which JSON exports keep their list of posts.
+_RECORD_KEYS = ("weibo", "data", "posts", "items", "statuses", "list", "results", "records",
+                "notes", "comments", "cards")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row that was read but not used."""
+
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass
+class RawTable:
+    """The records of one file before any layout is applied."""
+
+    path: str
+    encoding: str
+    format: str  # csv, tsv, json, jsonl
+    frame: pd.DataFrame  # one row per record, raw values; column "__line__" holds its line
+    rows_read: int
+    skipped: list[Skip] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # top-level values of a JSON object
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Decode file bytes; returns (text, encoding name).
+
+    Order: BOMs (UTF-8, UTF-16), strict UTF-8, GB18030 (a superset of GBK and GB2312, what
+    Chinese Excel and old crawlers write), then charset-normalizer's best guess.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    else:
+        enc = ""
+    if enc:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            raise BrandscanError(f"not valid {enc} at byte {exc.start}", where=path,
+                                 hint="re-save the file as UTF-8") from None
+    if _looks_binary(data):
+        raise BrandscanError("binary file, not a text export", where=path,
+                             hint="give a CSV, TSV, JSON or JSONL file")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise BrandscanError("cannot tell the text encoding", where=path,
+                         hint="re-save the file as UTF-8")
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    if sample.count(0) > len(sample) // 100 + 1:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12, 27, 0))
+    return controls > len(sample) // 20 + 2
+
+
+def sniff_format(text: str, path: str) -> str:
+    """Decide the format from the content; the extension only breaks ties."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return "json"
+    if head.startswith("{"):
+        first_line = head.split("\n", 1)[0].strip()
+        if first_line.endswith("}"):
+            try:
+                obj = json.loads(first_line)
+            except ValueError:
+                obj = None
+            # A one-line object that holds a list of posts is a JSON document, not JSON lines.
+            if isinstance(obj, dict) and not any(_is_record_list(v) for v in obj.values()):
+                return "jsonl"
+        return "json"
+    first = head.split("\n", 1)[0]
+    if first.count("\t") > first.count(",") or (path.lower().endswith(".tsv")
+                                                 and "\t" in first):
+        return "tsv"
+    return "csv"
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Read one file into raw records. Raises :class:`BrandscanError` for unusable files."""
+    p = Path(path)
+    name = str(path)
+    if p.is_dir():
+        raise BrandscanError("is a directory", where=name, hint="give the files inside it")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise BrandscanError("no such file", where=name) from None
+    except PermissionError:
+        raise BrandscanError("permission denied", where=name,
+                             hint="check the file's permissions") from None
+    except OSError as exc:
+        raise BrandscanError(f"cannot read: {exc.strerror or exc}", where=name) from None
+    if not data.strip():
+        raise BrandscanError("empty file", where=name)
+    text, encoding = decode(data, name)
+    text = text.replace("\x00", "")
+    fmt = sniff_format(text, name)
+    if fmt in ("csv", "tsv"):
+        return _read_delimited(text, name, encoding, fmt)
+    if fmt == "jsonl":
+        return _read_jsonl(text, name, encoding)
+    return _read_json(text, name, encoding)
+
+
+def _read_delimited(text: str, path: str, encoding: str, fmt: str) -> RawTable:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
+                        delimiter="\t" if fmt == "tsv" else ",")
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise BrandscanError("no header line", where=path) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if not any(header):
+        raise BrandscanError("the header line is empty", where=path)
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    skipped: list[Skip] = []
+    read = 0
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            read += 1
+            skipped.append(Skip(path, line, f"unreadable CSV row: {exc}"))
+            line = reader.line_num + 1
+            continue
+        start, line = line, reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # blank line: not a row
+        read += 1
+        cells = [c.lstrip("\ufeff") for c in row]
+        if [c.strip() for c in cells] == header:
+            skipped.append(Skip(path, start, "repeated header line"))
+            continue
+        if len(cells) > width:
+            skipped.append(Skip(path, start, f"{len(cells)} fields but the header has {width}"))
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        rows.append(cells)
+        lines.append(start)
+    if read == 0:
+        raise BrandscanError("header only, no rows", where=path)
+    names = _unique(header)
+    frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(
+        columns=names, dtype=object)
+    frame["__line__"] = lines
+    return RawTable(path, encoding, fmt, frame, read, skipped)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, n in enumerate(names):
+        n = n or f"column_{i + 1}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}.{seen[n]}"
+        else:
+            seen[n] = 0
+        out.append(n)
+    return out
+
+
+def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted keys (``user.followers``); lists stay as they are."""
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten(v, f"{key}."))
+        else:
+            out[key] = v
+    return out
+
+
+def _read_jsonl(text: str, path: str, encoding: str) -> RawTable:
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    skipped: list[Skip] = []
+    read = 0
+    for i, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        read += 1
+        try:
+            obj = json.loads(raw)
+        except ValueError as exc:
+            skipped.append(Skip(path, i, f"invalid JSON: {exc.msg}"))
+            continue
+        if not isinstance(obj, dict):
+            skipped.append(Skip(path, i, "not a JSON object"))
+            continue
+        records.append(flatten(obj))
+        lines.append(i)
+    return _records_table(path, encoding, "jsonl", records, lines, read, skipped)
+
+
+def _read_json(text: str, path: str, encoding: str) -> RawTable:
+    body = text.lstrip("\ufeff")
+    try:
+        doc = json.loads(body)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise BrandscanError(f"invalid JSON: {getattr(exc, 'msg', exc)}",
+                             where=f"{path}:{line}" if line else path,
+                             hint="the file may be truncated; re-export it") from None
+    meta: dict[str, Any] = {}
+    items: list[Any]
+    if isinstance(doc, list):
+        items = doc
+    elif isinstance(doc, dict):
+        key = next((k for k in _RECORD_KEYS if _is_record_list(doc.get(k))), None)
+        if key is None:
+            key = next((k for k, v in doc.items() if _is_record_list(v)), None)
+        if key is None:
+            items = [doc]  # one post per file (e.g. research corpora)
+        else:
+            items = doc[key]
+            meta = flatten({k: v for k, v in doc.items() if k != key and isinstance(v, dict)})
+    else:
+        raise BrandscanError("JSON holds neither an array nor an object of posts", where=path)
+    lines = _item_lines(body, len(items)) if isinstance(doc, list) else list(
+        range(1, len(items) + 1))
+    records, kept, skipped = [], [], []
+    for item, line in zip(items, lines):
+        if isinstance(item, dict):
+            records.append(flatten(item))
+            kept.append(line)
+        else:
+            skipped.append(Skip(path, line, "not a JSON object"))
+    table = _records_table(path, encoding, "json", records, kept, len(items), skipped)
+    table.meta = meta
+    return table
+
+
+def _is_record_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _item_lines(body: str, n: int) -> list[int]:
+    """Line where each top-level array item starts, so skipped items can be found in an editor."""
+    decoder = json.JSONDecoder()
+    pos = body.index("[") + 1
+    line, last = 1 + body.count("\n", 0, pos), pos
+    out: list[int] = []
+    length = len(body)
+    while len(out) < n and pos < length:
+        while pos < length and body[pos] in " \t\r\n,":
+            pos += 1
+        line += body.count("\n", last, pos)
+        out.append(line)
+        _, end = decoder.raw_decode(body, pos)
+        line += body.count("\n", pos, end)
+        pos = last = end
+    return out + list(range(len(out) + 1, n + 1))
+
+
+def _records_table(path: str, encoding: str, fmt: str, records: list[dict[str, Any]],
+                   lines: list[int], read: int, skipped: list[Skip]) -> RawTable:
+    if read == 0:
+        raise BrandscanError("no records in the file", where=path)
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    frame = frame.astype(object)
+    frame["__line__"] = lines
+    return RawTable(path, encoding, fmt, frame, read, skipped)

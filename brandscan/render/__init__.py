@@ -1,0 +1,1 @@
+"""Renderers: tables and reports to the terminal, CSV/TSV/JSON/JSONL/Markdown, files."""

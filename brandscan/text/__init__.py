@@ -1,0 +1,1 @@
+"""Text: jieba segmentation, sentiment scoring, brand matching."""
