@@ -119,6 +119,10 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Analyse the whole text, //@repost chain included."),
         click.option("--date", "date_text", metavar="YYYY-MM-DD",
                      help="Day of every post, for files with no time column."),
+        click.option("--users", "users", multiple=True, type=click.Path(dir_okay=False),
+                     help="weibo-crawler users.csv: adds followers by author id (repeatable)."),
+        click.option("--strict", is_flag=True,
+                     help="Any skipped row is an error (default: skip it and count it)."),
     ] + [
         click.option(f"--{name.replace('_', '-')}-col", f"col_{name}", metavar="COLUMN",
                      help=f"Column holding the {name.replace('_', ' ')}." if name != "text"
@@ -191,7 +195,8 @@ def _load(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loa
     columns = dict(config.columns)
     columns.update({name: kw[f"col_{name}"] for name in COLUMN_OPTIONS if kw.get(f"col_{name}")})
     opts = LoadOptions(tz=config.timezone, columns=columns, now=now, kind=kw.get("kind", "all"),
-                       keep_chain=kw.get("keep_chain", False), date=day)
+                       keep_chain=kw.get("keep_chain", False), date=day,
+                       users=tuple(kw.get("users") or ()))
     result = load_posts(_expand(kw["files"]), opts)
     report = result.report
     if len(report.files) == 1 and report.errors:
@@ -200,6 +205,13 @@ def _load(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loa
         click.echo(f"brandscan: {fr.error}", err=True)
     if report.errors and not report.ok_files:
         raise BrandscanError("no input could be read", hint="see the messages above")
+    if kw.get("strict") and report.skipped:
+        first = report.skipped[0]
+        raise BrandscanError(
+            f"{first.reason} ({len(report.skipped):,} row(s) skipped in all)",
+            where=f"{first.file}:{first.line}",
+            hint="--strict makes skipped rows errors; fix the rows or drop --strict; "
+                 "'inspect --skipped' lists them")
     if report.ok_files and (env.stderr_tty or report.skipped or report.errors):
         env.warn(f"brandscan: {report.summary_line()}")
     if report.errors and fail_on_bad_file:

@@ -74,7 +74,7 @@ def test_ragged_rows_and_repeated_header_are_accounted(tmp_path: Path) -> None:
     assert table.frame["id"].tolist() == ["1", "2"]
     assert table.frame.loc[1, "time"] == ""  # a short row is padded, never shifted
     assert [(s.line, s.reason) for s in table.skipped] == [
-        (4, "repeated header line"), (5, "4 fields but the header has 3")]
+        (4, "repeated header line"), (5, "too many fields: 4, the header has 3")]
 
 
 def test_jsonl_bad_line_is_skipped_with_its_line(tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ class LoadReport:
 
     @property
     def skipped(self) -> list[Skip]:
-        return [s for f in self.ok_files for s in f.skipped]
+        return [s for f in self.ok_files for s in sorted(f.skipped, key=lambda s: s.line)]
 
     @property
     def skip_reasons(self) -> Counter[str]:

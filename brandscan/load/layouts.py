@@ -90,12 +90,21 @@ LAYOUTS: tuple[Layout, ...] = (
         "nghuyong/WeiboSpider JSON lines",
     ),
     Layout(
+        "mediacrawler-xhs-comments", "xhs",
+        frozenset({"comment_id", "note_id", "content", "pictures"}),
+        _f(id="comment_id", parent_id="note_id", text="content", time="create_time",
+           author="nickname", author_id=("user_id", "creator_hash"), likes="like_count",
+           comments="sub_comment_count"),
+        "NanmiCoder/MediaCrawler Xiaohongshu comments", kind="comment",
+        forbidden=frozenset({"comment_like_count"}),
+    ),
+    Layout(
         "mediacrawler-weibo-comments", "weibo", frozenset({"comment_id", "note_id", "content"}),
         _f(id="comment_id", parent_id="note_id", text="content",
            time=("create_time", "create_date_time"), author="nickname",
            author_id=("user_id", "creator_hash"), likes=("comment_like_count", "like_count"),
            comments="sub_comment_count"),
-        "NanmiCoder/MediaCrawler comments (weibo/xhs)", kind="comment",
+        "NanmiCoder/MediaCrawler Weibo comments", kind="comment",
     ),
     Layout(
         "mediacrawler-xhs", "xhs", frozenset({"note_id", "desc", "time"}),
@@ -155,10 +164,12 @@ LAYOUTS: tuple[Layout, ...] = (
     ),
 )
 
-#: Layouts that are not posts at all, with what to do instead.
-NOT_POSTS: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"用户id", "粉丝数"}),
-     "this is a weibo-crawler users file, not posts; give it with --users FILE"),
+#: weibo-crawler's users.csv: not posts, but the followers the posts files lack.
+USERS_LAYOUT = Layout(
+    "weibo-crawler-users", "weibo", frozenset({"用户id", "粉丝数"}),
+    _f(author_id="用户id", author="昵称", followers="粉丝数", verified="认证类型"),
+    "dataabc/weibo-crawler users.csv (profiles: adds followers to posts by author id)",
+    kind="user",
 )
 
 #: Column names that usually hold each field, for layouts brandscan does not know.
@@ -189,10 +200,10 @@ GUESSES: dict[str, tuple[str, ...]] = {
 def detect(columns: Iterable[str]) -> Layout | None:
     """The known layout these columns belong to, or None."""
     cols = list(columns)
-    for required, advice in NOT_POSTS:
-        if required <= set(cols) and not any(lay.matches(cols) for lay in LAYOUTS):
-            raise BrandscanError(advice)
-    return next((lay for lay in LAYOUTS if lay.matches(cols)), None)
+    found = next((lay for lay in LAYOUTS if lay.matches(cols)), None)
+    if found is None and USERS_LAYOUT.matches(cols):
+        return USERS_LAYOUT
+    return found
 
 
 def guess(columns: Iterable[str], overrides: Mapping[str, str]) -> Layout:

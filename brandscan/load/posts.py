@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -15,12 +14,16 @@ import pandas as pd
 from brandscan.errors import BrandscanError
 from brandscan.load import values
 from brandscan.load.accounting import FileReport, LoadReport
-from brandscan.load.layouts import Layout, author_from_filename, detect, guess, with_overrides
+from brandscan.load.layouts import (
+    USERS_LAYOUT,
+    Layout,
+    author_from_filename,
+    detect,
+    guess,
+    with_overrides,
+)
 from brandscan.load.read import Skip, read_table
 from brandscan.schema import conform, empty_posts
-
-# Weibo exports keep emoticons as <img alt=[怒] ...>: the alt text is what the user typed.
-_IMG_ALT = re.compile(r"<img[^>]*?\balt=[\"']?(\[[^\]\"'<>]{1,12}\])[^>]*>", re.I)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class LoadOptions:
     kind: str = "all"  # post, comment or all
     keep_chain: bool = False
     date: date | None = None  # for files with no time column
+    users: tuple[str, ...] = ()  # weibo-crawler users.csv files: followers by author id
 
 
 @dataclass
@@ -53,21 +57,28 @@ def load_posts(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | N
     opts = options or LoadOptions()
     report = LoadReport()
     frames: list[pd.DataFrame] = []
-    for path in paths:
+    users: list[pd.DataFrame] = []
+    for path in [*paths, *opts.users]:
         fr = FileReport(path=str(path))
         report.files.append(fr)
         try:
-            frames.append(_load_file(str(path), opts, fr))
+            frame = _load_file(str(path), opts, fr)
         except BrandscanError as exc:
             fr.error = exc.format() if exc.where else f"{path}: {exc.format()}"
+            continue
+        (users if fr.layout == USERS_LAYOUT.name else frames).append(frame)
     posts = pd.concat(frames, ignore_index=True) if frames else empty_posts(opts.tz)
     posts = _dedupe(posts, report)
+    if users:
+        posts = _add_followers(posts, pd.concat(users, ignore_index=True))
     if opts.kind != "all":
         keep = posts["kind"] == opts.kind
         for fr in report.ok_files:
             fr.filtered = int((~keep & (posts["source_file"] == fr.path)).sum())
         posts = posts[keep].reset_index(drop=True)
     for fr in report.ok_files:
+        if fr.layout == USERS_LAYOUT.name:
+            continue
         mine = posts[posts["source_file"] == fr.path]
         fr.used = len(mine)
         fr.posts = int((mine["kind"] == "post").sum())
@@ -75,6 +86,35 @@ def load_posts(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | N
         if len(mine):
             fr.first, fr.last = mine["created_at"].min(), mine["created_at"].max()
     return LoadResult(posts, report)
+
+
+def _add_followers(posts: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
+    """Fill followers (and empty author names) from user profiles, matched on author id."""
+    users = users.drop_duplicates("author_id", keep="last").set_index("author_id")
+    ids = posts["author_id"]
+    followers = ids.map(users["followers"]).astype("Int64")
+    posts["followers"] = posts["followers"].fillna(followers)
+    names = ids.map(users["author"]).fillna("")
+    posts["author"] = posts["author"].where(posts["author"] != "", names)
+    verified = ids.map(users["verified"]).fillna("")
+    posts["verified"] = posts["verified"].where(posts["verified"] != "", verified)
+    return posts
+
+
+def _load_users(frame: pd.DataFrame, layout: Layout, path: str, fr: FileReport
+                ) -> pd.DataFrame:
+    out = pd.DataFrame({name: _coalesce(frame, cols, False) for name, cols in
+                        layout.fields.items()})
+    out["author_id"] = out["author_id"].astype(str).str.strip()
+    bad = out["author_id"] == ""
+    fr.skipped.extend(Skip(path, int(ln), "no user id") for ln in frame.loc[bad, "__line__"])
+    out = out[~bad]
+    counts, _ = values.parse_counts(out["followers"])
+    out["followers"] = counts.where(out["followers"].astype(str).str.strip() != "")
+    out["author"] = out["author"].fillna("").astype(str)
+    out["verified"] = out["verified"].fillna("").astype(str)
+    fr.used = len(out)
+    return out
 
 
 def _dedupe(posts: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
@@ -105,6 +145,9 @@ def _load_file(path: str, opts: LoadOptions, fr: FileReport) -> pd.DataFrame:
     except BrandscanError as exc:
         raise BrandscanError(exc.message, where=path, hint=exc.hint) from None
     fr.layout, fr.layout_description = layout.name, layout.description
+    if layout is USERS_LAYOUT:
+        fr.mapping = {k: v[0] for k, v in layout.fields.items()}
+        return _load_users(raw.frame, layout, path, fr)
     fr.mapping = {k: " + ".join(v) if k in layout.joined else _first_present(v, columns)
                   for k, v in layout.fields.items() if _first_present(v, columns)}
     if "time" not in fr.mapping and opts.date is None:
@@ -206,7 +249,6 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
     tz = ZoneInfo(opts.tz)
     text = out["text"] if "text" in out else pd.Series("", index=out.index)
     text = text.astype(object).where(text.notna(), "").astype(str)
-    text = text.str.replace(_IMG_ALT, r"\1", regex=True)
     text = values.clean_texts(text)
     skipped: list[Skip] = []
 
@@ -216,7 +258,7 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
     if "time" in out and (out["time"].astype(str).str.strip() != "").any():
         raw_time = out["time"]
         created = values.parse_times(raw_time, tz=tz, now=now)
-        relative = raw_time.astype(str).map(values.is_relative_time)
+        relative = values.relative_time_mask(raw_time)
         fr.relative_times += int((relative & created.notna()).sum())
     elif opts.date is not None:
         raw_time = pd.Series("", index=out.index)
@@ -242,10 +284,9 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
     if "followers" in res:
         res["followers"] = values.parse_counts(res["followers"])[0].where(
             res["followers"].astype(str).str.strip() != "")
-    own_chain = [values.split_repost_chain(t) for t in text]
-    own = pd.Series([o for o, _ in own_chain], index=res.index, dtype=object)
-    chain = pd.Series([c for _, c in own_chain], index=res.index, dtype=object)
-    pure = own.map(values.is_pure_repost) & (chain != "")
+    own, chain = values.split_repost_chains(text)
+    own = own.str.strip()
+    pure = own.map(values.is_pure_repost).astype(bool) & (chain != "")
     res["chain"] = chain
     res["is_repost"] = pure
     if opts.keep_chain:

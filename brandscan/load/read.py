@@ -79,13 +79,25 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    if best is not None:
+    if best is not None and best.encoding.replace("-", "_").lower() in _OTHER_CJK:
         try:
             return data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    raise BrandscanError("cannot tell the text encoding", where=path,
-                         hint="re-save the file as UTF-8")
+    # Mostly UTF-8 or GBK with a few broken bytes (a crawler cut a character in half):
+    # keep the text, mark the broken bytes with U+FFFD, and say so in the encoding name.
+    candidates = [(data.decode(enc, errors="replace"), enc) for enc in ("utf-8", "gb18030")]
+    text, enc = min(candidates, key=lambda c: c[0].count("\ufffd"))
+    bad = text.count("\ufffd")
+    if bad > max(16, len(text) // 50):
+        raise BrandscanError(f"cannot tell the text encoding ({bad:,} undecodable bytes)",
+                             where=path, hint="re-save the file as UTF-8")
+    return text, f"{enc} ({bad} undecodable byte(s) replaced)"
+
+
+#: Encodings charset-normalizer may name that brandscan trusts for Chinese-language exports.
+_OTHER_CJK = {"big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949",
+              "hz", "iso2022_jp"}
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -183,7 +195,8 @@ def _read_delimited(text: str, path: str, encoding: str, fmt: str) -> RawTable:
             skipped.append(Skip(path, start, "repeated header line"))
             continue
         if len(cells) > width:
-            skipped.append(Skip(path, start, f"{len(cells)} fields but the header has {width}"))
+            skipped.append(
+                Skip(path, start, f"too many fields: {len(cells)}, the header has {width}"))
             continue
         if len(cells) < width:
             cells += [""] * (width - len(cells))

@@ -209,6 +209,8 @@ def _from_epoch_number(value: float, tz: ZoneInfo) -> datetime | None:
 
 
 def _local_now(now: datetime, tz: ZoneInfo) -> datetime:
+    if isinstance(now, pd.Timestamp):
+        now = now.to_pydatetime()
     if now.tzinfo is None or now.utcoffset() is None:
         return now.replace(tzinfo=tz)
     return now.astimezone(tz)
@@ -374,11 +376,13 @@ def parse_times(values: pd.Series, *, tz: ZoneInfo, now: datetime) -> pd.Series:
     """Vectorised ``parse_time``: a ``datetime64[ns, tz]`` Series (NaT where unparseable).
 
     Keeps the index and name. Each distinct string is parsed once. Unix numbers,
-    ``YYYY-MM-DD[ HH:MM[:SS[.f]]]``, ISO with offset and Weibo's
-    ``Sun Mar 03 17:03:09 +0800 2024`` go through whole-column pandas parsing; every
-    other non-empty cell (relative times, Chinese dates, slashes, garbage) goes through
+    ``YYYY-MM-DD[ HH:MM[:SS[.f]]]`` (also with ``/`` or ``年月日``), ISO with offset and
+    Weibo's ``Sun Mar 03 17:03:09 +0800 2024`` go through whole-column pandas parsing;
+    every other non-empty cell (relative times, RFC 2822, garbage) goes through
     ``parse_time``, so the result equals ``parse_time`` element by element.
     """
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values, dtype=object)
     n = len(values)
     out = np.full(n, _NAT, dtype=np.int64)  # UTC nanoseconds
     dtype = values.dtype
@@ -604,6 +608,8 @@ def _parse_count(value: object) -> int | None:
     s = value.strip(_STRIP)
     if not s or s.lower() in _COUNT_MISSING or s in _COUNT_PLACEHOLDERS:
         return 0
+    if len(s) > 40:  # no count is this long; don't run regexes over a stray post body
+        return None
     if m := _COUNT_LABELLED_RE.fullmatch(s):  # "赞 12", "1.2万转发"
         s = (m.group(1) or m.group(2)).strip(_STRIP)
     s = _THOUSANDS_RE.sub("", s).lower()
@@ -704,7 +710,7 @@ _HTML_TAGS = (
     "h[1-6]|hr|i|iframe|img|ins|label|li|mark|ol|p|pre|q|s|section|small|source|span|"
     "strike|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul|video|wbr"
 )
-_BLOCK_TAG_RE = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)\b[^<>]*>", re.I)
+_BLOCK_TAG_RE = re.compile(r"<br\b[^<>]*>|</?(?:p|div|li|tr|h[1-6]|blockquote)\b[^<>]*>", re.I)
 _TAG_RE = re.compile(rf"</?(?:{_HTML_TAGS})(?=[\s/>])[^<>]*>|<!--.*?-->", re.I | re.S)
 # Weibo renders emoticons as <img alt=[酷] ...>; keep "[酷]", which carries sentiment.
 _IMG_ALT_RE = re.compile(

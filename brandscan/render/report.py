@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 import pandas as pd
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from brandscan.analyze.report import Report
@@ -53,8 +55,41 @@ def _headline_rows(report: Report) -> list[tuple[str, str]]:
     ]
 
 
+def _timeline_table(report: Report, rows: pd.DataFrame) -> Table:
+    """Period, mentions with a bar, negative share, mean sentiment: fits 80 columns."""
+    table = Table(title=f"Timeline (per {report.interval})", box=box.SIMPLE_HEAD,
+                  title_justify="left", header_style="bold")
+    for name, justify in (("period", "left"), ("mentions", "right"), ("", "left"),
+                          ("negative", "right"), ("mean", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)
+    top = max(int(report.timeline["mentions"].max()), 1)
+    with_time = report.interval == "hour"
+    for r in rows.itertuples(index=False):
+        bar = "█" * round(20 * r.mentions / top) if r.mentions else ""
+        mean = "" if pd.isna(r.mean_sentiment) else f"{r.mean_sentiment:.2f}"
+        table.add_row(_when(r.period, with_time), f"{r.mentions:,}", bar,
+                      f"{r.negative_share:.0%}" if r.mentions else "", mean)
+    return table
+
+
+def _post_lines(posts: pd.DataFrame, width: int) -> Text:
+    out = Text()
+    for r in posts.itertuples(index=False):
+        out.append(f"{_when(r.created_at)}  ", style="dim")
+        out.append(r.author or "?", style="bold")
+        followers = "" if pd.isna(r.followers) else f"  {int(r.followers):,} followers"
+        out.append(f"{followers}  转发 {r.reposts:,} · 评论 {r.comments:,} · 赞 {r.likes:,}\n",
+                   style="dim")
+        text = " ".join(r.text.split())
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        out.append(f"  {text}\n")
+        if r.url:
+            out.append(f"  {r.url}\n", style="dim")
+    return out
+
+
 def to_rich(report: Report, console: Console) -> None:
-    """Print the report as a page that fits 80 columns."""
+    """Print the report as a page that fits 80 columns (CJK counted double-width by rich)."""
     head = Text()
     for key, value in _headline_rows(report):
         head.append(f"{key:>15}  ", style="bold")
@@ -63,24 +98,23 @@ def to_rich(report: Report, console: Console) -> None:
     console.print(Panel(head, title="brandscan report", title_align="left"))
     tl = report.timeline
     if len(tl):
-        spark = sparkline(tl["mentions"].astype(float).tolist()[-70:])
-        console.print(Text(f"mentions per {report.interval}: ", style="bold") + Text(spark))
+        spark = sparkline(tl["mentions"].astype(float).tolist()[-60:])
+        console.print(Text(f" mentions per {report.interval}: ", style="bold") + Text(spark))
     parts: list[Any] = [frame_table(report.sentiment_mix, title="Sentiment mix")]
-    if len(tl) <= 40:
-        parts.append(frame_table(tl, title=f"Timeline (per {report.interval})"))
+    if len(tl) <= 36:
+        parts.append(_timeline_table(report, tl))
     else:
-        busiest = tl.sort_values("mentions", ascending=False).head(10).sort_values("period")
-        parts.append(frame_table(busiest, title=f"Busiest {report.interval}s"))
+        busiest = tl.sort_values("mentions", ascending=False).head(12).sort_values("period")
+        parts.append(_timeline_table(report, busiest))
     if len(report.complaints):
         parts.append(frame_table(report.complaints.drop(columns=["example"]),
                                  title="Top complaints"))
-    if len(report.negative_posts):
-        cols = ["created_at", "author", "reposts", "comments", "likes", "text"]
-        parts.append(frame_table(report.negative_posts[cols], title="Most engaging negative posts",
-                                 max_text=80))
-    if len(report.skipped):
-        parts.append(frame_table(report.skipped, title="Skipped rows"))
     console.print(Group(*parts))
+    if len(report.negative_posts):
+        console.print(Text("Most engaging negative posts", style="italic"))
+        console.print(_post_lines(report.negative_posts, 120))
+    if len(report.skipped):
+        console.print(frame_table(report.skipped, title="Skipped rows"))
 
 
 def to_markdown(report: Report) -> str:
