@@ -1,6 +1,6 @@
-"""The ``brandscan`` command: parse options, call the library, hand tables to a renderer.
+"""The Click group, the environment and the options and helpers every command shares.
 
-Heavy libraries (pandas, jieba, snownlp) are imported inside the commands, so that
+Heavy libraries (pandas, jieba, numpy) are imported inside the commands, so that
 ``brandscan --help`` answers at once.
 """
 
@@ -168,7 +168,7 @@ class Loaded:
     now: datetime
 
 
-def _load(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loaded:
+def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loaded:
     from zoneinfo import ZoneInfo
 
     from brandscan.config import load_config
@@ -197,7 +197,7 @@ def _load(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loa
     opts = LoadOptions(tz=config.timezone, columns=columns, now=now, kind=kw.get("kind", "all"),
                        keep_chain=kw.get("keep_chain", False), date=day,
                        users=tuple(kw.get("users") or ()))
-    result = load_posts(_expand(kw["files"]), opts)
+    result = load_posts(expand_globs(kw["files"]), opts)
     report = result.report
     if len(report.files) == 1 and report.errors:
         raise BrandscanError(report.errors[0].error or "")
@@ -215,17 +215,17 @@ def _load(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loa
     if report.ok_files and (env.stderr_tty or report.skipped or report.errors):
         env.warn(f"brandscan: {report.summary_line()}")
     if report.errors and fail_on_bad_file:
-        _raise_file_errors(report)
+        raise_file_errors(report)
     return Loaded(config, result, now or clock)
 
 
-def _raise_file_errors(report: Any) -> None:
+def raise_file_errors(report: Any) -> None:
     # The good files were read and counted; a bad one still fails the run, for cron.
     raise BrandscanError(f"{len(report.errors)} of {len(report.files)} file(s) "
                          "could not be read")
 
 
-def _expand(files: tuple[str, ...]) -> list[str]:
+def expand_globs(files: tuple[str, ...]) -> list[str]:
     """Globs are expanded here too, for shells (and cron lines) that pass them quoted."""
     import glob
 
@@ -236,7 +236,7 @@ def _expand(files: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _window(loaded: Loaded, kw: dict[str, Any]) -> Any:
+def window_of(loaded: Loaded, kw: dict[str, Any]) -> Any:
     from brandscan.window import Window, parse_moment
 
     tz = loaded.config.tz
@@ -246,7 +246,7 @@ def _window(loaded: Loaded, kw: dict[str, Any]) -> Any:
     return Window(since, until)
 
 
-def _check_brands(config: Config, brands: tuple[str, ...]) -> None:
+def check_brands(config: Config, brands: tuple[str, ...]) -> None:
     known = {b.name for b in config.brands}
     for name in brands:
         if name not in known:
@@ -256,18 +256,18 @@ def _check_brands(config: Config, brands: tuple[str, ...]) -> None:
                 hint=f"configured: {', '.join(sorted(known)) or 'none'}; add it under brands:")
 
 
-def _scored(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any]:
+def scored_inputs(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any]:
     from brandscan.analyze.scoring import analyse
 
-    loaded = _load(env, kw)
-    _check_brands(loaded.config, kw.get("brands", ()))
-    window = _window(loaded, kw)
+    loaded = load_inputs(env, kw)
+    check_brands(loaded.config, kw.get("brands", ()))
+    window = window_of(loaded, kw)
     scored = analyse(loaded.result.posts, loaded.config, brands=kw.get("brands", ()),
                      window=window)
     return loaded, scored, window
 
 
-def _emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
+def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
                 title: str | None = None) -> None:
     from brandscan.render.output import emit
 
@@ -283,105 +283,6 @@ def _emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
     from brandscan.render.tabular import render_frame
 
     emit(render_frame(df, fmt), output)
-
-
-# --- commands ----------------------------------------------------------------------------
-
-@cli.command()
-@input_options
-@analysis_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week"]),
-              help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
-@click.option("--top", default=10, show_default=True, help="Rows in the complaint and post lists.")
-@output_options(REPORT_FORMATS)
-@click.pass_obj
-@handles_errors
-def report(env: Env, **kw: Any) -> None:
-    """The one-page answer: totals, sentiment, timeline, complaints, worst posts."""
-    from brandscan.analyze.report import build_report
-    from brandscan.render import report as render
-    from brandscan.render.output import emit
-    from brandscan.text.sentiment import get_scorer
-
-    loaded, scored, window = _scored(env, kw)
-    model = get_scorer(loaded.config.sentiment.model).model_id
-    rep = build_report(scored, loaded.config, loaded.result.report, interval=kw["interval"],
-                       top=kw["top"], model=model, since=window.since, until=window.until)
-    fmt = kw["fmt"] or ("table" if env.stdout_tty and not kw["output"] else "markdown")
-    if fmt == "table":
-        if kw["output"]:
-            raise BrandscanError("--format table is for the terminal",
-                                 hint="use markdown or json with -o")
-        render.to_rich(rep, env.console())
-    elif fmt == "markdown":
-        emit(render.to_markdown(rep), kw["output"])
-    else:
-        emit(render.to_json(rep), kw["output"])
-
-
-@cli.command()
-@input_options
-@analysis_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week"]), default="day",
-              show_default=True, help="Length of each period.")
-@output_options()
-@click.pass_obj
-@handles_errors
-def timeline(env: Env, **kw: Any) -> None:
-    """Mentions and sentiment per hour, day or week (empty periods as zeros)."""
-    from brandscan.analyze.timeline import timeline as make_timeline
-
-    loaded, scored, window = _scored(env, kw)
-    tl = make_timeline(scored, interval=kw["interval"], tz=loaded.config.timezone,
-                       since=window.since, until=window.until)
-    _emit_frame(env, tl, kw["fmt"], kw["output"], title=f"Mentions per {kw['interval']}")
-
-
-@cli.command()
-@input_options
-@analysis_options
-@click.option("--top", default=20, show_default=True, help="How many terms.")
-@output_options()
-@click.pass_obj
-@handles_errors
-def complaints(env: Env, **kw: Any) -> None:
-    """What negative posts are about: terms, categories, an example post each."""
-    from brandscan.analyze.complaints import complaints as top_complaints
-
-    loaded, scored, _ = _scored(env, kw)
-    table = top_complaints(scored, loaded.config, top=kw["top"])
-    _emit_frame(env, table, kw["fmt"], kw["output"], title="Top complaints")
-
-
-@cli.command()
-@input_options
-@analysis_options
-@output_options()
-@click.pass_obj
-@handles_errors
-def posts(env: Env, **kw: Any) -> None:
-    """One scored row per post (canonical columns + brands, sentiment, label, categories)."""
-    _, scored, _ = _scored(env, kw)
-    _emit_frame(env, scored, kw["fmt"], kw["output"], title="Posts")
-
-
-@cli.command()
-@input_options
-@click.option("--skipped", "show_skipped", is_flag=True,
-              help="List every skipped row with file, line and reason.")
-@output_options()
-@click.pass_obj
-@handles_errors
-def inspect(env: Env, **kw: Any) -> None:
-    """How each file was read: layout, encoding, rows read/used/skipped, time range."""
-    from brandscan.load.inspection import files_table, skipped_table
-
-    report = _load(env, kw, fail_on_bad_file=False).result.report
-    table = skipped_table(report) if kw["show_skipped"] else files_table(report)
-    _emit_frame(env, table, kw["fmt"], kw["output"],
-                title="Skipped rows" if kw["show_skipped"] else "Input files")
-    if report.errors:
-        _raise_file_errors(report)
 
 
 def main() -> None:

@@ -1,0 +1,10 @@
+"""The ``brandscan`` command line: a thin Click layer over the library.
+
+``common`` holds the group and the shared options; each other module adds the commands
+of one area. Importing this package registers them all.
+"""
+
+from brandscan.cli import analysis as analysis
+from brandscan.cli.common import cli, main
+
+__all__ = ["cli", "main"]
