@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -25,14 +25,15 @@ def term_category(term: str, categories: Mapping[str, Sequence[str]]) -> str:
     return ""
 
 
-def complaint_terms(texts: Sequence[str], config: Config) -> list[list[str]]:
+def complaint_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
+                    progress: Callable[[int], None] | None = None) -> list[list[str]]:
     """Distinct complaint terms of each text: jieba words minus stopwords, brands and noise."""
     seg = get_segmenter(tuple(dict.fromkeys((*config.brand_terms(), *config.user_words,
                                              *_category_words(config)))))
     stop = builtin_stopwords() | set(config.stopwords)
     brand_words = {t.lower() for t in config.brand_terms()}
     out = []
-    for words in seg.cut_many(texts):
+    for words in seg.cut_many(texts, jobs=jobs, progress=progress):
         terms = []
         for w in words:
             if (len(w) < config.min_term_length or w in stop or w.lower() in brand_words
@@ -48,7 +49,8 @@ def _category_words(config: Config) -> list[str]:
     return [w for words in config.categories.values() for w in words if len(w) >= 2]
 
 
-def complaints(scored: pd.DataFrame, config: Config, *, top: int = 20) -> pd.DataFrame:
+def complaints(scored: pd.DataFrame, config: Config, *, top: int = 20, jobs: int = 1,
+               progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Top complaint terms among negative posts.
 
     Ranked by the number of distinct negative posts using the term, then by their summed
@@ -62,7 +64,7 @@ def complaints(scored: pd.DataFrame, config: Config, *, top: int = 20) -> pd.Dat
     posts: dict[str, int] = defaultdict(int)
     eng: dict[str, int] = defaultdict(int)
     best: dict[str, tuple[int, int]] = {}
-    for i, terms in enumerate(complaint_terms(texts, config)):
+    for i, terms in enumerate(complaint_terms(texts, config, jobs=jobs, progress=progress)):
         for t in terms:
             posts[t] += 1
             eng[t] += engagement[i]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,8 @@ def auto_interval(scored: pd.DataFrame) -> str:
 
 def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
                  interval: str | None = None, top: int = 10, model: str = "",
-                 since: Any = None, until: Any = None) -> Report:
+                 since: Any = None, until: Any = None, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None) -> Report:
     """Assemble every section from the scored posts and the load accounting."""
     interval = interval or auto_interval(scored)
     tl = timeline(scored, interval=interval, tz=config.timezone, since=since, until=until)
@@ -77,5 +79,5 @@ def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
     worst = neg.head(top).loc[:, list(TOP_POST_COLUMNS)].reset_index(drop=True)
     reasons = load.skip_reasons
     skipped = pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())})
-    return Report(headline, mix, tl, interval, complaints(scored, config, top=top), worst,
-                  skipped)
+    top_complaints = complaints(scored, config, top=top, jobs=jobs, progress=progress)
+    return Report(headline, mix, tl, interval, top_complaints, worst, skipped)

@@ -6,12 +6,13 @@ Every other analysis is a pure function of the frame this returns.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from brandscan.config import Config
+from brandscan.parallel import map_chunks
 from brandscan.text.brands import BrandMatcher, has_brand
 from brandscan.text.sentiment import Scorer, get_scorer, label_scores
 from brandscan.window import Window
@@ -59,15 +60,21 @@ def select_posts(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] =
     return df.reset_index(drop=True)
 
 
-def score_posts(posts: pd.DataFrame, config: Config, *, scorer: Scorer | None = None
-                ) -> pd.DataFrame:
-    """Add ``sentiment``, ``label`` and ``categories`` to selected posts."""
+def score_posts(posts: pd.DataFrame, config: Config, *, scorer: Scorer | None = None,
+                jobs: int = 1, progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """Add ``sentiment``, ``label`` and ``categories`` to selected posts.
+
+    Texts are scored in chunks (bounded memory), over ``jobs`` processes when there are
+    many; the scores do not depend on ``jobs``.
+    """
     scorer = scorer or get_scorer(config.sentiment.model)
     texts = posts["text"].tolist()
     wordy = np.fromiter((has_words(t) for t in texts), dtype=bool, count=len(texts))
     scores = np.full(len(texts), 0.5)
     if wordy.any():
-        scores[wordy] = scorer.score([t for t, w in zip(texts, wordy) if w])
+        wordy_texts = [t for t, w in zip(texts, wordy) if w]
+        scores[wordy] = map_chunks(lambda chunk: list(scorer.score(chunk)), wordy_texts,
+                                   jobs=jobs, progress=progress)
     out = posts.assign(sentiment=scores)
     out["label"] = label_scores(scores, config.sentiment)
     out["categories"] = categorize(out["text"], config.categories)
@@ -75,7 +82,8 @@ def score_posts(posts: pd.DataFrame, config: Config, *, scorer: Scorer | None = 
 
 
 def analyse(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] = (),
-            window: Window | None = None, scorer: Scorer | None = None) -> pd.DataFrame:
+            window: Window | None = None, scorer: Scorer | None = None, jobs: int = 1,
+            progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Select then score: the frame every report, table and chart is built from."""
     return score_posts(select_posts(posts, config, brands=brands, window=window), config,
-                       scorer=scorer)
+                       scorer=scorer, jobs=jobs, progress=progress)

@@ -14,6 +14,7 @@ from brandscan.cli.common import (
     emit_frame,
     handles_errors,
     input_options,
+    jobs_of,
     load_inputs,
     output_options,
     raise_file_errors,
@@ -40,8 +41,11 @@ def report(env: Env, **kw: Any) -> None:
 
     loaded, scored, window = scored_inputs(env, kw)
     model = get_scorer(loaded.config.sentiment.model).model_id
-    rep = build_report(scored, loaded.config, loaded.result.report, interval=kw["interval"],
-                       top=kw["top"], model=model, since=window.since, until=window.until)
+    negatives = int((scored["label"] == "negative").sum())
+    with env.progress("complaint terms", negatives) as advance:
+        rep = build_report(scored, loaded.config, loaded.result.report, interval=kw["interval"],
+                           top=kw["top"], model=model, since=window.since, until=window.until,
+                           jobs=jobs_of(kw), progress=advance)
     fmt = kw["fmt"] or ("table" if env.stdout_tty and not kw["output"] else "markdown")
     if fmt == "table":
         if kw["output"]:
@@ -84,7 +88,10 @@ def complaints(env: Env, **kw: Any) -> None:
     from brandscan.analyze.complaints import complaints as top_complaints
 
     loaded, scored, _ = scored_inputs(env, kw)
-    table = top_complaints(scored, loaded.config, top=kw["top"])
+    negatives = int((scored["label"] == "negative").sum())
+    with env.progress("complaint terms", negatives) as advance:
+        table = top_complaints(scored, loaded.config, top=kw["top"], jobs=jobs_of(kw),
+                               progress=advance)
     emit_frame(env, table, kw["fmt"], kw["output"], title="Top complaints")
 
 

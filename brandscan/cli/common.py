@@ -6,10 +6,11 @@ Heavy libraries (pandas, jieba, numpy) are imported inside the commands, so that
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,18 @@ class Env:
         from rich.console import Console
 
         return Console(stderr=True, no_color=self.no_color, highlight=False)
+
+    @contextlib.contextmanager
+    def progress(self, what: str, total: int) -> Iterator[Callable[[int], None] | None]:
+        """A progress bar on stderr for long stages, only when a person watches it."""
+        if not self.stderr_tty or self.quiet or total < 20_000:
+            yield None
+            return
+        from rich.progress import Progress
+
+        with Progress(console=self.err_console(), transient=True) as bar:
+            task = bar.add_task(what, total=total)
+            yield lambda n: bar.advance(task, n)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
@@ -142,6 +155,9 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Start of the window, inclusive: 2026-11-05, '2026-11-05 06:00', "
                           "24h, 7d, today, yesterday."),
         click.option("--until", metavar="TIME", help="End of the window, exclusive."),
+        click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+                     help="Processes for scoring and segmentation (default: all cores); "
+                          "results do not depend on it."),
     ]
     for dec in reversed(decorators):
         fn = dec(fn)
@@ -262,9 +278,17 @@ def scored_inputs(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, A
     loaded = load_inputs(env, kw)
     check_brands(loaded.config, kw.get("brands", ()))
     window = window_of(loaded, kw)
-    scored = analyse(loaded.result.posts, loaded.config, brands=kw.get("brands", ()),
-                     window=window)
+    posts = loaded.result.posts
+    with env.progress("scoring", len(posts)) as advance:
+        scored = analyse(posts, loaded.config, brands=kw.get("brands", ()), window=window,
+                         jobs=jobs_of(kw), progress=advance)
     return loaded, scored, window
+
+
+def jobs_of(kw: dict[str, Any]) -> int:
+    from brandscan.parallel import default_jobs
+
+    return int(kw.get("jobs") or default_jobs())
 
 
 def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,

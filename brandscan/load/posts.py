@@ -286,7 +286,9 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
             res["followers"].astype(str).str.strip() != "")
     own, chain = values.split_repost_chains(text)
     own = own.str.strip()
-    pure = own.map(values.is_pure_repost).astype(bool) & (chain != "")
+    has_chain = chain != ""
+    pure = pd.Series(False, index=own.index)
+    pure[has_chain] = own[has_chain].map(values.is_pure_repost).astype(bool)
     res["chain"] = chain
     res["is_repost"] = pure
     if opts.keep_chain:

@@ -190,8 +190,10 @@ def _read_delimited(text: str, path: str, encoding: str, fmt: str) -> RawTable:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line: not a row
         read += 1
-        cells = [c.lstrip("\ufeff") for c in row]
-        if [c.strip() for c in cells] == header:
+        cells = row
+        if cells[0].startswith("\ufeff"):  # files concatenated with their BOMs
+            cells[0] = cells[0].lstrip("\ufeff")
+        if cells[0].strip() == header[0] and [c.strip() for c in cells] == header:
             skipped.append(Skip(path, start, "repeated header line"))
             continue
         if len(cells) > width:

@@ -11,10 +11,12 @@ import importlib.util
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from brandscan.parallel import map_chunks
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 _USER_WORD_FREQ = 200_000
@@ -47,8 +49,14 @@ class Segmenter:
         """Words of one text (HMM on, so unknown words like new product names survive)."""
         return [w for w in self._tok.lcut(text) if w.strip()]
 
-    def cut_many(self, texts: Sequence[str]) -> list[list[str]]:
-        return [self.cut(t) for t in texts]
+    def cut_many(self, texts: Sequence[str], *, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
+        """Words of many texts; each distinct text is cut once (reposts repeat a lot)."""
+        distinct = list(dict.fromkeys(texts))
+        cuts = map_chunks(lambda chunk: [self.cut(t) for t in chunk], distinct, jobs=jobs,
+                          progress=progress)
+        by_text = dict(zip(distinct, cuts))
+        return [by_text[t] for t in texts]
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,5 @@
+"""``python -m brandscan`` runs the command line."""
+
+from brandscan.cli import main
+
+main()
