@@ -186,3 +186,21 @@ def test_example_files_describe_the_same_posts() -> None:
     b = jsonl_posts.sort_values("id").reset_index(drop=True)
     for col in ("id", "text", "created_at", "author", "reposts", "comments", "likes", "url"):
         assert a[col].tolist() == b[col].tolist(), col
+
+
+@pytest.mark.realdata
+def test_every_shared_export_is_accounted_for() -> None:
+    """Every file under exports/ loads without options (the one with no time column says
+    --date and loads with it), each row read is used, skipped or a duplicate, and the
+    layout is named."""
+    files = sorted(p for p in (SHARED / "exports").rglob("*") if p.is_file())
+    assert len(files) > 25
+    for path in files:
+        result = load_posts([path], LoadOptions(now=NOW))
+        [f] = result.report.files
+        if f.error and "no time column" in f.error and "--date" in f.error:
+            result = load_posts([path], LoadOptions(now=NOW, date=NOW.date()))
+            [f] = result.report.files
+        assert f.error is None, f.error
+        assert f.layout, path
+        _check_accounting(result)
