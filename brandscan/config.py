@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,6 +74,68 @@ class SentimentConfig:
     negative_below: float = 0.4
     positive_from: float = 0.6
     model: str | None = None
+    #: A neutral post holding a complaint term is lowered by this much (0 turns it off).
+    complaint_shift: float = 0.2
+
+
+@dataclass(frozen=True)
+class VolumeRule:
+    """Hourly unique mentions against a robust seasonal baseline (see ``analyze.alerts``)."""
+
+    baseline_days: int = 7  # baseline: median of the same hour over the last <= N days
+    min_baseline_days: int = 2  # fewer same-hour days: median of the trailing fallback_hours
+    fallback_hours: int = 24
+    weeks: int = 4  # also the same hour of the week over <= N weeks (0: no weekly check)
+    spread_hours: int = 72  # spread: 1.4826 * MAD of residuals over these hours
+    z_watch: float = 4.0
+    z_spike: float = 6.0
+    min_ratio: float = 2.0  # count >= min_ratio * baseline ...
+    min_excess: float = 10.0  # ... and >= baseline + min_excess ...
+    min_count: int = 10  # ... and >= min_count, so 0 -> 3 posts never alarms
+    crisis_negative_rise: float = 0.2  # spike + negative share up this much = crisis
+
+
+@dataclass(frozen=True)
+class NegativeRule:
+    """An hour's negative share (Wilson lower bound) against the trailing days' share."""
+
+    rise: float = 0.2
+    min_posts: int = 20
+    days: int = 7
+    confidence_z: float = 1.96
+
+
+@dataclass(frozen=True)
+class InfluenceRule:
+    """A negative post that matters even while volume is still tiny."""
+
+    followers: int = 1_000_000
+    verified: tuple[str, ...] = ("金V", "红V")
+    reposts: int = 1000
+
+
+@dataclass(frozen=True)
+class TruncationRule:
+    """Search exports that hit their page cap bunch an hour's posts at its last minutes."""
+
+    from_minute: int = 58
+    share: float = 0.5
+    min_posts: int = 10
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    """Everything the crisis radar decides with; the ``alerts:`` section of the config."""
+
+    volume: VolumeRule = field(default_factory=VolumeRule)
+    negative: NegativeRule = field(default_factory=NegativeRule)
+    influential: InfluenceRule = field(default_factory=InfluenceRule)
+    truncated: TruncationRule = field(default_factory=TruncationRule)
+    cooldown_hours: int = 3  # an alert ends after this many hours without its condition
+    refire_factor: float = 2.0  # while it lasts, it fires again only when the count doubles
+    min_history_hours: int = 24  # volume/negative baselines need this much data first
+    response_target_hours: float = 24.0  # how fast the brand should answer a negative spike
+    dominant_share: float = 0.4  # one post with this share of a spike's engagement drove it
 
 
 @dataclass(frozen=True)
@@ -89,6 +151,7 @@ class Config:
     stopwords: tuple[str, ...] = ()
     min_term_length: int = 2
     columns: Mapping[str, str] = field(default_factory=dict)
+    alerts: AlertConfig = field(default_factory=AlertConfig)
     source: Path | None = None
 
     @property
@@ -108,10 +171,19 @@ _BRAND_SCHEMA: dict[str, Any] = {
 _SCHEMA: dict[str, Any] = {
     "timezone": None,
     "brands": [_BRAND_SCHEMA],
-    "sentiment": {"negative_below": None, "positive_from": None, "model": None},
+    "sentiment": {"negative_below": None, "positive_from": None, "model": None,
+                  "complaint_shift": None},
     "complaints": {"categories": {"*": None}, "replace_builtin": None, "min_term_length": None},
     "segmentation": {"user_words": None, "stopwords": None},
     "columns": dict.fromkeys(MAPPABLE_FIELDS),
+    "alerts": {
+        "volume": dict.fromkeys(VolumeRule.__dataclass_fields__),
+        "negative": dict.fromkeys(NegativeRule.__dataclass_fields__),
+        "influential": dict.fromkeys(InfluenceRule.__dataclass_fields__),
+        "truncated": dict.fromkeys(TruncationRule.__dataclass_fields__),
+        **{k: None for k in AlertConfig.__dataclass_fields__
+           if k not in ("volume", "negative", "influential", "truncated")},
+    },
 }
 
 
@@ -159,7 +231,9 @@ def parse_config(text: str, *, source: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise BrandscanError("the config must be a mapping of keys", where=where)
     _check_keys(node, _SCHEMA, where, "")
-    return _build(data, where, source)
+    config = _build(data, where, source)
+    _check_queries(config, node, where)
+    return config
 
 
 def _check_keys(node: yaml.Node, schema: Any, where: str, path: str) -> None:
@@ -232,7 +306,11 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
         negative_below=_number(s.get("negative_below"), "sentiment.negative_below", where, 0.4),
         positive_from=_number(s.get("positive_from"), "sentiment.positive_from", where, 0.6),
         model=str(s["model"]) if s.get("model") else None,
+        complaint_shift=_number(s.get("complaint_shift"), "sentiment.complaint_shift", where,
+                                0.2),
     )
+    if not 0 <= sentiment.complaint_shift <= 1:
+        raise BrandscanError("sentiment.complaint_shift must be between 0 and 1", where=where)
     if not 0 <= sentiment.negative_below <= sentiment.positive_from <= 1:
         raise BrandscanError(
             "sentiment thresholds must satisfy 0 <= negative_below <= positive_from <= 1",
@@ -257,5 +335,71 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
         min_term_length=int(_number(c.get("min_term_length"), "complaints.min_term_length",
                                     where, 2)),
         columns=columns,
+        alerts=_alerts(data.get("alerts") or {}, where),
         source=source,
     )
+
+
+def _check_queries(config: Config, node: yaml.Node, where: str) -> None:
+    """A malformed brand query fails at start, naming the brand, its line and the position."""
+    from brandscan.text.query import QueryError, parse_query
+
+    lines: dict[int, int] = {}
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if key.value == "brands" and isinstance(value, yaml.SequenceNode):
+            for i, item in enumerate(value.value):
+                for k, v in item.value if isinstance(item, yaml.MappingNode) else ():
+                    if k.value == "query":
+                        lines[i] = v.start_mark.line + 1
+    for i, brand in enumerate(config.brands):
+        if not brand.query:
+            continue
+        try:
+            parse_query(brand.query)
+        except QueryError as exc:
+            line = f":{lines[i]}" if i in lines else ""
+            raise BrandscanError(
+                f"brand '{brand.name}': query: {exc.message} at position {exc.position} "
+                f"in {brand.query!r}", where=f"{where}{line}",
+                hint="operators are AND, OR, NOT, NEAR/n and parentheses; quote phrases"
+            ) from None
+
+
+def _rule(cls: Any, raw: Any, where: str, prefix: str) -> Any:
+    """A rule dataclass from its YAML mapping: numbers stay numbers, lists stay lists."""
+    if not isinstance(raw, dict):
+        raise BrandscanError(f"'{prefix}' must be a mapping of keys", where=where)
+    values: dict[str, Any] = {}
+    for name, f in cls.__dataclass_fields__.items():
+        if name not in raw or raw[name] is None:
+            continue
+        default = f.default if f.default is not MISSING else f.default_factory()
+        if isinstance(default, tuple):
+            values[name] = _strings(raw[name], f"{prefix}.{name}", where)
+            continue
+        number = _number(raw[name], f"{prefix}.{name}", where, float(default))
+        if number < 0:
+            raise BrandscanError(f"'{prefix}.{name}' must not be negative", where=where)
+        values[name] = int(number) if isinstance(default, int) else number
+    return cls(**values)
+
+
+def _alerts(raw: Any, where: str) -> AlertConfig:
+    if not isinstance(raw, dict):
+        raise BrandscanError("'alerts' must be a mapping of keys", where=where)
+    parts = {"volume": VolumeRule, "negative": NegativeRule, "influential": InfluenceRule,
+             "truncated": TruncationRule}
+    top = _rule(AlertConfig, {k: v for k, v in raw.items() if k not in parts}, where, "alerts")
+    cfg = replace(top, **{k: _rule(cls, raw.get(k) or {}, where, f"alerts.{k}")
+                          for k, cls in parts.items()})
+    if cfg.volume.z_spike < cfg.volume.z_watch:
+        raise BrandscanError("alerts.volume.z_spike must be at least z_watch", where=where)
+    for name, value in (("alerts.negative.rise", cfg.negative.rise),
+                        ("alerts.volume.crisis_negative_rise", cfg.volume.crisis_negative_rise),
+                        ("alerts.truncated.share", cfg.truncated.share),
+                        ("alerts.dominant_share", cfg.dominant_share)):
+        if value > 1:
+            raise BrandscanError(f"'{name}' is a share: between 0 and 1", where=where)
+    if cfg.refire_factor < 1:
+        raise BrandscanError("alerts.refire_factor must be at least 1", where=where)
+    return cfg

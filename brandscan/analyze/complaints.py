@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
@@ -54,30 +53,11 @@ def complaints(scored: pd.DataFrame, config: Config, *, top: int = 20, jobs: int
     """Top complaint terms among negative posts.
 
     Ranked by the number of distinct negative posts using the term, then by their summed
-    engagement; ``example`` is the most engaging negative post with the term.
+    engagement; ``example`` is the most engaging negative post with the term (the
+    earliest among equally engaging ones).
     """
-    neg = scored[scored["label"] == "negative"]
-    if neg.empty:
-        return pd.DataFrame({c: [] for c in COMPLAINT_COLUMNS})
-    texts = neg["text"].tolist()
-    engagement = neg["engagement"].tolist()
-    posts: dict[str, int] = defaultdict(int)
-    eng: dict[str, int] = defaultdict(int)
-    best: dict[str, tuple[int, int]] = {}
-    for i, terms in enumerate(complaint_terms(texts, config, jobs=jobs, progress=progress)):
-        for t in terms:
-            posts[t] += 1
-            eng[t] += engagement[i]
-            if t not in best or engagement[i] > best[t][0]:
-                best[t] = (engagement[i], i)
-    rows = sorted(posts, key=lambda t: (-posts[t], -eng[t], t))[:top]
-    total = len(neg)
-    return pd.DataFrame({
-        "rank": range(1, len(rows) + 1),
-        "term": rows,
-        "category": [term_category(t, config.categories) for t in rows],
-        "negative_posts": [posts[t] for t in rows],
-        "share": [posts[t] / total for t in rows],
-        "engagement": [eng[t] for t in rows],
-        "example": [texts[best[t][1]] for t in rows],
-    })
+    from brandscan.engine.aggregates import Aggregate
+
+    # Term counts per chunk, the same code the streaming engines merge.
+    agg = Aggregate.of(scored, config, intervals=(), terms=True, jobs=jobs, progress=progress)
+    return agg.complaints(config, top=top)

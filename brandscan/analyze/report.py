@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from brandscan.analyze.complaints import complaints
-from brandscan.analyze.timeline import timeline
 from brandscan.config import Config
 from brandscan.load.accounting import LoadReport
 
@@ -29,6 +27,11 @@ class Report:
     negative_posts: pd.DataFrame
     skipped: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
+    # The crisis radar (analyze.alerts, .response, .share); None when not computed.
+    alerts: pd.DataFrame | None = None  # alerts fired in the window, oldest first
+    response: pd.DataFrame | None = None  # the brand's response time to each negative spike
+    share_of_voice: pd.DataFrame | None = None  # per brand over the window
+    share_by_period: pd.DataFrame | None = None  # per brand per period
 
 
 def auto_interval(scored: pd.DataFrame) -> str:
@@ -44,28 +47,50 @@ def auto_interval(scored: pd.DataFrame) -> str:
 def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
                  interval: str | None = None, top: int = 10, model: str = "",
                  since: Any = None, until: Any = None, jobs: int = 1,
-                 progress: Callable[[int], None] | None = None) -> Report:
-    """Assemble every section from the scored posts and the load accounting."""
-    interval = interval or auto_interval(scored)
-    tl = timeline(scored, interval=interval, tz=config.timezone, since=since, until=until)
-    n = len(scored)
-    counts = scored["label"].value_counts()
-    mix = pd.DataFrame({
-        "label": ["positive", "neutral", "negative"],
-        "posts": [int(counts.get(k, 0)) for k in ("positive", "neutral", "negative")],
-    })
-    mix["share"] = mix["posts"] / n if n else 0.0
+                 progress: Callable[[int], None] | None = None,
+                 history: pd.DataFrame | None = None, posts: pd.DataFrame | None = None,
+                 brands: Sequence[str] = ()) -> Report:
+    """Assemble every section from the scored posts and the load accounting.
+
+    ``history`` (scored posts before the window too) gives the alert baselines, ``posts``
+    (every loaded post) the brand's official replies; both default to ``scored``.
+    ``brands`` are the ``--brand`` names the posts were selected by.
+    """
+    from brandscan.engine.aggregates import Aggregate
+
+    # One implementation for every engine: the whole frame is one chunk of aggregates.
+    agg = Aggregate.of(scored, config, top=top, terms=True, jobs=jobs, progress=progress)
+    rep = report_from_aggregate(agg, config, load, interval=interval, top=top, model=model,
+                                since=since, until=until)
+    add_radar(rep, scored, config, history=history, posts=posts, brands=brands, since=since,
+              until=until)
+    return rep
+
+
+def report_from_aggregate(agg: Any, config: Config, load: LoadReport, *,
+                          interval: str | None = None, top: int = 10, model: str = "",
+                          since: Any = None, until: Any = None) -> Report:
+    """The report's sections from merged partial aggregates
+    (:class:`brandscan.engine.aggregates.Aggregate`, built with complaint terms and at
+    least ``top`` negative posts) — what ``--engine stream`` and ``--engine dask`` build
+    without ever holding the posts. :func:`build_report` goes through here too.
+    """
+    from brandscan.engine.aggregates import exact_mean
+
+    interval = interval or agg.auto_interval()
+    tl = agg.timeline(interval, tz=config.timezone, since=since, until=until)
+    n = agg.mentions
     peak = tl.loc[tl["mentions"].idxmax()] if len(tl) and tl["mentions"].max() > 0 else None
     headline: dict[str, Any] = {
         "mentions": n,
-        "posts": int((scored["kind"] == "post").sum()),
-        "comments": int((scored["kind"] == "comment").sum()),
-        "authors": int(scored["author"].replace("", pd.NA).nunique()),
-        "first": scored["created_at"].min() if n else None,
-        "last": scored["created_at"].max() if n else None,
-        "negative_share": float(counts.get("negative", 0) / n) if n else 0.0,
-        "mean_sentiment": float(scored["sentiment"].mean()) if n else None,
-        "engagement": int(scored["engagement"].sum()),
+        "posts": agg.posts,
+        "comments": agg.comments,
+        "authors": len(agg.authors),
+        "first": agg.first_time(),
+        "last": agg.last_time(),
+        "negative_share": agg.negative / n if n else 0.0,
+        "mean_sentiment": exact_mean(agg.sentiment, agg.scored) if n else None,
+        "engagement": agg.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,
         "brands": ", ".join(b.name for b in config.brands) or "(all posts)",
@@ -74,10 +99,29 @@ def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
         "rows_skipped": len(load.skipped),
         "duplicates": load.total("duplicates"),
     }
-    neg = scored[scored["label"] == "negative"].sort_values(
-        ["engagement", "created_at"], ascending=[False, True])
-    worst = neg.head(top).loc[:, list(TOP_POST_COLUMNS)].reset_index(drop=True)
     reasons = load.skip_reasons
     skipped = pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())})
-    top_complaints = complaints(scored, config, top=top, jobs=jobs, progress=progress)
-    return Report(headline, mix, tl, interval, top_complaints, worst, skipped)
+    return Report(headline, agg.sentiment_mix(), tl, interval, agg.complaints(config, top=top),
+                  agg.negative_posts(top), skipped)
+
+
+def add_radar(rep: Report, scored: pd.DataFrame, config: Config, *,
+              history: pd.DataFrame | None, posts: pd.DataFrame | None,
+              brands: Sequence[str], since: Any, until: Any) -> None:
+    """Alerts fired in the window, response times, and share of voice when brands compete."""
+    from brandscan.analyze.alerts import detect_alerts
+    from brandscan.analyze.response import response_times
+    from brandscan.analyze.share import share_of_voice, share_totals
+
+    base = history if history is not None else scored
+    rep.alerts = detect_alerts(base, config, brands=brands or None, since=since, until=until)
+    # Every loaded post, so a reply that does not name the brand counts; the scored posts
+    # when there are none (a run that reads only the store).
+    everything = posts if posts is not None and len(posts) else base
+    if until is not None:  # as of --until: a later apology is not an answer yet
+        everything = everything[everything["created_at"] < pd.Timestamp(until)]
+    rep.response = response_times(rep.alerts, everything, config)
+    if len(config.brands) >= 2 and not brands:
+        rep.share_of_voice = share_totals(scored, config)
+        rep.share_by_period = share_of_voice(scored, config, interval=rep.interval,
+                                             since=since, until=until)

@@ -9,23 +9,30 @@ import click
 from brandscan.cli.common import (
     REPORT_FORMATS,
     Env,
+    aggregate_inputs,
     analysis_options,
     cli,
+    emit_binary,
     emit_frame,
+    engine_of,
+    engine_options,
     handles_errors,
     input_options,
     jobs_of,
     load_inputs,
+    output_format,
     output_options,
     raise_file_errors,
     scored_inputs,
 )
+from brandscan.cli.radar import radar_history
 from brandscan.errors import BrandscanError
 
 
 @cli.command()
 @input_options
 @analysis_options
+@engine_options
 @click.option("--interval", type=click.Choice(["hour", "day", "week"]),
               help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
 @click.option("--top", default=10, show_default=True, help="Rows in the complaint and post lists.")
@@ -39,28 +46,87 @@ def report(env: Env, **kw: Any) -> None:
     from brandscan.render.output import emit
     from brandscan.text.sentiment import get_scorer
 
-    loaded, scored, window = scored_inputs(env, kw)
-    model = get_scorer(loaded.config.sentiment.model).model_id
-    negatives = int((scored["label"] == "negative").sum())
-    with env.progress("complaint terms", negatives) as advance:
-        rep = build_report(scored, loaded.config, loaded.result.report, interval=kw["interval"],
-                           top=kw["top"], model=model, since=window.since, until=window.until,
-                           jobs=jobs_of(kw), progress=advance)
-    fmt = kw["fmt"] or ("table" if env.stdout_tty and not kw["output"] else "markdown")
+    # Decided first: a wrong format should fail before minutes of scoring.
+    fmt = output_format(env, kw["fmt"], kw["output"], default="markdown",
+                        formats=REPORT_FORMATS, kw=kw)
+    if fmt == "table" and kw["output"]:
+        raise BrandscanError("--format table is for the terminal",
+                             hint="use markdown, json, xlsx or html with -o")
+    if fmt == "xlsx" and not kw["output"]:
+        emit_binary(env, b"", None)  # refuses a terminal now, not after the analysis
+    engine = engine_of(kw)
+    if engine != "local":
+        loaded, rep = _streamed_report(env, kw, engine)
+        scored = None
+    else:
+        loaded, scored, window = scored_inputs(env, kw)
+        model = get_scorer(loaded.config.sentiment.model).model_id
+        history = radar_history(env, loaded, kw, scored, window)
+        negatives = int((scored["label"] == "negative").sum())
+        with env.progress("complaint terms", negatives) as advance:
+            rep = build_report(scored, loaded.config, loaded.result.report,
+                               interval=kw["interval"], top=kw["top"], model=model,
+                               since=window.since, until=window.until, jobs=jobs_of(kw),
+                               progress=advance, history=history,
+                               posts=loaded.result.posts, brands=kw["brands"])
+        if fmt in ("xlsx", "html"):
+            _add_influencers(rep, scored, history, loaded.config, kw["top"])
     if fmt == "table":
-        if kw["output"]:
-            raise BrandscanError("--format table is for the terminal",
-                                 hint="use markdown or json with -o")
         render.to_rich(rep, env.console())
     elif fmt == "markdown":
-        emit(render.to_markdown(rep), kw["output"])
+        emit(render.to_markdown(rep, posts=scored), kw["output"])
+    elif fmt == "xlsx":
+        from brandscan.render.xlsx import report_workbook
+
+        emit_binary(env, report_workbook(rep, posts=scored, raw=kw["raw"],
+                                         timezone=loaded.config.timezone,
+                                         generated=loaded.now), kw["output"])
+    elif fmt == "html":
+        from brandscan.render.html import to_html
+
+        emit(to_html(rep, posts=scored, generated=loaded.now,
+                     timezone=loaded.config.timezone), kw["output"])
     else:
         emit(render.to_json(rep), kw["output"])
+
+
+def _streamed_report(env: Env, kw: dict[str, Any], engine: str) -> tuple[Any, Any]:
+    """The report from aggregates built chunk by chunk (--engine stream or dask).
+
+    Its sections are the local engine's, number for number; the crisis radar (alerts,
+    response times, share of voice, influencers) still needs the posts in memory.
+    """
+    from brandscan.analyze.report import report_from_aggregate
+    from brandscan.engine.aggregates import INTERVALS
+    from brandscan.text.sentiment import get_scorer
+
+    intervals = (kw["interval"],) if kw["interval"] else INTERVALS
+    loaded, agg, window = aggregate_inputs(env, kw, engine, intervals=intervals,
+                                           top=kw["top"], terms=True)
+    model = get_scorer(loaded.config.sentiment.model).model_id
+    rep = report_from_aggregate(agg, loaded.config, loaded.result.report,
+                                interval=kw["interval"], top=kw["top"], model=model,
+                                since=window.since, until=window.until)
+    if env.stderr_tty:
+        env.warn(f"brandscan: --engine {engine}: alerts, response times and share of voice "
+                 "are left out (they need --engine local)")
+    return loaded, rep
+
+
+def _add_influencers(rep: Any, scored: Any, history: Any, config: Any, top: int) -> None:
+    """The influencer ranking for the xlsx/html reports, unless the report has one already."""
+    from brandscan.analyze.influencers import influencers
+    from brandscan.render.xlsx import report_section
+
+    if report_section(rep, "influencers") is None:
+        rep.extra["influencers"] = influencers(scored, config, alerts=rep.alerts,
+                                               history=history, top=max(top, 20))
 
 
 @cli.command()
 @input_options
 @analysis_options
+@engine_options
 @click.option("--interval", type=click.Choice(["hour", "day", "week"]), default="day",
               show_default=True, help="Length of each period.")
 @output_options()
@@ -70,15 +136,22 @@ def timeline(env: Env, **kw: Any) -> None:
     """Mentions and sentiment per hour, day or week (empty periods as zeros)."""
     from brandscan.analyze.timeline import timeline as make_timeline
 
-    loaded, scored, window = scored_inputs(env, kw)
-    tl = make_timeline(scored, interval=kw["interval"], tz=loaded.config.timezone,
-                       since=window.since, until=window.until)
+    engine = engine_of(kw)
+    if engine != "local":
+        loaded, agg, window = aggregate_inputs(env, kw, engine, intervals=(kw["interval"],))
+        tl = agg.timeline(kw["interval"], tz=loaded.config.timezone, since=window.since,
+                          until=window.until)
+    else:
+        loaded, scored, window = scored_inputs(env, kw)
+        tl = make_timeline(scored, interval=kw["interval"], tz=loaded.config.timezone,
+                           since=window.since, until=window.until)
     emit_frame(env, tl, kw["fmt"], kw["output"], title=f"Mentions per {kw['interval']}")
 
 
 @cli.command()
 @input_options
 @analysis_options
+@engine_options
 @click.option("--top", default=20, show_default=True, help="How many terms.")
 @output_options()
 @click.pass_obj
@@ -87,11 +160,16 @@ def complaints(env: Env, **kw: Any) -> None:
     """What negative posts are about: terms, categories, an example post each."""
     from brandscan.analyze.complaints import complaints as top_complaints
 
-    loaded, scored, _ = scored_inputs(env, kw)
-    negatives = int((scored["label"] == "negative").sum())
-    with env.progress("complaint terms", negatives) as advance:
-        table = top_complaints(scored, loaded.config, top=kw["top"], jobs=jobs_of(kw),
-                               progress=advance)
+    engine = engine_of(kw)
+    if engine != "local":
+        loaded, agg, _ = aggregate_inputs(env, kw, engine, intervals=(), terms=True)
+        table = agg.complaints(loaded.config, top=kw["top"])
+    else:
+        loaded, scored, _ = scored_inputs(env, kw)
+        negatives = int((scored["label"] == "negative").sum())
+        with env.progress("complaint terms", negatives) as advance:
+            table = top_complaints(scored, loaded.config, top=kw["top"], jobs=jobs_of(kw),
+                                   progress=advance)
     emit_frame(env, table, kw["fmt"], kw["output"], title="Top complaints")
 
 
@@ -111,6 +189,9 @@ def posts(env: Env, **kw: Any) -> None:
 @input_options
 @click.option("--skipped", "show_skipped", is_flag=True,
               help="List every skipped row with file, line and reason.")
+@click.option("--brand", "brands", multiple=True, metavar="NAME",
+              help="How many posts each clause of this brand's query (or each alias and "
+                   "exclude phrase) matches, to tune it (repeatable).")
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -118,9 +199,18 @@ def inspect(env: Env, **kw: Any) -> None:
     """How each file was read: layout, encoding, rows read/used/skipped, time range."""
     from brandscan.load.inspection import files_table, skipped_table
 
-    report = load_inputs(env, kw, fail_on_bad_file=False).result.report
-    table = skipped_table(report) if kw["show_skipped"] else files_table(report)
-    emit_frame(env, table, kw["fmt"], kw["output"],
-                title="Skipped rows" if kw["show_skipped"] else "Input files")
+    loaded = load_inputs(env, kw, fail_on_bad_file=False)
+    report = loaded.result.report
+    if kw["brands"]:
+        from brandscan.cli.common import check_brands
+        from brandscan.text.brands import clause_table
+
+        check_brands(loaded.config, kw["brands"])
+        table = clause_table(loaded.result.posts, loaded.config.brands, kw["brands"])
+        title = "Posts matched per clause"
+    else:
+        table = skipped_table(report) if kw["show_skipped"] else files_table(report)
+        title = "Skipped rows" if kw["show_skipped"] else "Input files"
+    emit_frame(env, table, kw["fmt"], kw["output"], title=title)
     if report.errors:
         raise_file_errors(report)

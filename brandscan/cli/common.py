@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -27,8 +27,14 @@ if TYPE_CHECKING:
     from brandscan.config import Config
     from brandscan.load.posts import LoadResult
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
-REPORT_FORMATS = ("table", "markdown", "json")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
+REPORT_FORMATS = ("table", "markdown", "json", "xlsx", "html")
+#: ``-o FILE`` without ``--format`` picks the format from the file's extension.
+SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
+                  ".ndjson": "jsonl", ".md": "markdown", ".markdown": "markdown",
+                  ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+#: Formats that end in a spreadsheet, where the formula guard applies (--raw turns it off).
+SPREADSHEET_FORMATS = ("csv", "tsv", "xlsx")
 COLUMN_OPTIONS = ("text", "time", "id", "author", "author_id", "followers", "reposts",
                   "comments", "likes", "url", "platform")
 
@@ -102,7 +108,8 @@ def cli(ctx: click.Context, no_color: bool, quiet: bool) -> None:
     GBK) without options; any other layout with --text-col/--time-col. Data goes to
     stdout (a table on a terminal, CSV in a pipe), messages to stderr.
 
-    Exit status: 0 ok, 1 bad input or runtime error, 2 usage error.
+    Exit status: 0 ok, 1 bad input or runtime error, 2 usage error, 3 an alert fired
+    (alerts --fail-on-alert).
     """
     ctx.obj = Env(
         stdout_tty=sys.stdout.isatty(),
@@ -117,7 +124,8 @@ def cli(ctx: click.Context, no_color: bool, quiet: bool) -> None:
 def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """FILE... plus everything that shapes how files are read."""
     decorators = [
-        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True)),
+        # Not required: analysis commands with no FILE read the store (see uses_store).
+        click.argument("files", nargs=-1, required=False, type=click.Path(dir_okay=True)),
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Config file (default: $BRANDSCAN_CONFIG, ./brandscan.yaml, "
                           "~/.config/brandscan/config.yaml)."),
@@ -158,6 +166,42 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--jobs", type=click.IntRange(min=1), metavar="N",
                      help="Processes for scoring and segmentation (default: all cores); "
                           "results do not depend on it."),
+        click.option("--model", "model", metavar="FILE",
+                     help="Sentiment model file, instead of the config's sentiment.model "
+                          "(written by 'brandscan train', or a snownlp model)."),
+        click.option("--db", "db", metavar="PATH",
+                     help="Also read the posts stored by 'brandscan ingest' in this store. "
+                          "With no FILE the store is read anyway: $BRANDSCAN_DB, else "
+                          "~/.local/share/brandscan/brandscan.duckdb."),
+        click.option("--lock-timeout", type=click.FloatRange(min=0), default=30.0,
+                     show_default=True, metavar="SECONDS",
+                     help="How long to wait while another brandscan run writes the store."),
+    ]
+    for dec in reversed(decorators):
+        fn = dec(fn)
+    return fn
+
+
+def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine and its settings: where report, timeline and complaints run."""
+    decorators = [
+        click.option("--engine", type=click.Choice(["auto", "local", "stream", "dask"]),
+                     default="auto", show_default=True,
+                     help="local: every post in memory; stream: files read in chunks, "
+                          "memory bounded whatever their size; dask: on a Dask cluster. "
+                          "auto: stream above 64 MiB of input, dask with --scheduler, else "
+                          "local. The answers are the same."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler to run on (tcp://host:8786); without it "
+                          "--engine dask starts a local cluster of --jobs processes."),
+        click.option("--chunk-rows", type=click.IntRange(min=100), default=50_000,
+                     show_default=True, metavar="N",
+                     help="stream/dask: records per chunk (each worker's memory grows "
+                          "with it)."),
+        click.option("--write-parquet", "parquet_dir", type=click.Path(file_okay=False),
+                     metavar="DIR",
+                     help="stream/dask: also write the scored posts into DIR as Parquet "
+                          "files (DuckDB and 'brandscan ingest' read them)."),
     ]
     for dec in reversed(decorators):
         fn = dec(fn)
@@ -165,14 +209,77 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def output_options(formats: tuple[str, ...] = FORMATS) -> Callable[..., Any]:
+    """--format, -o, and the spreadsheet options (--raw; --bom/--encoding with CSV)."""
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if "csv" in formats:
+            fn = click.option("--encoding", "out_encoding", default="utf-8",
+                              type=click.Choice(["utf-8", "gb18030"], case_sensitive=False),
+                              show_default=True,
+                              help="CSV/TSV encoding; gb18030 for old WPS/Excel set-ups.")(fn)
+            fn = click.option("--bom", is_flag=True,
+                              help="CSV/TSV: UTF-8 with a byte order mark, so Excel shows "
+                                   "Chinese right.")(fn)
+        if any(f in formats for f in SPREADSHEET_FORMATS):
+            fn = click.option("--raw", is_flag=True,
+                              help="CSV/TSV/XLSX: keep text exactly; by default a text cell "
+                                   "starting with = + - @ TAB or CR gets a leading ' so "
+                                   "spreadsheets never run it as a formula.")(fn)
         fn = click.option("-o", "--output", type=click.Path(dir_okay=False),
-                          help="Write to this file (replaced atomically) instead of stdout.")(fn)
+                          help="Write to this file (replaced atomically) instead of stdout; "
+                               "its extension picks the format when --format is not given."
+                          )(fn)
         return click.option("--format", "fmt", type=click.Choice(formats),
                             help="Output format (default: table on a terminal, "
                                  f"{'markdown' if 'csv' not in formats else 'csv'} "
                                  "otherwise).")(fn)
     return wrap
+
+
+def spreadsheet_options(kw: dict[str, Any] | None = None) -> Any:
+    """--raw/--bom/--encoding of this command (from ``kw``, else from Click's context).
+
+    Reading the context lets every command that uses :func:`output_options` and
+    :func:`emit_frame` honour them without passing them along.
+    """
+    from brandscan.render.spreadsheet import SpreadsheetOptions
+
+    if kw is None:
+        ctx = click.get_current_context(silent=True)
+        kw = ctx.params if ctx is not None else {}
+    return SpreadsheetOptions(raw=bool(kw.get("raw")), bom=bool(kw.get("bom")),
+                              encoding=str(kw.get("out_encoding") or "utf-8").lower())
+
+
+def output_format(env: Env, fmt: str | None, output: str | None, *, default: str = "csv",
+                  formats: tuple[str, ...] = FORMATS, kw: dict[str, Any] | None = None) -> str:
+    """The format asked for, else the one ``-o``'s extension names, else table/default.
+
+    --bom and --encoding only make sense for CSV/TSV: given alone on a terminal they mean
+    CSV, given with another format they are a usage error (exit 2).
+    """
+    opts = spreadsheet_options(kw)
+    csv_bytes = opts.bom or opts.encoding != "utf-8"
+    if not fmt and output:
+        from pathlib import Path
+
+        guess = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+        fmt = guess if guess in formats else None
+    if not fmt:
+        fmt = "csv" if csv_bytes and "csv" in formats else (
+            "table" if env.stdout_tty and not output else default)
+    if csv_bytes and fmt not in ("csv", "tsv"):
+        raise click.UsageError(f"--bom and --encoding are for csv and tsv, not {fmt}")
+    return fmt
+
+
+def emit_binary(env: Env, data: bytes, output: str | None, what: str = "xlsx") -> None:
+    """A binary file to ``-o`` (atomically) or to a pipe — never onto a terminal."""
+    from brandscan.render.output import emit
+
+    if not output and env.stdout_tty:
+        raise BrandscanError(f"--format {what} writes a binary file",
+                             hint=f"give -o FILE.{what}, or redirect stdout to a file")
+    emit(data, output)
 
 
 # --- helpers shared by commands ---------------------------------------------------------
@@ -182,13 +289,35 @@ class Loaded:
     config: Config
     result: LoadResult
     now: datetime
+    #: Which sentiment model(s) the numbers come from, when posts were read from the store.
+    model: str | None = None
+
+
+def uses_store(kw: dict[str, Any]) -> bool:
+    """Commands with ``--db`` read the store when it is given, and when no FILE is."""
+    return "db" in kw and (bool(kw.get("db")) or not kw.get("files"))
 
 
 def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loaded:
+    from brandscan.load.posts import load_posts
+
+    if not kw.get("files") and not uses_store(kw):
+        raise click.UsageError("Missing argument 'FILES...'.")
+    config, opts, now, clock = input_settings(kw)
+    result = load_posts(expand_globs(kw["files"]), opts)
+    report = result.report
+    check_file_errors(report)
+    check_strict(report, kw)
+    load_summary(env, report, fail_on_bad_file=fail_on_bad_file)
+    return Loaded(config, result, now or clock)
+
+
+def input_settings(kw: dict[str, Any]) -> tuple[Config, Any, datetime | None, datetime]:
+    """(config, LoadOptions, --now or None, the clock): how the files are to be read."""
     from zoneinfo import ZoneInfo
 
     from brandscan.config import load_config
-    from brandscan.load.posts import LoadOptions, load_posts
+    from brandscan.load.posts import LoadOptions
     from brandscan.window import parse_moment
 
     config = load_config(kw.get("config_path"))
@@ -201,6 +330,18 @@ def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) 
             raise BrandscanError(f"unknown timezone '{kw['tz']}'",
                                  hint="use an IANA name such as Asia/Shanghai") from None
         config = replace(config, timezone=kw["tz"])
+    if kw.get("model"):
+        # --model wins over sentiment.model: set here, every consumer of the config (the
+        # scorer, the report's "model" line, the store's rescoring check) sees the same.
+        from dataclasses import replace
+
+        config = replace(config, sentiment=replace(config.sentiment, model=kw["model"]))
+    if "model" in kw and config.sentiment.model:
+        # A missing or damaged model file fails now, not after minutes of reading posts
+        # (the scorer is cached, so scoring does not load it again).
+        from brandscan.text.sentiment import get_scorer
+
+        get_scorer(config.sentiment.model)
     tz = config.tz
     clock = datetime.now(tz)
     now = parse_moment(kw["now_text"], tz=tz, now=clock, option="--now") if kw.get(
@@ -213,14 +354,21 @@ def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) 
     opts = LoadOptions(tz=config.timezone, columns=columns, now=now, kind=kw.get("kind", "all"),
                        keep_chain=kw.get("keep_chain", False), date=day,
                        users=tuple(kw.get("users") or ()))
-    result = load_posts(expand_globs(kw["files"]), opts)
-    report = result.report
+    return config, opts, now, clock
+
+
+def check_file_errors(report: Any) -> None:
+    """Name every file that could not be read; stop when none could."""
     if len(report.files) == 1 and report.errors:
         raise BrandscanError(report.errors[0].error or "")
     for fr in report.errors:
         click.echo(f"brandscan: {fr.error}", err=True)
     if report.errors and not report.ok_files:
         raise BrandscanError("no input could be read", hint="see the messages above")
+
+
+def check_strict(report: Any, kw: dict[str, Any]) -> None:
+    """--strict: any skipped row is an error."""
     if kw.get("strict") and report.skipped:
         first = report.skipped[0]
         raise BrandscanError(
@@ -228,11 +376,14 @@ def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) 
             where=f"{first.file}:{first.line}",
             hint="--strict makes skipped rows errors; fix the rows or drop --strict; "
                  "'inspect --skipped' lists them")
+
+
+def load_summary(env: Env, report: Any, *, fail_on_bad_file: bool = True) -> None:
+    """The one-line accounting on stderr; a file that could not be read fails the run."""
     if report.ok_files and (env.stderr_tty or report.skipped or report.errors):
         env.warn(f"brandscan: {report.summary_line()}")
     if report.errors and fail_on_bad_file:
         raise_file_errors(report)
-    return Loaded(config, result, now or clock)
 
 
 def raise_file_errors(report: Any) -> None:
@@ -272,17 +423,129 @@ def check_brands(config: Config, brands: tuple[str, ...]) -> None:
                 hint=f"configured: {', '.join(sorted(known)) or 'none'}; add it under brands:")
 
 
-def scored_inputs(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any]:
+def scored_inputs(env: Env, kw: dict[str, Any], *, history: timedelta | None = None
+                  ) -> tuple[Loaded, pd.DataFrame, Any]:
+    """Scored posts of the files, the store, or both (see :func:`uses_store`).
+
+    ``history`` reads that much more before ``--since`` (a baseline for alerts); the
+    window returned is still the one the user asked for.
+    """
     from brandscan.analyze.scoring import analyse
+    from brandscan.window import Window
 
     loaded = load_inputs(env, kw)
     check_brands(loaded.config, kw.get("brands", ()))
     window = window_of(loaded, kw)
+    read = window
+    if history is not None and window.since is not None:
+        read = Window(window.since - history, window.until)
     posts = loaded.result.posts
-    with env.progress("scoring", len(posts)) as advance:
-        scored = analyse(posts, loaded.config, brands=kw.get("brands", ()), window=window,
-                         jobs=jobs_of(kw), progress=advance)
+    if len(posts) or not uses_store(kw):  # (a store-only run needs no sentiment engine)
+        with env.progress("scoring", len(posts)) as advance:
+            scored = analyse(posts, loaded.config, brands=kw.get("brands", ()), window=read,
+                             jobs=jobs_of(kw), progress=advance)
+    else:
+        scored = posts
+    if uses_store(kw):
+        scored = with_store(env, kw, loaded, scored, read)
     return loaded, scored, window
+
+
+def with_store(env: Env, kw: dict[str, Any], loaded: Loaded, scored: pd.DataFrame,
+               window: Any, *, account: bool = True) -> pd.DataFrame:
+    """``scored`` (posts of the files) plus the stored posts in ``window``.
+
+    A post that is also in a file given now is taken from the file. ``account`` adds the
+    stored posts' load accounting (rebuilt from their ingest batches) to ``loaded``; pass
+    False when reading a second window (an alert baseline) of the same run.
+    """
+    from brandscan.store import open_store
+    from brandscan.store.query import combine, file_keys, read_scored
+
+    if kw.get("keep_chain"):
+        raise BrandscanError("--keep-chain works on files only: the store keeps each post's "
+                             "own words and its repost chain apart",
+                             hint="drop --keep-chain, or analyse the files without --db")
+    with open_store(kw.get("db"), lock_timeout=kw.get("lock_timeout", 30.0)) as store:
+        read = read_scored(store, loaded.config, window=window, brands=kw.get("brands", ()),
+                           kind=kw.get("kind", "all"),
+                           exclude=file_keys(loaded.result.posts))
+        where = store.path
+    if account:
+        loaded.result.report.files.extend(read.report.files)
+        loaded.model = read.model
+    if read.stale:
+        env.warn(f"brandscan: {read.stale:,} of {len(read.scored):,} stored posts were scored "
+                 f"by another sentiment model than {read.current_model}; 'brandscan rescore' "
+                 "updates them")
+    if env.stderr_tty:
+        env.warn(f"brandscan: {len(read.scored):,} posts from the store {where}")
+    return combine(read.scored, scored)
+
+
+def engine_of(kw: dict[str, Any]) -> str:
+    """The engine to run on: --engine, or for ``auto`` the one the input calls for."""
+    from brandscan.engine.stream import choose_engine
+
+    engine = kw.get("engine") or "auto"
+    store = uses_store(kw)
+    if engine in ("stream", "dask") and store:
+        raise BrandscanError(f"--engine {engine} reads files, not the store",
+                             hint="use --engine local with --db, or ingest the files first")
+    if kw.get("scheduler") and engine not in ("auto", "dask"):
+        raise click.UsageError("--scheduler is for --engine dask")
+    if kw.get("parquet_dir") and engine == "local":
+        raise click.UsageError("--write-parquet is for --engine stream or dask")
+    return choose_engine(engine, expand_globs(kw.get("files") or ()),
+                         scheduler=kw.get("scheduler"), parquet=bool(kw.get("parquet_dir")),
+                         store=store)
+
+
+def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
+                     intervals: tuple[str, ...], top: int = 0, terms: bool = False
+                     ) -> tuple[Loaded, Any, Any]:
+    """(loaded, merged aggregates, window) of the files, read in chunks by the stream or
+    Dask engine: the same numbers as :func:`scored_inputs` and the in-memory analyses,
+    without holding the posts. ``loaded.result.posts`` is empty; its report is complete.
+    """
+    from brandscan.engine.stream import RunSpec, run_stream
+    from brandscan.load.accounting import LoadReport
+    from brandscan.load.posts import LoadResult
+    from brandscan.schema import empty_posts
+
+    if not kw.get("files"):
+        raise click.UsageError("Missing argument 'FILES...'.")
+    config, opts, now, clock = input_settings(kw)
+    check_brands(config, kw.get("brands", ()))
+    loaded = Loaded(config, LoadResult(empty_posts(config.timezone), LoadReport()),
+                    now or clock)
+    window = window_of(loaded, kw)
+    spec = RunSpec(opts, config, window=window, brands=tuple(kw.get("brands") or ()),
+                   intervals=intervals, top=top, terms=terms,
+                   chunk_rows=int(kw.get("chunk_rows") or 50_000),
+                   parquet_dir=kw.get("parquet_dir"))
+    paths = expand_globs(kw["files"])
+    with contextlib.ExitStack() as stack:
+        bar: list[Callable[[int], None] | None] = [None]
+
+        def on_keys(report: Any) -> None:
+            check_strict(report, kw)
+            # The first reading counted the records: the second one, with scoring, shows
+            # its progress against them.
+            bar[0] = stack.enter_context(env.progress("scoring", report.total("rows_read")))
+
+        hooks: dict[str, Any] = {"on_scanned": check_file_errors, "on_keys": on_keys}
+        if engine == "dask":
+            from brandscan.engine.dask import run_dask
+
+            result = run_dask(paths, spec, scheduler=kw.get("scheduler"),
+                              workers=jobs_of(kw), **hooks)
+        else:
+            result = run_stream(paths, spec, jobs=jobs_of(kw),
+                                progress=lambda n: bar[0](n) if bar[0] else None, **hooks)
+    loaded.result.report = result.report
+    load_summary(env, result.report)
+    return loaded, result.aggregate, window
 
 
 def jobs_of(kw: dict[str, Any]) -> int:
@@ -293,15 +556,36 @@ def jobs_of(kw: dict[str, Any]) -> int:
 
 def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
                 title: str | None = None) -> None:
+    """One table in the format asked for (see :func:`output_format`) to stdout or ``-o``.
+
+    CSV/TSV/XLSX get the spreadsheet guard unless --raw; CSV/TSV honour --bom/--encoding;
+    an xlsx file has one sheet named after the command.
+    """
     from brandscan.render.output import emit
 
-    fmt = fmt or ("table" if env.stdout_tty and not output else "csv")
+    opts = spreadsheet_options()
+    fmt = output_format(env, fmt, output)
+    if fmt == "xlsx":
+        from brandscan.render.xlsx import frame_workbook
+
+        ctx = click.get_current_context(silent=True)
+        sheet = (ctx.info_name if ctx is not None and ctx.info_name else None) or (
+            title or "data")
+        emit_binary(env, frame_workbook(df, sheet=sheet, raw=opts.raw), output)
+        return
+    if fmt in ("csv", "tsv"):
+        from brandscan.render.spreadsheet import encode_text, safe_frame
+        from brandscan.render.tabular import render_frame
+
+        text = render_frame(safe_frame(df, raw=opts.raw), fmt)
+        emit(encode_text(text, encoding=opts.encoding, bom=opts.bom), output)
+        return
     if fmt == "table":
         from brandscan.render.table import frame_table
 
         if output:
             raise BrandscanError("--format table is for the terminal",
-                                 hint="use csv, tsv, json, jsonl or markdown with -o")
+                                 hint="use csv, tsv, json, jsonl, markdown or xlsx with -o")
         env.console().print(frame_table(df, title=title))
         return
     from brandscan.render.tabular import render_frame

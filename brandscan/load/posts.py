@@ -77,6 +77,8 @@ def load_posts(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | N
             fr.filtered = int((~keep & (posts["source_file"] == fr.path)).sum())
         posts = posts[keep].reset_index(drop=True)
     for fr in report.ok_files:
+        # In line order, as a file read in chunks lists them too.
+        fr.skipped.sort(key=lambda s: s.line)
         if fr.layout == USERS_LAYOUT.name:
             continue
         mine = posts[posts["source_file"] == fr.path]
@@ -135,6 +137,19 @@ def _load_file(path: str, opts: LoadOptions, fr: FileReport) -> pd.DataFrame:
     fr.skipped.extend(raw.skipped)
     columns = [c for c in raw.frame.columns if c != "__line__"]
     columns += [c for c in raw.meta if c not in columns]
+    layout = file_layout(columns, path, opts, fr)
+    if layout is USERS_LAYOUT:
+        return _load_users(raw.frame, layout, path, fr)
+    assert fr.now is not None
+    return frame_posts(raw.frame, raw.meta, layout, path, opts, fr.now, fr)
+
+
+def file_layout(columns: list[str], path: str, opts: LoadOptions, fr: FileReport) -> Layout:
+    """The layout of a file with these columns (all of them, JSON meta keys included).
+
+    Fills the file's report (layout, mapping and, for posts, the reference time of
+    relative times); raises for a file brandscan cannot map.
+    """
     try:
         layout = detect(columns)
     except BrandscanError as exc:
@@ -147,7 +162,7 @@ def _load_file(path: str, opts: LoadOptions, fr: FileReport) -> pd.DataFrame:
     fr.layout, fr.layout_description = layout.name, layout.description
     if layout is USERS_LAYOUT:
         fr.mapping = {k: v[0] for k, v in layout.fields.items()}
-        return _load_users(raw.frame, layout, path, fr)
+        return layout
     fr.mapping = {k: " + ".join(v) if k in layout.joined else _first_present(v, columns)
                   for k, v in layout.fields.items() if _first_present(v, columns)}
     if "time" not in fr.mapping and opts.date is None:
@@ -155,18 +170,34 @@ def _load_file(path: str, opts: LoadOptions, fr: FileReport) -> pd.DataFrame:
             f"no time column; columns found: {', '.join(columns[:20])}", where=path,
             hint="name it with --time-col COLUMN, or give the day of the whole file with "
                  "--date YYYY-MM-DD")
-    now = opts.now or datetime.fromtimestamp(os.path.getmtime(path), ZoneInfo(opts.tz))
-    fr.now = now
+    fr.now = opts.now or datetime.fromtimestamp(os.path.getmtime(path), ZoneInfo(opts.tz))
+    return layout
 
-    frame = raw.frame
-    for key, value in raw.meta.items():
+
+def frame_posts(frame: pd.DataFrame, meta: Mapping[str, object], layout: Layout, path: str,
+                opts: LoadOptions, now: datetime, fr: FileReport, *,
+                post_lines: pd.Index | None = None) -> pd.DataFrame:
+    """Raw records of a file (all of them, or one chunk) -> canonical posts.
+
+    Skipped rows and relative times go to ``fr``. ``post_lines``, for layouts that
+    append one comment per row, names the rows each post is rebuilt from (the last row
+    of that post in the whole file): a chunk then rebuilds exactly the posts the whole
+    file would.
+    """
+    for key, value in meta.items():
         if key not in frame:
             frame[key] = value
     stem, parent = Path(path).stem, Path(path).resolve().parent.name
     if layout.comment_fields:
-        return _comment_rows(frame, layout, path, opts, now, fr)
-    out = _map(frame, layout, path, columns, stem, parent)
+        return _comment_rows(frame, layout, path, opts, now, fr, post_lines)
+    out = _map(frame, layout, path, list(frame.columns), stem, parent)
     return _parse(out, layout, path, opts, now, fr)
+
+
+def comment_post_ids(frame: pd.DataFrame, layout: Layout, path: str) -> pd.Series:
+    """The raw post id of each row of a comment-per-row file, as the loader dedupes them."""
+    stem, parent = Path(path).stem, Path(path).resolve().parent.name
+    return _map(frame, layout, path, list(frame.columns), stem, parent)["id"]
 
 
 def _first_present(candidates: tuple[str, ...], columns: list[str]) -> str:
@@ -218,7 +249,8 @@ def _map(frame: pd.DataFrame, layout: Layout, path: str, columns: list[str], ste
 
 
 def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions,
-                  now: datetime, fr: FileReport) -> pd.DataFrame:
+                  now: datetime, fr: FileReport, post_lines: pd.Index | None = None
+                  ) -> pd.DataFrame:
     """A fork writing one comment per row: each row is a comment; its post is rebuilt once."""
     columns = list(frame.columns)
     stem, parent = Path(path).stem, Path(path).resolve().parent.name
@@ -230,17 +262,22 @@ def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOpti
     # A comment id is not exported; commenter + time + text identify it within its post.
     comments["id"] = ""
     has_comment = comments["text"].astype(str).str.strip() != ""
+    # A row without a comment only repeats its post (rebuilt once, below): counted here,
+    # so that rows read + posts rebuilt = used + skipped + duplicates still holds.
+    fr.skipped.extend(Skip(path, int(ln), "no comment (the row only repeats its post)")
+                      for ln in frame.loc[~has_comment, "__line__"])
     parsed_comments = _parse(comments[has_comment], comment_layout, path, opts, now, fr)
     if len(parsed_comments):
         parsed_comments["id"] = (parsed_comments["parent_id"] + "/"
                                  + parsed_comments["author_id"] + "/"
                                  + parsed_comments["created_at"].astype("int64").astype(str))
     post_rows = posts.drop_duplicates("id", keep="last")
+    if post_lines is not None:
+        post_rows = post_rows[post_rows["__line__"].isin(post_lines)]
     sub = FileReport(path=path)
     parsed_posts = _parse(post_rows, layout, path, opts, now, sub)
     fr.derived_posts = len(parsed_posts)
     fr.relative_times += sub.relative_times
-    # Rows without a comment carry only their post; count them as used through it.
     return pd.concat([parsed_posts, parsed_comments], ignore_index=True)
 
 

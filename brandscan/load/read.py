@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,47 +164,18 @@ def read_table(path: str | Path) -> RawTable:
 def _read_delimited(text: str, path: str, encoding: str, fmt: str) -> RawTable:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
                         delimiter="\t" if fmt == "tsv" else ",")
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise BrandscanError("no header line", where=path) from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    if not any(header):
-        raise BrandscanError("the header line is empty", where=path)
-    width = len(header)
+    header = read_header(reader, path)
     rows: list[list[str]] = []
     lines: list[int] = []
     skipped: list[Skip] = []
     read = 0
-    line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            read += 1
-            skipped.append(Skip(path, line, f"unreadable CSV row: {exc}"))
-            line = reader.line_num + 1
-            continue
-        start, line = line, reader.line_num + 1
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # blank line: not a row
+    for line, item in delimited_rows(reader, path, header):
         read += 1
-        cells = row
-        if cells[0].startswith("\ufeff"):  # files concatenated with their BOMs
-            cells[0] = cells[0].lstrip("\ufeff")
-        if cells[0].strip() == header[0] and [c.strip() for c in cells] == header:
-            skipped.append(Skip(path, start, "repeated header line"))
-            continue
-        if len(cells) > width:
-            skipped.append(
-                Skip(path, start, f"too many fields: {len(cells)}, the header has {width}"))
-            continue
-        if len(cells) < width:
-            cells += [""] * (width - len(cells))
-        rows.append(cells)
-        lines.append(start)
+        if isinstance(item, Skip):
+            skipped.append(item)
+        else:
+            rows.append(item)
+            lines.append(line)
     if read == 0:
         raise BrandscanError("header only, no rows", where=path)
     names = _unique(header)
@@ -211,6 +183,56 @@ def _read_delimited(text: str, path: str, encoding: str, fmt: str) -> RawTable:
         columns=names, dtype=object)
     frame["__line__"] = lines
     return RawTable(path, encoding, fmt, frame, read, skipped)
+
+
+def read_header(reader: Any, path: str) -> list[str]:
+    """The header of a ``csv.reader``, names stripped; an error when missing or empty."""
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise BrandscanError("no header line", where=path) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if not any(header):
+        raise BrandscanError("the header line is empty", where=path)
+    return header
+
+
+def delimited_rows(reader: Any, path: str, header: list[str], *, line_offset: int = 0
+                   ) -> Iterator[tuple[int, list[str] | Skip]]:
+    """``(line, cells)`` for each record after the header, ``(line, Skip)`` for a row that
+    cannot be used; every item yielded is a row read. Blank lines are not rows.
+
+    Shared by the whole-file reader and the chunked one (:mod:`brandscan.load.chunks`),
+    so both count and skip the same rows. ``line_offset`` is how many lines of the file
+    come before the reader's first line, for a reader started in the middle of a file.
+    """
+    width = len(header)
+    line = line_offset + reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, Skip(path, line, f"unreadable CSV row: {exc}")
+            line = line_offset + reader.line_num + 1
+            continue
+        start, line = line, line_offset + reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # blank line: not a row
+        cells = row
+        if cells[0].startswith("\ufeff"):  # files concatenated with their BOMs
+            cells[0] = cells[0].lstrip("\ufeff")
+        if cells[0].strip() == header[0] and [c.strip() for c in cells] == header:
+            yield start, Skip(path, start, "repeated header line")
+            continue
+        if len(cells) > width:
+            yield start, Skip(path, start,
+                              f"too many fields: {len(cells)}, the header has {width}")
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        yield start, cells
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -244,21 +266,32 @@ def _read_jsonl(text: str, path: str, encoding: str) -> RawTable:
     lines: list[int] = []
     skipped: list[Skip] = []
     read = 0
-    for i, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    for line, item in jsonl_rows(text.lstrip("\ufeff").splitlines(), path):
+        read += 1
+        if isinstance(item, Skip):
+            skipped.append(item)
+        else:
+            records.append(item)
+            lines.append(line)
+    return _records_table(path, encoding, "jsonl", records, lines, read, skipped)
+
+
+def jsonl_rows(lines: Iterable[str], path: str, *, first_line: int = 1
+               ) -> Iterator[tuple[int, dict[str, Any] | Skip]]:
+    """``(line, flattened record)`` per JSON line, ``(line, Skip)`` for a line that is not
+    a JSON object; blank lines are not rows. ``lines`` are ``str.splitlines`` pieces."""
+    for i, raw in enumerate(lines, start=first_line):
         if not raw.strip():
             continue
-        read += 1
         try:
             obj = json.loads(raw)
         except ValueError as exc:
-            skipped.append(Skip(path, i, f"invalid JSON: {exc.msg}"))
+            yield i, Skip(path, i, f"invalid JSON: {exc.msg}")
             continue
         if not isinstance(obj, dict):
-            skipped.append(Skip(path, i, "not a JSON object"))
+            yield i, Skip(path, i, "not a JSON object")
             continue
-        records.append(flatten(obj))
-        lines.append(i)
-    return _records_table(path, encoding, "jsonl", records, lines, read, skipped)
+        yield i, flatten(obj)
 
 
 def _read_json(text: str, path: str, encoding: str) -> RawTable:
@@ -325,7 +358,24 @@ def _records_table(path: str, encoding: str, fmt: str, records: list[dict[str, A
                    lines: list[int], read: int, skipped: list[Skip]) -> RawTable:
     if read == 0:
         raise BrandscanError("no records in the file", where=path)
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    frame = frame.astype(object)
+    frame = records_frame(records)
     frame["__line__"] = lines
     return RawTable(path, encoding, fmt, frame, read, skipped)
+
+
+def records_frame(records: list[dict[str, Any]], columns: Sequence[str] | None = None
+                  ) -> pd.DataFrame:
+    """Records as object columns holding the values exactly as parsed (NaN where a record
+    lacks the key); ``columns`` default to every key, in order of first appearance.
+
+    No dtype is inferred: a record without ``id`` would otherwise turn the whole column
+    of 19-digit ids into floats (which lose digits), and a chunk of a file would read
+    other values than the whole file.
+    """
+    if columns is None:
+        columns = list(dict.fromkeys(k for r in records for k in r))
+    nan = float("nan")
+    frame = pd.DataFrame(index=pd.RangeIndex(len(records)))
+    for c in columns:
+        frame[c] = pd.Series([r.get(c, nan) for r in records], dtype=object)
+    return frame

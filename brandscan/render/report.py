@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from brandscan.analyze.report import Report
+from brandscan.render import alerts as alert_text
+from brandscan.render.alerts import summary as alert_summary
 from brandscan.render.table import frame_table, sparkline
 from brandscan.render.tabular import records
 from brandscan.render.tabular import to_markdown as md_table
@@ -29,14 +32,16 @@ def _when(ts: Any, with_time: bool = True) -> str:
 def verdict(report: Report) -> str:
     """One sentence a manager can read in a cron mail."""
     h = report.headline
+    radar = alert_summary(report.alerts, report.response)
+    radar = f"{radar} " if radar else ""
     if not h["mentions"]:
-        return "No mentions in this window."
+        return f"{radar}No mentions in this window."
     peak = (f"; busiest {report.interval} {_when(h['peak_period'], report.interval == 'hour')}"
             f" with {h['peak_mentions']:,} mentions" if h["peak_period"] is not None else "")
     top = report.complaints["term"].head(3).tolist()
     about = f"; complaints are about {', '.join(top)}" if top else ""
-    return (f"{h['mentions']:,} mentions of {h['brands']}, {h['negative_share']:.0%} negative"
-            f"{peak}{about}.")
+    return (f"{radar}{h['mentions']:,} mentions of {h['brands']}, "
+            f"{h['negative_share']:.0%} negative{peak}{about}.")
 
 
 def _headline_rows(report: Report) -> list[tuple[str, str]]:
@@ -72,17 +77,31 @@ def _timeline_table(report: Report, rows: pd.DataFrame) -> Table:
     return table
 
 
-def _post_lines(posts: pd.DataFrame, width: int) -> Text:
+def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2) -> Text:
+    """Each post as a head line, then ``lines`` lines of its text indented, then its link.
+
+    The text is cut by display cells (a Chinese character takes two), so a post never
+    runs past ``width`` columns nor wraps back to the left margin.
+    """
+    from rich.cells import cell_len, chop_cells
+
     out = Text()
+    room = max(width - 2, 20)
     for r in posts.itertuples(index=False):
         out.append(f"{_when(r.created_at)}  ", style="dim")
         out.append(r.author or "?", style="bold")
         followers = "" if pd.isna(r.followers) else f"  {int(r.followers):,} followers"
         out.append(f"{followers}  转发 {r.reposts:,} · 评论 {r.comments:,} · 赞 {r.likes:,}\n",
                    style="dim")
-        text = " ".join(r.text.split())
-        text = text if len(text) <= width else text[: width - 1] + "…"
-        out.append(f"  {text}\n")
+        chunks = chop_cells(" ".join(r.text.split()), room)
+        if len(chunks) > lines:
+            chunks = chunks[:lines]
+            last = chunks[-1]
+            while last and cell_len(last) > room - 1:
+                last = last[:-1]
+            chunks[-1] = last + "…"
+        for chunk in chunks:
+            out.append(f"  {chunk}\n")
         if r.url:
             out.append(f"  {r.url}\n", style="dim")
     return out
@@ -90,6 +109,9 @@ def _post_lines(posts: pd.DataFrame, width: int) -> Text:
 
 def to_rich(report: Report, console: Console) -> None:
     """Print the report as a page that fits 80 columns (CJK counted double-width by rich)."""
+    if report.alerts is not None and len(report.alerts):
+        console.print(Text(f"Alerts ({len(report.alerts)})", style="bold red"))
+        alert_text.to_rich(report.alerts, console)
     head = Text()
     for key, value in _headline_rows(report):
         head.append(f"{key:>15}  ", style="bold")
@@ -109,34 +131,125 @@ def to_rich(report: Report, console: Console) -> None:
     if len(report.complaints):
         parts.append(frame_table(report.complaints.drop(columns=["example"]),
                                  title="Top complaints"))
+    for title, frame in _radar_tables(report):
+        parts.append(frame_table(frame, title=title))
     console.print(Group(*parts))
     if len(report.negative_posts):
         console.print(Text("Most engaging negative posts", style="italic"))
-        console.print(_post_lines(report.negative_posts, 120))
+        console.print(_post_lines(report.negative_posts, console.width))
     if len(report.skipped):
         console.print(frame_table(report.skipped, title="Skipped rows"))
 
 
-def to_markdown(report: Report) -> str:
-    """A digest for mail and chat: headline numbers, complaints with examples, links."""
+#: Periods a digest lists in full; longer timelines show their busiest periods only.
+DIGEST_PERIODS = 14
+#: Characters of a post a digest quotes (the HTML and xlsx reports keep the whole text).
+DIGEST_TEXT = 140
+
+
+def md_text(text: Any, limit: int | None = DIGEST_TEXT) -> str:
+    """Untrusted post text for Markdown: one line, cut, no live links, HTML or emphasis.
+
+    Weibo's ``[怒]`` emoticons stay readable; only ``](``, ``<``, ``>``, ``*``, ``_``
+    and backticks are escaped, so a post cannot add links, markup or bold to the mail.
+    """
+    t = " ".join(str(text or "").split())
+    if limit and len(t) > limit:
+        t = t[: limit - 1] + "…"
+    for ch in ("\\", "`", "*", "_", "<", ">"):
+        t = t.replace(ch, "\\" + ch)
+    return t.replace("](", "]\\(")
+
+
+def _md_link(url: Any) -> str:
+    u = str(url or "").strip()
+    return f" ([link]({u}))" if u.lower().startswith(("http://", "https://")) else ""
+
+
+def _digest_headline(report: Report) -> list[str]:
     h = report.headline
-    out = [f"# brandscan report: {h['brands']}", "", f"**{verdict(report)}**", ""]
-    out += [f"- **{k}**: {v}" for k, v in _headline_rows(report)]
-    out += ["", "## Sentiment mix", "", to_markdown_frame(report.sentiment_mix)]
-    out += [f"## Timeline (per {report.interval})", "", to_markdown_frame(report.timeline)]
+    mean = "-" if h["mean_sentiment"] is None else f"{h['mean_sentiment']:.2f}"
+    lines = [f"- **{h['mentions']:,} mentions** ({h['posts']:,} posts, "
+             f"{h['comments']:,} comments) by {h['authors']:,} authors",
+             f"- **{h['negative_share']:.1%} negative**, mean sentiment {mean}"]
+    mix = report.sentiment_mix
+    if int(mix["posts"].sum()):
+        lines[-1] += " (" + ", ".join(f"{r.posts:,} {r.label}" for r in mix.itertuples()) + ")"
+    lines.append(f"- engagement {h['engagement']:,} (reposts + comments + likes)")
+    tl = report.timeline
+    if h["peak_period"] is not None and len(tl):
+        with_time = report.interval == "hour"
+        spark = sparkline(tl["mentions"].astype(float).tolist()[-60:])
+        lines.append(f"- busiest {report.interval}: "
+                     f"{_when(h['peak_period'], with_time)} with {h['peak_mentions']:,} "
+                     f"mentions; per {report.interval}: `{spark}`")
+    return lines
+
+
+def _digest_complaints(report: Report, posts: pd.DataFrame | None) -> list[str]:
+    out = []
+    quoted: dict[str, int] = {}  # one post is often the example of several terms
+    for r, ex in zip(report.complaints.itertuples(index=False),
+                     complaint_examples(report, posts)):
+        category = f" ({r.category})" if r.category else ""
+        out.append(f"{r.rank}. **{md_text(r.term, None)}**{category}: "
+                   f"{r.negative_posts:,} negative posts ({r.share:.0%}), "
+                   f"engagement {r.engagement:,}")
+        if r.example in quoted:
+            out.append(f"   > (the same post as {quoted[r.example]}.)")
+            continue
+        quoted[r.example] = r.rank
+        who = ""
+        if ex:
+            who = f" — {md_text(ex.get('author') or '?', None)}, {_when(ex.get('created_at'))}"
+            who += _md_link(ex.get("url"))
+        out.append(f"   > {md_text(r.example)}{who}")
+    return out
+
+
+def _digest_timeline(report: Report) -> list[str]:
+    tl = report.timeline
+    if len(tl) <= DIGEST_PERIODS:
+        return [f"## Timeline (per {report.interval})", "", to_markdown_frame(tl)]
+    busiest = tl.sort_values("mentions", ascending=False, kind="stable").head(
+        DIGEST_PERIODS // 2).sort_values("period")
+    return [f"## Busiest {len(busiest)} of {len(tl):,} periods (per {report.interval})", "",
+            to_markdown_frame(busiest)]
+
+
+def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
+    """A digest for mail and chat: headline numbers, alerts, complaints with examples, links.
+
+    ``posts`` (the scored posts) lets each complaint's example name its author and link;
+    without it only examples among the most engaging negative posts get them.
+    """
+    h = report.headline
+    tz = getattr(h.get("first"), "tzinfo", None)
+    span = f"{_when(h['first'])} — {_when(h['last'])}" + (f" ({tz})" if tz else "")
+    out = [f"# brandscan report: {h['brands']}", "", span if h["mentions"] else "", "",
+           f"**{verdict(report)}**", ""]
+    out += _digest_headline(report)
+    out.append("")
+    if report.alerts is not None and len(report.alerts):
+        out += ["## Alerts", "", alert_text.to_markdown(report.alerts, width=DIGEST_TEXT)]
     if len(report.complaints):
-        out += ["## Top complaints", "", to_markdown_frame(report.complaints, max_text=80)]
+        out += ["## Top complaints", "", *_digest_complaints(report, posts), ""]
     if len(report.negative_posts):
         out += ["## Most engaging negative posts", ""]
-        for r in report.negative_posts.itertuples(index=False):
-            link = f" ([link]({r.url}))" if r.url else ""
-            out.append(f"- {_when(r.created_at)} **{r.author or '?'}** "
-                       f"({r.reposts:,} reposts, {r.comments:,} comments, {r.likes:,} likes)"
-                       f"{link}: {r.text[:200]}")
+        for i, r in enumerate(report.negative_posts.itertuples(index=False), start=1):
+            out.append(f"{i}. {_when(r.created_at)} **{md_text(r.author or '?', None)}** "
+                       f"({r.reposts:,} reposts, {r.comments:,} comments, {r.likes:,} likes): "
+                       f"{md_text(r.text)}{_md_link(r.url)}")
         out.append("")
-    if len(report.skipped):
-        out += ["## Skipped rows", "", to_markdown_frame(report.skipped)]
-    return "\n".join(out).rstrip() + "\n"
+    if len(report.timeline):
+        out += _digest_timeline(report)
+    for title, frame in _radar_tables(report):
+        out += [f"## {title}", "", to_markdown_frame(frame, max_text=80)]
+    skipped = ", ".join(f"{r.rows:,} {r.reason}" for r in report.skipped.itertuples())
+    out += ["---", "", f"{h['rows_read']:,} rows read, {h['rows_skipped']:,} skipped"
+            + (f" ({skipped})" if skipped else "")
+            + f", {h['duplicates']:,} duplicates · sentiment model {h['model'] or '-'}"]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
 
 
 def to_markdown_frame(df: pd.DataFrame, max_text: int | None = None) -> str:
@@ -157,5 +270,51 @@ def to_json(report: Report) -> str:
         "complaints": records(report.complaints),
         "negative_posts": records(report.negative_posts),
         "skipped": records(report.skipped),
+        "alerts": _records(report.alerts),
+        "response_times": _records(report.response),
+        "share_of_voice": _records(report.share_of_voice),
+        "share_of_voice_by_period": _records(report.share_by_period),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+    return [] if df is None else records(df)
+
+
+def _radar_tables(report: Report) -> list[tuple[str, pd.DataFrame]]:
+    """Response time and share of voice, trimmed to what fits a page."""
+    out = []
+    if report.response is not None and len(report.response):
+        out.append(("Response time to negative spikes", report.response.loc[
+            :, ["brand", "incident_start", "trigger_author", "responded_at", "responder",
+                "delay_hours", "target_hours", "status"]]))
+    if report.share_of_voice is not None and len(report.share_of_voice):
+        out.append(("Share of voice", report.share_of_voice.drop(columns=["mean_sentiment"])))
+        by = report.share_by_period
+        if by is not None and len(by) and by["period"].nunique() <= 36:
+            wide = by.pivot(index="period", columns="brand", values="share_of_voice")
+            wide = wide.loc[:, list(dict.fromkeys(by["brand"]))]
+            wide.columns = [f"{b} share" for b in wide.columns]
+            out.append((f"Share of voice per {report.interval}", wide.reset_index()))
+    return out
+
+
+def complaint_examples(report: Report, posts: pd.DataFrame | None = None
+                       ) -> list[dict[str, Any] | None]:
+    """For each top complaint, the post its example text comes from (author, time, link).
+
+    The complaint table holds only the example's text; the post is looked up in ``posts``
+    (the scored posts, when the caller has them) or else among the report's most engaging
+    negative posts. ``None`` where it cannot be found.
+    """
+    pool = posts if posts is not None and len(posts) else report.negative_posts
+    if not len(report.complaints) or pool is None or not len(pool):
+        return [None] * len(report.complaints)
+    wanted = set(report.complaints["example"])
+    hits = pool[pool["text"].isin(wanted)]
+    if "engagement" in hits.columns:
+        hits = hits.sort_values("engagement", ascending=False, kind="stable")
+    by_text = {r["text"]: r for r in hits.loc[:, [c for c in (
+        "text", "author", "created_at", "url") if c in hits.columns]].to_dict("records")[::-1]}
+    return [by_text.get(t) for t in report.complaints["example"]]

@@ -25,12 +25,21 @@ class Scorer(Protocol):
 def get_scorer(model_path: str | None = None) -> Scorer:
     """The scorer for a model (None: snownlp's bundled one), built once per process.
 
-    It is :class:`~brandscan.text.snowfast.SentimentEngine`: snownlp's exact scores
-    without importing snownlp, hundreds of times faster.
+    snownlp models (the bundled one, or a file from ``snownlp.sentiment.save`` or
+    ``brandscan train --format snownlp``) are scored by
+    :class:`~brandscan.text.snowfast.SentimentEngine`: snownlp's exact scores without
+    importing snownlp, hundreds of times faster. A file written by ``brandscan train``
+    is a :class:`~brandscan.text.model.LinearModel`. The kind is told by content; a
+    missing, damaged or foreign file is a :class:`~brandscan.errors.BrandscanError`
+    naming it.
     """
-    from brandscan.text.snowfast import SentimentEngine
+    if model_path is None:
+        from brandscan.text.snowfast import SentimentEngine
 
-    return SentimentEngine.load(model_path)
+        return SentimentEngine.load(None)
+    from brandscan.text.model import load_scorer
+
+    return load_scorer(model_path)
 
 
 def label_scores(scores: pd.Series | np.ndarray, cfg: SentimentConfig) -> np.ndarray:

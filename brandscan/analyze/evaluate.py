@@ -1,0 +1,200 @@
+"""How right a sentiment model is on labelled posts: the numbers behind ``brandscan evaluate``.
+
+Labelled sets are binary (positive/negative) while brandscan labels posts in three
+classes, so the figures come in two groups:
+
+* **binary, at 0.5** — ``accuracy``, ``macro_f1`` and the 2×2 confusion matrix call a
+  post positive when its score is ≥ 0.5, whatever the configured thresholds: that is
+  the model's own decision, comparable across models and with published figures.
+  ``roc_auc`` needs no threshold at all (the chance that a random positive post scores
+  higher than a random negative one; ties count half).
+* **at the configured thresholds** — what an analysis will show: the shares of posts
+  labelled positive (score ≥ ``positive_from``), neutral, and negative (score <
+  ``negative_below``); ``decided_accuracy``, the accuracy among the posts not left
+  neutral; and the 2×3 matrix of true label × brandscan label. Neutral is not a class
+  of the labelled data, so a neutral post is neither right nor wrong: it lowers
+  coverage (``1 - predicted_neutral_share``), not ``decided_accuracy``.
+
+Scores come from the same path as in an analysis (:func:`brandscan.analyze.scoring.
+sentiment_scores`, then the complaint rule), on the text exactly as given: labels refer
+to the whole text, so no repost chain is cut off. ``complaint_rule_moved`` counts the
+posts the complaint rule moved toward negative and ``complaint_rule_precision`` the
+share of them labelled negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from brandscan.config import Config, SentimentConfig
+
+__all__ = ["Evaluation", "evaluate", "metrics", "roc_auc"]
+
+
+def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
+    """Area under the ROC curve by ranks (Mann-Whitney U); None with one class only."""
+    y = np.asarray(labels) > 0
+    n_pos = int(y.sum())
+    n_neg = len(y) - n_pos
+    if not n_pos or not n_neg:
+        return None
+    ranks = pd.Series(np.asarray(scores, dtype=np.float64)).rank(method="average").to_numpy()
+    u = float(ranks[y].sum()) - n_pos * (n_pos + 1) / 2
+    return u / (n_pos * n_neg)
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def metrics(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dict[str, Any]:
+    """Every figure of one set of labelled posts (see the module docstring)."""
+    y = np.asarray(labels) > 0
+    s = np.asarray(scores, dtype=np.float64)
+    n = len(y)
+    pred = s >= 0.5
+    tp = int((pred & y).sum())
+    tn = int((~pred & ~y).sum())
+    fp = int((pred & ~y).sum())
+    fn = int((~pred & y).sum())
+    # Macro-F1 over the classes that occur (in the labels or the predictions).
+    f1s = [f for f, seen in ((_f1(tp, fp, fn), tp + fp + fn), (_f1(tn, fn, fp), tn + fn + fp))
+           if seen]
+    positive = s >= cfg.positive_from
+    negative = s < cfg.negative_below
+    neutral = ~positive & ~negative
+    decided = positive | negative
+    right = (positive & y) | (negative & ~y)
+
+    def share(mask: np.ndarray) -> float:
+        return float(mask.sum()) / n if n else 0.0
+
+    return {
+        "n": n,
+        "positive": int(y.sum()),
+        "negative": int((~y).sum()),
+        "accuracy": (tp + tn) / n if n else None,
+        "macro_f1": float(np.mean(f1s)) if f1s else None,
+        "roc_auc": roc_auc(y, s),
+        "confusion": {"true_negative": tn, "false_positive": fp, "false_negative": fn,
+                      "true_positive": tp},
+        "predicted_positive_share": share(positive),
+        "predicted_neutral_share": share(neutral),
+        "predicted_negative_share": share(negative),
+        "decided_accuracy": float(right.sum()) / int(decided.sum()) if decided.any() else None,
+        "labels_by_truth": {
+            truth: {"negative": int((negative & mask).sum()),
+                    "neutral": int((neutral & mask).sum()),
+                    "positive": int((positive & mask).sum())}
+            for truth, mask in (("negative", ~y), ("positive", y))
+        },
+    }
+
+
+@dataclass
+class Evaluation:
+    """The figures of a model on labelled posts, overall and per group."""
+
+    model: str
+    overall: dict[str, Any]
+    thresholds: dict[str, float]
+    complaint_shift: float
+    by: str | None = None
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    model_info: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON object: the overall figures at the top level (``n``, ``accuracy``,
+        ``macro_f1``, ``roc_auc``, ``predicted_positive_share``…), then context."""
+        out: dict[str, Any] = {"model": self.model, **self.overall,
+                               "thresholds": self.thresholds,
+                               "complaint_shift": self.complaint_shift}
+        if self.model_info:
+            out["model_info"] = dict(self.model_info)
+        if self.data:
+            out["data"] = dict(self.data)
+        if self.by:
+            out["by"] = self.by
+            out["groups"] = self.groups
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        """One row for all posts, then one per group: for tables, CSV and spreadsheets."""
+        rows = [("(all)", self.overall), *self.groups.items()]
+        return pd.DataFrame([{
+            "group": name,
+            "n": m["n"],
+            "accuracy": m["accuracy"],
+            "macro_f1": m["macro_f1"],
+            "roc_auc": m["roc_auc"],
+            "true_neg": m["confusion"]["true_negative"],
+            "false_pos": m["confusion"]["false_positive"],
+            "false_neg": m["confusion"]["false_negative"],
+            "true_pos": m["confusion"]["true_positive"],
+            "pred_positive": m["predicted_positive_share"],
+            "pred_neutral": m["predicted_neutral_share"],
+            "pred_negative": m["predicted_negative_share"],
+            "decided_accuracy": m["decided_accuracy"],
+            "model": self.model,
+        } for name, m in rows])
+
+
+def model_summary(scorer: Any) -> dict[str, Any]:
+    """What a brandscan model file says about its training (empty for snownlp's)."""
+    meta = getattr(scorer, "meta", None)
+    if not meta:
+        return {}
+    keep = ("rows", "positive", "negative", "trained_at", "brandscan_version", "split")
+    out = {k: meta[k] for k in keep if k in meta}
+    files = meta.get("files")
+    if files:
+        out["files"] = [{"name": f.get("name"), "sha256": f.get("sha256")} for f in files]
+    return out
+
+
+def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: Any = None,
+             groups: list[str] | None = None, by: str | None = None,
+             complaint_shift: float | None = None, jobs: int = 1,
+             data: Mapping[str, Any] | None = None) -> Evaluation:
+    """Score labelled texts as an analysis would and measure the result.
+
+    ``scorer`` defaults to the config's model; ``complaint_shift`` to the configured
+    complaint rule (0 turns it off, to measure what the rule changes).
+    """
+    from brandscan.analyze.scoring import complaint_push, resolve_shift, sentiment_scores
+    from brandscan.text.sentiment import get_scorer
+
+    scorer = scorer or get_scorer(config.sentiment.model)
+    shift = resolve_shift(config, complaint_shift)
+    raw = sentiment_scores(texts, scorer, jobs=jobs)
+    scores = complaint_push(raw, pd.Series(texts, dtype=object), config, shift=shift)
+    y = np.asarray(labels)
+    moved = scores != raw
+    overall = metrics(y, scores, config.sentiment)
+    # What the complaint rule did: how many posts it moved, and how many of those were
+    # labelled negative (its precision); compare with --complaint-shift 0.
+    overall["complaint_rule_moved"] = int(moved.sum())
+    overall["complaint_rule_precision"] = (float((y[moved] == 0).mean()) if moved.any()
+                                           else None)
+    result = Evaluation(
+        model=scorer.model_id,
+        overall=overall,
+        thresholds={"negative_below": config.sentiment.negative_below,
+                    "positive_from": config.sentiment.positive_from},
+        complaint_shift=shift,
+        by=by,
+        model_info=model_summary(scorer),
+        data=data or {},
+    )
+    if groups is not None:
+        g = np.asarray(groups, dtype=object)
+        for name in sorted(set(groups)):
+            mask = g == name
+            result.groups[name] = metrics(y[mask], scores[mask], config.sentiment)
+    return result

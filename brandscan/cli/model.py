@@ -1,0 +1,174 @@
+"""Model commands: train (labelled posts -> a sentiment model file) and evaluate."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from brandscan.cli.common import (
+    Env,
+    cli,
+    emit_frame,
+    expand_globs,
+    handles_errors,
+    jobs_of,
+    output_format,
+    output_options,
+)
+
+
+def labeled_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """LABELED... and how to read labels from it; shared by train and evaluate."""
+    decorators = [
+        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True)),
+        click.option("--text-col", metavar="COLUMN",
+                     help="Column holding the text (default: text, review, content, 正文… "
+                          "or the only column besides the label)."),
+        click.option("--label-col", metavar="COLUMN",
+                     help="Column holding the label (default: label, sentiment, 标签…)."),
+        click.option("--label-map", "label_map", multiple=True, metavar="MAP",
+                     help="Labels other than 1/0, pos/neg, 正面/负面: "
+                          "'[FILEGLOB:]VALUE[,VALUE]=pos|neg|drop;...' (repeatable), e.g. "
+                          "'covid*.csv:2,4=pos;0,1,5,6=neg;3=drop'."),
+        click.option("--split", type=click.Choice(["all", "train", "test"]),
+                     help="Use only one side of a fixed split by a hash of each text "
+                          "(the same text always on the same side), to measure on posts "
+                          "the model never saw."),
+        click.option("--test-percent", type=click.FloatRange(0, 100, min_open=True,
+                                                             max_open=True),
+                     default=20.0, show_default=True, metavar="P",
+                     help="Share of texts on the test side of --split."),
+    ]
+    for dec in reversed(decorators):
+        fn = dec(fn)
+    return fn
+
+
+def _read(env: Env, kw: dict[str, Any], *, by: str | None = None, default_split: str) -> Any:
+    from brandscan.text.train import parse_label_map, read_labeled
+
+    data = read_labeled(expand_globs(kw["files"]), text_col=kw["text_col"],
+                        label_col=kw["label_col"],
+                        label_maps=parse_label_map(kw["label_map"]), by=by,
+                        split=kw["split"] or default_split, test_percent=kw["test_percent"])
+    skipped = sum(f.skipped for f in data.files)
+    dropped = sum(f.dropped for f in data.files)
+    held = sum(f.held_out for f in data.files)
+    if env.stderr_tty or skipped:
+        parts = [f"{len(data.texts):,} labelled texts ({data.positive:,} positive, "
+                 f"{data.negative:,} negative) from {len(data.files)} file(s)"]
+        if held:
+            parts.append(f"{held:,} on the other side of the split")
+        if dropped:
+            parts.append(f"{dropped:,} dropped by --label-map")
+        if skipped:
+            first = data.skipped[0]
+            parts.append(f"{skipped:,} skipped (first: {first[0]}:{first[1]} {first[2]})")
+        env.warn("brandscan: " + "; ".join(parts))
+    return data
+
+
+@cli.command()
+@labeled_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              metavar="MODEL", help="Model file to write (replaced atomically).")
+@click.option("--format", "model_format", type=click.Choice(["brandscan", "snownlp"]),
+              default="brandscan", show_default=True,
+              help="brandscan: the Weibo-fit model (emoticons, repost chains, negation). "
+                   "snownlp: snownlp's own Bayes format, which snownlp loads too and "
+                   "scores exactly as brandscan does.")
+@click.option("--l2", type=click.FloatRange(min=0, min_open=True), default=1e-4,
+              show_default=True, help="Regularisation strength (brandscan format).")
+@click.option("--min-df", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Keep features seen in at least this many texts (brandscan format).")
+@click.option("--emoticon-dropout/--no-emoticon-dropout", default=True, show_default=True,
+              help="Also learn from a copy of each text without its [emoticons], so the "
+                   "model reads the words too: sets labelled by their emoticons (like "
+                   "weibo_senti_100k) otherwise teach it little else (brandscan format).")
+@click.pass_obj
+@handles_errors
+def train(env: Env, **kw: Any) -> None:
+    """Train a sentiment model on labelled posts (CSV, TSV, JSON, JSONL).
+
+    Labels 1/0, pos/neg, positive/negative, 正面/负面 are read as they are; others
+    need --label-map. Use the model with --model MODEL or sentiment.model in the
+    config. The same input gives the same model (the file also records the rows, label
+    balance, date, brandscan version and the SHA-256 of each training file).
+    """
+    from brandscan.text.train import train_linear, train_snownlp
+
+    data = _read(env, kw, default_split="all")
+    out = kw["output"]
+    log = (lambda msg: env.warn(f"brandscan: {msg}")) if env.stderr_tty else None
+    if kw["model_format"] == "snownlp":
+        train_snownlp(data, out, log=log)
+        from brandscan.text.model import load_scorer
+
+        model_id = load_scorer(out).model_id
+        if not out.endswith(".3"):
+            env.warn(f"brandscan: note: snownlp's sentiment.load(NAME) reads NAME.3; to load "
+                     f"this model in snownlp, name it {os.path.basename(out)}.3")
+    else:
+        model = train_linear(data, l2=kw["l2"], min_df=kw["min_df"],
+                             emoticon_dropout=kw["emoticon_dropout"], log=log)
+        model.save(out)
+        model_id = model.model_id
+    env.warn(f"brandscan: wrote {out} ({model_id}): trained on {len(data.texts):,} texts, "
+             f"{data.positive:,} positive / {data.negative:,} negative")
+
+
+@cli.command()
+@labeled_options
+@click.option("--model", metavar="FILE",
+              help="Model to measure (default: the config's sentiment.model, else snownlp's).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file: thresholds, complaint categories, model.")
+@click.option("--by", metavar="COLUMN", help="Also measure per value of this column (e.g. cat).")
+@click.option("--complaint-shift", type=click.FloatRange(0, 1), metavar="X",
+              help="The complaint rule's shift (default: 0.2); 0 measures the model alone.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes for scoring (default: all cores).")
+@output_options()
+@click.pass_obj
+@handles_errors
+def evaluate(env: Env, **kw: Any) -> None:
+    """How right a sentiment model is on labelled posts.
+
+    Accuracy, macro-F1 and the confusion matrix at a 0.5 cut; ROC AUC; the shares
+    labelled positive/neutral/negative at the configured thresholds, and the accuracy
+    of the posts not left neutral. Texts are scored as given (repost chains included),
+    as an analysis scores them. --format json prints one object.
+    """
+    from dataclasses import replace
+
+    from brandscan.analyze.evaluate import evaluate as run_evaluation
+    from brandscan.config import load_config
+    from brandscan.render.output import emit
+
+    fmt = output_format(env, kw["fmt"], kw["output"])
+    config = load_config(kw["config_path"])
+    if kw["model"]:
+        config = replace(config, sentiment=replace(config.sentiment, model=kw["model"]))
+    from brandscan.text.sentiment import get_scorer
+
+    scorer = get_scorer(config.sentiment.model)  # a bad model fails before reading data
+    data = _read(env, kw, by=kw["by"], default_split="all")
+    result = run_evaluation(
+        data.texts, data.labels, config, scorer=scorer, groups=data.groups, by=kw["by"],
+        complaint_shift=kw["complaint_shift"], jobs=jobs_of(kw),
+        data={"files": [f.to_json() for f in data.files], "split": data.split,
+              **({"test_percent": data.test_percent} if data.split != "all" else {})})
+    if fmt == "json":
+        import json
+
+        emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", kw["output"])
+        return
+    acc = result.overall["accuracy"]
+    frame = result.frame()
+    if fmt == "table":  # the title names the model; a terminal has no room to repeat it
+        frame = frame.drop(columns="model")
+    emit_frame(env, frame, fmt, kw["output"],
+               title=f"{result.model}: accuracy {acc:.3f} on {result.overall['n']:,} texts")

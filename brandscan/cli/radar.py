@@ -1,0 +1,191 @@
+"""Crisis-radar commands: alerts, influencers, sov (share of voice)."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from brandscan.cli.common import (
+    Env,
+    Loaded,
+    analysis_options,
+    cli,
+    emit_frame,
+    handles_errors,
+    input_options,
+    jobs_of,
+    output_options,
+    scored_inputs,
+)
+from brandscan.errors import BrandscanError, ExitStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from brandscan.config import AlertConfig
+
+SEVERITIES = ("watch", "spike", "crisis")  # brandscan.analyze.alerts.SEVERITIES, kept light
+NOTIFY_FORMATS = ("json", "wecom", "dingtalk", "slack")
+
+
+def baseline_span(alerts: AlertConfig) -> timedelta:
+    """How far before ``--since`` the alert baselines look (weekly check and MAD window)."""
+    v = alerts.volume
+    days = max(v.baseline_days, 7 * v.weeks, alerts.negative.days, v.fallback_hours / 24,
+               alerts.min_history_hours / 24)
+    return timedelta(days=days + math.ceil(v.spread_hours / 24) + 1)
+
+
+def radar_history(env: Env, loaded: Loaded, kw: dict[str, Any], scored: pd.DataFrame,
+                  window: Any) -> pd.DataFrame:
+    """The window's scored posts plus those of the weeks before ``--since``.
+
+    Alert baselines need the days before the window; only those posts are scored here
+    (from the files, and from the store when the command reads one).
+    """
+    if window.since is None:
+        return scored
+    import pandas as pd
+
+    from brandscan.analyze.scoring import analyse
+    from brandscan.window import Window
+
+    earlier = Window(window.since - baseline_span(loaded.config.alerts), window.since)
+    posts = loaded.result.posts
+    with env.progress("scoring", int(earlier.mask(posts["created_at"]).sum())) as advance:
+        before = analyse(posts, loaded.config, brands=kw.get("brands", ()), window=earlier,
+                         jobs=jobs_of(kw), progress=advance)
+    if "db" in kw and (kw.get("db") or not kw.get("files")):  # the command reads the store
+        from brandscan.cli.common import with_store
+
+        before = with_store(env, kw, loaded, before, earlier, account=False)
+    return pd.concat([before, scored], ignore_index=True)
+
+
+def _history_and_window(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any]:
+    loaded, scored, window = scored_inputs(env, kw)
+    return loaded, radar_history(env, loaded, kw, scored, window), window
+
+
+@cli.command()
+@input_options
+@analysis_options
+@click.option("--min-severity", type=click.Choice(SEVERITIES), default="watch",
+              show_default=True, help="Report (and --fail-on-alert on) alerts from this level.")
+@click.option("--fail-on-alert", is_flag=True,
+              help="Exit 3 when an alert at or above --min-severity fires (for cron).")
+@click.option("--notify", "notify_url", metavar="URL",
+              help="Also POST the alerts to this webhook (nothing is sent when none fire).")
+@click.option("--notify-format", type=click.Choice(NOTIFY_FORMATS), default="json",
+              show_default=True, help="Webhook body: plain JSON, 企业微信, 钉钉 or Slack robot.")
+@click.option("--notify-timeout", type=click.FloatRange(min=0.1), default=10.0,
+              show_default=True, metavar="SECONDS", help="Give up on the webhook after this.")
+@output_options()
+@click.pass_context
+@handles_errors
+def alerts(ctx: click.Context, **kw: Any) -> None:
+    """Volume spikes, negative shifts and influential negative posts, per brand and hour.
+
+    Alerts fire on state changes (start, higher severity, count doubled) with a cooldown,
+    and --since limits the output to alerts fired in the window while the days before
+    still make the baseline. Nothing is printed when nothing fires. Exit status 3 with
+    --fail-on-alert when an alert fired, so a cron job mails only then.
+    """
+    from brandscan.analyze.alerts import at_least, detect_alerts
+
+    env: Env = ctx.obj
+    loaded, history, window = _history_and_window(env, kw)
+    found = detect_alerts(history, loaded.config, brands=kw["brands"] or None,
+                          since=window.since, until=window.until)
+    found = at_least(found, kw["min_severity"])
+    if found.empty:
+        if env.stderr_tty:
+            env.warn("brandscan: no alerts")
+        return
+    _emit_alerts(env, found, kw)
+    if kw["notify_url"]:
+        from brandscan.notify import notify
+
+        notify(kw["notify_url"], found, fmt=kw["notify_format"], timeout=kw["notify_timeout"])
+        env.warn(f"brandscan: {len(found)} alert(s) sent to {kw['notify_url'].split('?')[0]}")
+    if kw["fail_on_alert"]:
+        ctx.exit(int(ExitStatus.ALERT))
+
+
+def _emit_alerts(env: Env, found: pd.DataFrame, kw: dict[str, Any]) -> None:
+    from brandscan.render import alerts as render
+    from brandscan.render.output import emit
+
+    fmt, output = kw["fmt"], kw["output"]
+    if not fmt and output and output.lower().endswith((".md", ".markdown")):
+        fmt = "markdown"
+    if not fmt and env.stdout_tty and not output:
+        fmt = "table"
+    if fmt == "table":
+        if kw["output"]:
+            raise BrandscanError("--format table is for the terminal",
+                                 hint="use csv, tsv, json, jsonl or markdown with -o")
+        render.to_rich(found, env.console())
+    elif fmt == "markdown":
+        emit(f"# brandscan alerts\n\n**{render.escape(render.summary(found))}**\n\n"
+             + render.to_markdown(found), kw["output"])
+    else:  # csv/tsv/json/jsonl/xlsx, or from -o's extension
+        emit_frame(env, found, fmt, output, title="Alerts")
+
+
+@cli.command()
+@input_options
+@analysis_options
+@click.option("--top", default=20, show_default=True, help="How many authors.")
+@output_options()
+@click.pass_obj
+@handles_errors
+def influencers(env: Env, **kw: Any) -> None:
+    """Who drives the conversation: authors by reach (followers, else engagement).
+
+    With post count, mean sentiment, most engaging post, how often others repost them in
+    //@ chains, and a flag when one of their posts made most of an alert's engagement.
+    """
+    from brandscan.analyze.alerts import detect_alerts
+    from brandscan.analyze.influencers import influencers as rank
+
+    loaded, scored, window = scored_inputs(env, kw)
+    history = radar_history(env, loaded, kw, scored, window)
+    found = detect_alerts(history, loaded.config, brands=kw["brands"] or None,
+                          since=window.since, until=window.until)
+    table = rank(scored, loaded.config, alerts=found, history=history, top=kw["top"])
+    emit_frame(env, table, kw["fmt"], kw["output"], title="Influencers")
+
+
+@cli.command()
+@input_options
+@analysis_options
+@click.option("--interval", type=click.Choice(["hour", "day", "week", "total"]), default="day",
+              show_default=True, help="Length of each period (total: one row per brand).")
+@click.option("--compare", metavar="A,B,C",
+              help="The configured brands to compare (default: --brand, else all).")
+@output_options()
+@click.pass_obj
+@handles_errors
+def sov(env: Env, **kw: Any) -> None:
+    """Share of voice: mentions, share, sentiment mix and net sentiment per brand and period.
+
+    A post naming two brands counts for both; net sentiment is (positive − negative) /
+    mentions.
+    """
+    from brandscan.analyze.share import compared_brands, share_of_voice, share_totals
+
+    compare = tuple(c.strip() for c in (kw["compare"] or "").split(",") if c.strip())
+    compare = compare or tuple(kw["brands"])
+    kw = {**kw, "brands": ()}  # compare brands side by side, never filter posts to one
+    loaded, scored, window = scored_inputs(env, kw)
+    compared_brands(loaded.config, compare)  # unknown names fail before any work
+    if kw["interval"] == "total":
+        table = share_totals(scored, loaded.config, compare=compare)
+    else:
+        table = share_of_voice(scored, loaded.config, compare=compare,
+                               interval=kw["interval"], since=window.since, until=window.until)
+    emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice")

@@ -1,0 +1,582 @@
+"""Mergeable partial aggregates: every analysis table from sums that add up chunk by chunk.
+
+A year of posts does not fit in memory, but the timeline, the complaint table and the
+report do not need the posts — only counts and sums over them. :class:`Aggregate` holds
+those for one chunk of scored posts; :meth:`Aggregate.merge` adds two of them; the tables
+are read off the merged result. The in-memory analyses (``timeline``, ``complaints``,
+``build_report``) build one aggregate over their whole frame, so a file analysed in one
+piece, streamed in chunks or spread over a Dask cluster gives the same answer, to the bit:
+
+- counts, engagement sums and label counts are integers;
+- sums of sentiment scores are *exact* (integer mantissa and binary exponent, see
+  :func:`exact_add`), so a mean is the correctly rounded mean whatever the order or grouping in
+  which the chunks were added — float addition would differ in the last bits;
+- every "first/most engaging" choice has a total order (ties broken by time, file, line,
+  kind, id, text…), never by the position a row happened to have in a frame;
+- distinct authors are kept as 64-bit hashes of their names (8 bytes each; two names
+  colliding is about a one-in-a-million event at 5 million authors).
+
+Periods are kept for every interval (hour, day, week) at once: ``report`` picks its
+interval from the time span, which a stream knows only at the end.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from brandscan.analyze.complaints import COMPLAINT_COLUMNS, term_category
+from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_start
+
+if TYPE_CHECKING:
+    from brandscan.config import Config
+
+LABELS = ("positive", "neutral", "negative")
+BRAND_TIMELINE_COLUMNS = ("period", "brand", "mentions", "positive", "neutral", "negative",
+                          "mean_sentiment", "engagement")
+TOP_POST_COLUMNS = ("created_at", "author", "followers", "reposts", "comments", "likes",
+                    "sentiment", "text", "url")
+
+#: The total order of "most engaging" posts: engagement down, then earlier first, then
+#: where the post came from. Deterministic whatever order the chunks arrive in.
+POST_ORDER: tuple[tuple[str, bool], ...] = (
+    ("engagement", False), ("created_at", True), ("source_file", True), ("source_line", True),
+    ("kind", True), ("id", True), ("text", True), ("author", True), ("url", True),
+)
+_KEEP_COLUMNS = tuple(dict.fromkeys(
+    [*TOP_POST_COLUMNS, *(c for c, _ in POST_ORDER)]))
+_COUNT_COLUMNS = ("mentions", *LABELS, "engagement", "scored")
+
+
+# --- exact sums -------------------------------------------------------------------------
+
+#: An exact sum of binary floats: ``n * 2**e`` with Python integers (no rounding, ever).
+Exact = tuple[int, int]
+ZERO: Exact = (0, 0)
+
+
+def exact_add(a: Exact, b: Exact) -> Exact:
+    """``a + b`` exactly: the mantissas are aligned to the smaller exponent and added."""
+    (na, ea), (nb, eb) = a, b
+    if not na:
+        return b
+    if not nb:
+        return a
+    if ea <= eb:
+        return na + (nb << (eb - ea)), ea
+    return (na << (ea - eb)) + nb, eb
+
+
+def exact_mean(total: Exact, count: int) -> float:
+    """``total / count``, correctly rounded (NaN for no values).
+
+    Python divides integers with one correct rounding, so the mean does not depend on
+    the order in which the values were added.
+    """
+    if not count:
+        return float("nan")
+    n, e = total
+    return (n << e) / count if e >= 0 else n / (count << -e)
+
+
+def exact_group_sums(codes: np.ndarray, values: np.ndarray) -> dict[int, Exact]:
+    """Exact sum of ``values`` per group code (NaN and infinities left out).
+
+    Each float64 is ``m · 2**e`` with an integer ``m < 2**53``; within one (group, e)
+    the mantissas are summed as integers (split in two 26-bit halves so float64 bincount
+    stays exact for up to 2**26 values per call), and the per-exponent sums are shifted
+    together as Python integers. Vectorised: the Python loop runs once per distinct
+    (group, exponent), a few dozen per group.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    codes = np.asarray(codes, dtype=np.int64)
+    ok = np.isfinite(values) & (values != 0)
+    if not ok.any():
+        return {}
+    values, codes = values[ok], codes[ok]
+    out: dict[int, Exact] = {}
+    step = 1 << 25  # keeps each bincount exact
+    for start in range(0, len(values), step):
+        v, c = values[start:start + step], codes[start:start + step]
+        frac, exp = np.frexp(v)
+        mant = np.ldexp(frac, 53).astype(np.int64)  # exact: |frac| < 1, 53-bit significand
+        exp = exp.astype(np.int64) - 53 + 2048  # 0 < exp < 4096 for every finite float64
+        keys, inverse = np.unique(c * 4096 + exp, return_inverse=True)
+        hi = np.bincount(inverse, weights=(mant >> 26).astype(np.float64))
+        lo = np.bincount(inverse, weights=(mant & ((1 << 26) - 1)).astype(np.float64))
+        for key, h, low in zip(keys.tolist(), hi.tolist(), lo.tolist()):
+            group = key >> 12
+            part = ((int(h) << 26) + int(low), (key & 4095) - 2048)
+            out[group] = exact_add(out[group], part) if group in out else part
+    return out
+
+
+def hash_strings(values: Iterable[str]) -> np.ndarray:
+    """Stable 64-bit hashes (pandas' SipHash, the same in every process and run)."""
+    arr = np.asarray(list(values) if not isinstance(values, (pd.Series, np.ndarray))
+                     else values, dtype=object)
+    if len(arr) == 0:
+        return np.empty(0, dtype=np.uint64)
+    return pd.util.hash_array(arr, categorize=True)
+
+
+# --- counts and sums per key ------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """Integer counters and exact sentiment sums per key (a period, or a period and brand).
+
+    ``counts`` has one row per key and the int64 columns mentions, positive, neutral,
+    negative, engagement and scored (posts with a sentiment score); ``sentiment`` maps a
+    key to the exact sum of its scores.
+    """
+
+    counts: pd.DataFrame
+    sentiment: dict[Hashable, Exact] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, names: Sequence[str]) -> Tally:
+        index = (pd.MultiIndex.from_arrays([[] for _ in names], names=list(names))
+                 if len(names) > 1 else pd.Index([], name=names[0]))
+        return cls(pd.DataFrame({c: pd.Series([], dtype="int64", index=index)
+                                 for c in _COUNT_COLUMNS}))
+
+    @classmethod
+    def of(cls, keys: pd.DataFrame, scored: pd.DataFrame) -> Tally:
+        """Count ``scored`` (aligned with ``keys``, one key column per level) per key."""
+        names = list(keys.columns)
+        if scored.empty:
+            return cls.empty(names)
+        label = scored["label"].to_numpy(dtype=object)
+        sentiment = scored["sentiment"].to_numpy(dtype=np.float64)
+        df = keys.reset_index(drop=True).assign(
+            mentions=1,
+            positive=(label == "positive").astype(np.int64),
+            neutral=(label == "neutral").astype(np.int64),
+            negative=(label == "negative").astype(np.int64),
+            engagement=scored["engagement"].to_numpy(dtype=np.int64),
+            scored=(~np.isnan(sentiment)).astype(np.int64),
+        )
+        grouped = df.groupby(names, sort=True)
+        counts = grouped[list(_COUNT_COLUMNS)].sum().astype("int64")
+        codes = grouped.ngroup().to_numpy()
+        sums = exact_group_sums(codes, sentiment)
+        index = counts.index.tolist()
+        return cls(counts, {index[g]: total for g, total in sums.items()})
+
+    def merge(self, other: Tally) -> Tally:
+        if other.counts.empty:
+            return self
+        if self.counts.empty:
+            return other
+        both = pd.concat([self.counts, other.counts])
+        counts = both.groupby(level=list(range(both.index.nlevels)), sort=True).sum()
+        sums = dict(self.sentiment)
+        for key, value in other.sentiment.items():
+            sums[key] = exact_add(sums[key], value) if key in sums else value
+        return Tally(counts.astype("int64"), sums)
+
+    def means(self, index: pd.Index) -> list[float]:
+        """Correctly rounded mean sentiment per key (NaN where no post was scored)."""
+        scored = self.counts["scored"].reindex(index, fill_value=0).tolist()
+        return [exact_mean(self.sentiment.get(k, ZERO), int(n))
+                for k, n in zip(index, scored)]
+
+
+# --- the aggregate ----------------------------------------------------------------------
+
+@dataclass
+class TermStats:
+    """One complaint term: distinct negative posts, their engagement, the best example."""
+
+    posts: int
+    engagement: int
+    key: tuple[Any, ...]  # the example's place in POST_ORDER (smaller is better)
+    example: str
+
+
+@dataclass
+class Aggregate:
+    """Partial aggregates of some scored posts; :meth:`merge` adds another chunk's.
+
+    Build one with :meth:`of`; read tables with :meth:`timeline`, :meth:`brand_timeline`,
+    :meth:`complaints`, :meth:`negative_posts` and :meth:`headline`.
+    """
+
+    tz: str
+    intervals: tuple[str, ...]
+    top: int  # how many most engaging negative posts are kept
+    terms: dict[str, TermStats] | None  # None: complaint terms were not asked for
+    mentions: int = 0
+    posts: int = 0
+    comments: int = 0
+    labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    engagement: int = 0
+    scored: int = 0
+    sentiment: Exact = ZERO
+    first: int | None = None  # UTC nanoseconds
+    last: int | None = None
+    periods: dict[str, Tally] = field(default_factory=dict)
+    brand_periods: dict[str, Tally] = field(default_factory=dict)
+    authors: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    negatives: pd.DataFrame | None = None  # up to ``top`` rows, in POST_ORDER
+
+    # -- building -----------------------------------------------------------------------
+
+    @classmethod
+    def empty(cls, tz: str = "Asia/Shanghai", *, intervals: Sequence[str] = INTERVALS,
+              top: int = 0, terms: bool = False) -> Aggregate:
+        return cls(tz=tz, intervals=tuple(intervals), top=top, terms={} if terms else None,
+                   periods={i: Tally.empty(["period"]) for i in intervals},
+                   brand_periods={i: Tally.empty(["period", "brand"]) for i in intervals})
+
+    @classmethod
+    def of(cls, scored: pd.DataFrame, config: Config | None = None, *,
+           intervals: Sequence[str] = INTERVALS, top: int = 0, terms: bool = False,
+           jobs: int = 1, progress: Callable[[int], None] | None = None) -> Aggregate:
+        """The aggregates of one chunk of scored posts.
+
+        ``terms`` segments the negative posts into complaint terms (needs ``config``; the
+        costly part, so only when a complaint table is wanted); ``top`` keeps that many
+        most engaging negative posts.
+        """
+        unknown = [i for i in intervals if i not in INTERVALS]
+        if unknown:
+            raise ValueError(f"unknown interval {unknown[0]!r}")
+        tz = str(scored["created_at"].dt.tz)
+        agg = cls.empty(tz, intervals=intervals, top=top, terms=terms)
+        n = len(scored)
+        if n == 0:
+            agg.negatives = _top_posts(scored, top)
+            return agg
+        label = scored["label"]
+        kind = scored["kind"]
+        sentiment = scored["sentiment"].to_numpy(dtype=np.float64)
+        times = scored["created_at"]
+        agg.mentions = n
+        agg.posts = int((kind == "post").sum())
+        agg.comments = int((kind == "comment").sum())
+        agg.labels = {lab: int((label == lab).sum()) for lab in LABELS}
+        agg.engagement = int(scored["engagement"].sum())
+        agg.scored = int((~np.isnan(sentiment)).sum())
+        agg.sentiment = exact_group_sums(np.zeros(n, dtype=np.int64), sentiment).get(0, ZERO)
+        ns = _ns(times)
+        agg.first, agg.last = int(ns.min()), int(ns.max())
+        exploded = _brand_rows(scored)
+        for interval in intervals:
+            start = _ns(period_start(times, interval))
+            agg.periods[interval] = Tally.of(pd.DataFrame({"period": start}), scored)
+            if exploded is not None:
+                rows, names = exploded
+                agg.brand_periods[interval] = Tally.of(
+                    pd.DataFrame({"period": start[rows], "brand": names}),
+                    scored.iloc[rows])
+        names = scored["author"].to_numpy(dtype=object)
+        agg.authors = np.unique(hash_strings(names[names != ""]))
+        negative = scored[label == "negative"]
+        agg.negatives = _top_posts(negative, top)
+        if terms:
+            if config is None:
+                raise ValueError("complaint terms need the config")
+            agg.terms = _term_stats(negative, config, jobs=jobs, progress=progress)
+        return agg
+
+    def merge(self, other: Aggregate) -> Aggregate:
+        """The aggregates of both chunks (neither is modified)."""
+        if (self.intervals, self.top, self.terms is None) != (
+                other.intervals, other.top, other.terms is None):
+            raise ValueError("aggregates built with different settings cannot be merged")
+        out = Aggregate(tz=self.tz, intervals=self.intervals, top=self.top, terms=None)
+        out.mentions = self.mentions + other.mentions
+        out.posts = self.posts + other.posts
+        out.comments = self.comments + other.comments
+        out.labels = {lab: self.labels[lab] + other.labels[lab] for lab in LABELS}
+        out.engagement = self.engagement + other.engagement
+        out.scored = self.scored + other.scored
+        out.sentiment = exact_add(self.sentiment, other.sentiment)
+        firsts = [x for x in (self.first, other.first) if x is not None]
+        lasts = [x for x in (self.last, other.last) if x is not None]
+        out.first = min(firsts) if firsts else None
+        out.last = max(lasts) if lasts else None
+        out.periods = {i: self.periods[i].merge(other.periods[i]) for i in self.intervals}
+        out.brand_periods = {i: self.brand_periods[i].merge(other.brand_periods[i])
+                             for i in self.intervals}
+        out.authors = np.union1d(self.authors, other.authors)
+        frames = [f for f in (self.negatives, other.negatives) if f is not None]
+        out.negatives = (_top_posts(pd.concat(frames, ignore_index=True), self.top)
+                         if len(frames) == 2 else (frames[0] if frames else None))
+        if self.terms is not None and other.terms is not None:
+            out.terms = _merge_terms(self.terms, other.terms)
+        return out
+
+    # -- reading tables -----------------------------------------------------------------
+
+    @property
+    def negative(self) -> int:
+        return self.labels["negative"]
+
+    @property
+    def mean_sentiment(self) -> float | None:
+        return exact_mean(self.sentiment, self.scored) if self.scored else None
+
+    def first_time(self) -> pd.Timestamp | None:
+        return None if self.first is None else pd.Timestamp(self.first, tz="UTC").tz_convert(
+            self.tz)
+
+    def last_time(self) -> pd.Timestamp | None:
+        return None if self.last is None else pd.Timestamp(self.last, tz="UTC").tz_convert(
+            self.tz)
+
+    def timeline(self, interval: str = "day", *, tz: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None
+                 ) -> pd.DataFrame:
+        """Columns of :data:`TIMELINE_COLUMNS`; empty periods are zeros (mean NaN).
+
+        One row per period from the first to the last post, or from ``since`` to just
+        before ``until`` (in ``tz``, default the posts' timezone).
+        """
+        tally = self._tally(self.periods, interval)
+        index = self._period_index(tally.counts.index, interval, tz or self.tz, since, until)
+        if index is None:
+            return pd.DataFrame({c: [] for c in TIMELINE_COLUMNS})
+        keys = _ns_index(index)
+        counts = tally.counts.reindex(keys, fill_value=0)
+        out = pd.DataFrame(index=index)
+        for col in ("mentions", *LABELS):
+            out[col] = counts[col].to_numpy(dtype="int64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = out["negative"] / out["mentions"].where(out["mentions"] > 0)
+        out["negative_share"] = share.fillna(0.0)
+        out["mean_sentiment"] = tally.means(keys)
+        out["engagement"] = counts["engagement"].to_numpy(dtype="int64")
+        out.index.name = "period"
+        return out.reset_index()
+
+    def brand_timeline(self, interval: str = "day", *, brands: Sequence[str] = (),
+                       tz: str | None = None, since: datetime | None = None,
+                       until: datetime | None = None) -> pd.DataFrame:
+        """Per period and brand (a post naming two brands counts for both): the counts,
+        labels, mean sentiment and engagement — the raw material of share of voice.
+
+        ``brands`` fixes the brands listed (default: every brand seen, in name order).
+        """
+        tally = self._tally(self.brand_periods, interval)
+        seen = tally.counts.index
+        periods = seen.get_level_values("period") if len(seen) else pd.Index([], dtype="int64")
+        index = self._period_index(periods.unique(), interval, tz or self.tz, since, until)
+        names = list(brands) or sorted(set(seen.get_level_values("brand")))
+        if index is None or not names:
+            return pd.DataFrame({c: [] for c in BRAND_TIMELINE_COLUMNS})
+        keys = pd.MultiIndex.from_product([_ns_index(index), names], names=["period", "brand"])
+        counts = tally.counts.reindex(keys, fill_value=0)
+        out = pd.DataFrame({
+            "period": np.repeat(index, len(names)),
+            "brand": np.tile(np.asarray(names, dtype=object), len(index)),
+        })
+        for col in ("mentions", *LABELS):
+            out[col] = counts[col].to_numpy(dtype="int64")
+        out["mean_sentiment"] = tally.means(keys)
+        out["engagement"] = counts["engagement"].to_numpy(dtype="int64")
+        return out
+
+    def complaints(self, config: Config, *, top: int = 20) -> pd.DataFrame:
+        """Top complaint terms (columns of :data:`COMPLAINT_COLUMNS`).
+
+        Ranked by distinct negative posts using the term, then their summed engagement,
+        then the term; ``example`` is the most engaging negative post with the term.
+        """
+        if self.terms is None:
+            raise ValueError("this aggregate was built without complaint terms")
+        if not self.negative or not self.terms:
+            return pd.DataFrame({c: [] for c in COMPLAINT_COLUMNS})
+        stats = self.terms
+        rows = sorted(stats, key=lambda t: (-stats[t].posts, -stats[t].engagement, t))[:top]
+        total = self.negative
+        return pd.DataFrame({
+            "rank": range(1, len(rows) + 1),
+            "term": rows,
+            "category": [term_category(t, config.categories) for t in rows],
+            "negative_posts": [stats[t].posts for t in rows],
+            "share": [stats[t].posts / total for t in rows],
+            "engagement": [stats[t].engagement for t in rows],
+            "example": [stats[t].example for t in rows],
+        })
+
+    def negative_posts(self, top: int | None = None) -> pd.DataFrame:
+        """The most engaging negative posts (columns of :data:`TOP_POST_COLUMNS`)."""
+        frame = self.negatives
+        if frame is None:
+            return pd.DataFrame({c: [] for c in TOP_POST_COLUMNS})
+        n = self.top if top is None else min(top, self.top)
+        return frame.head(n).loc[:, list(TOP_POST_COLUMNS)].reset_index(drop=True)
+
+    def sentiment_mix(self) -> pd.DataFrame:
+        """Posts and share per label."""
+        mix = pd.DataFrame({"label": list(LABELS),
+                            "posts": [self.labels[lab] for lab in LABELS]})
+        mix["share"] = mix["posts"] / self.mentions if self.mentions else 0.0
+        return mix
+
+    def auto_interval(self) -> str:
+        """Hours for up to three days of posts, days up to ten weeks, weeks beyond."""
+        if self.first is None or self.last is None:
+            return "day"
+        span = pd.Timedelta(self.last - self.first, unit="ns")
+        if span <= pd.Timedelta(days=3):
+            return "hour"
+        return "day" if span <= pd.Timedelta(weeks=10) else "week"
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _tally(self, tallies: dict[str, Tally], interval: str) -> Tally:
+        if interval not in tallies:
+            if interval not in INTERVALS:
+                raise ValueError(f"unknown interval {interval!r}")
+            raise ValueError(f"this aggregate was built without {interval!r} periods")
+        return tallies[interval]
+
+    def _period_index(self, periods: pd.Index, interval: str, tz: str,
+                      since: datetime | None, until: datetime | None
+                      ) -> pd.DatetimeIndex | None:
+        ns = np.asarray(periods, dtype=np.int64)
+        first = _from_ns(int(ns.min()), self.tz) if len(ns) else None
+        last = _from_ns(int(ns.max()), self.tz) if len(ns) else None
+        if since is not None:
+            first = period_start(pd.Series([pd.Timestamp(since).tz_convert(tz)]), interval)[0]
+        if until is not None:
+            end = pd.Timestamp(until).tz_convert(tz) - pd.Timedelta(microseconds=1)
+            last = period_start(pd.Series([end]), interval)[0]
+        if first is None or last is None or first > last:
+            return None
+        freq = {"hour": "h", "day": "D", "week": "7D"}[interval]
+        return pd.date_range(first, last, freq=freq)
+
+
+def _ns(times: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of tz-aware timestamps (the keys periods are stored under)."""
+    return times.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").astype("int64").to_numpy()
+
+
+def _ns_index(index: pd.DatetimeIndex) -> pd.Index:
+    return pd.Index(index.tz_convert("UTC").as_unit("ns").asi8, name="period")
+
+
+def _from_ns(value: int, tz: str) -> pd.Timestamp:
+    return pd.Timestamp(value, tz="UTC").tz_convert(tz)
+
+
+def _brand_rows(scored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """(row positions, brand names): one entry per post and brand it names."""
+    if "brands" not in scored:
+        return None
+    cells = pd.Series(scored["brands"].to_numpy(dtype=object), dtype=object)
+    named = cells[cells != ""]
+    if named.empty:
+        return None
+    pairs = named.str.split(";").explode()
+    pairs = pairs[pairs.notna() & (pairs != "")]
+    frame = pd.DataFrame({"row": pairs.index.to_numpy(dtype=np.int64),
+                          "brand": pairs.to_numpy(dtype=object)}).drop_duplicates()
+    if frame.empty:
+        return None
+    return frame["row"].to_numpy(), frame["brand"].to_numpy(dtype=object)
+
+
+def _sort_posts(frame: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c, _ in POST_ORDER]
+    return frame.sort_values(cols, ascending=[asc for _, asc in POST_ORDER], kind="stable")
+
+
+def _top_posts(frame: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The ``top`` first posts in POST_ORDER, with the columns needed to rank them again."""
+    keep = [c for c in _KEEP_COLUMNS if c in frame]
+    if top <= 0 or frame.empty:
+        return frame.loc[:, keep].iloc[0:0].reset_index(drop=True)
+    return _sort_posts(frame.loc[:, keep]).head(top).reset_index(drop=True)
+
+
+#: Complaint terms of recently seen texts, per process: the same text (a repost, a copied
+#: complaint) comes back chunk after chunk, and jieba is the costliest step of a run.
+#: About 1 KB per text; terms are a pure function of the text and the config, so the
+#: cache changes no answer.
+TERM_CACHE_SIZE = 50_000
+_TERM_CACHE: OrderedDict[tuple[Hashable, str], list[str]] = OrderedDict()
+
+
+def _config_key(config: Config) -> Hashable:
+    return (config.brand_terms(), tuple(config.user_words), tuple(config.stopwords),
+            config.min_term_length, tuple((k, tuple(v)) for k, v in config.categories.items()))
+
+
+def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
+    """``complaint_terms`` of each text, segmenting only texts not seen lately."""
+    from brandscan.analyze.complaints import complaint_terms
+
+    key = _config_key(config)
+    found: dict[str, list[str]] = {}
+    for t in dict.fromkeys(texts):
+        hit = _TERM_CACHE.get((key, t))
+        if hit is not None:
+            _TERM_CACHE.move_to_end((key, t))
+            found[t] = hit
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if progress is not None and len(texts) > len(missing):
+        progress(len(texts) - len(missing))
+    for t, terms in zip(missing, complaint_terms(missing, config, jobs=jobs,
+                                                 progress=progress)):
+        found[t] = terms
+        _TERM_CACHE[(key, t)] = terms
+    while len(_TERM_CACHE) > TERM_CACHE_SIZE:
+        _TERM_CACHE.popitem(last=False)
+    return [found[t] for t in texts]
+
+
+def _term_stats(negative: pd.DataFrame, config: Config, *, jobs: int,
+                progress: Callable[[int], None] | None) -> dict[str, TermStats]:
+    if negative.empty:
+        return {}
+    ranked = _sort_posts(negative)
+    texts = ranked["text"].tolist()
+    keys = list(zip((-ranked["engagement"]).tolist(), _ns(ranked["created_at"]).tolist(),
+                    ranked["source_file"].tolist(), ranked["source_line"].tolist(),
+                    ranked["kind"].tolist(), ranked["id"].tolist(), texts))
+    engagement = ranked["engagement"].tolist()
+    stats: dict[str, TermStats] = {}
+    # Posts come most engaging first, so the first post seen with a term is its example.
+    for i, terms in enumerate(cached_terms(texts, config, jobs=jobs, progress=progress)):
+        for t in terms:
+            s = stats.get(t)
+            if s is None:
+                stats[t] = TermStats(1, engagement[i], keys[i], texts[i])
+            else:
+                s.posts += 1
+                s.engagement += engagement[i]
+    return stats
+
+
+def _merge_terms(a: dict[str, TermStats], b: dict[str, TermStats]) -> dict[str, TermStats]:
+    out = dict(a)
+    for term, s in b.items():
+        mine = out.get(term)
+        if mine is None:
+            out[term] = s
+        else:
+            best = mine if mine.key <= s.key else s
+            out[term] = TermStats(mine.posts + s.posts, mine.engagement + s.engagement,
+                                  best.key, best.example)
+    return out
+
+
+def merge_all(parts: Iterable[Aggregate]) -> Aggregate | None:
+    """Fold many aggregates into one (None for none)."""
+    out: Aggregate | None = None
+    for part in parts:
+        out = part if out is None else out.merge(part)
+    return out

@@ -1,0 +1,202 @@
+"""Alerts as people read them: a terminal page, Markdown for mail and chat, one-line summaries.
+
+Machine formats (CSV/JSON…) go through :mod:`brandscan.render.tabular` like every table;
+this module is for the text a PR person reads at 7 a.m. in cron mail or a group chat.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from brandscan.analyze.alerts import SEVERITIES, severity_rank
+
+
+def _when(ts: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if ts is None or ts is pd.NaT or (isinstance(ts, float) and pd.isna(ts)):
+        return "-"
+    return pd.Timestamp(ts).strftime(fmt)
+
+
+def _num(v: Any) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def escape(text: Any, style: str = "markdown") -> str:
+    """Untrusted post text made inert: no links, HTML or emphasis it did not have.
+
+    Markdown (mail, 企业微信, 钉钉) gets backslash escapes for ``\\ ` * _ < >`` and ``](``;
+    Slack's mrkdwn wants ``& < >`` as entities; plain text is left alone.
+    """
+    t = str(text or "")
+    if style == "slack":
+        return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if style == "markdown":
+        for ch in ("\\", "`", "*", "_", "<", ">"):
+            t = t.replace(ch, "\\" + ch)
+        t = t.replace("](", "]\\(")
+    return t
+
+
+def post_line(row: Any, prefix: str, *, width: int = 140, link: str = "markdown") -> str:
+    """``time author (followers; reposts, comments, likes): text [link]`` for one post."""
+    author = getattr(row, f"{prefix}_author")
+    if author is None or (isinstance(author, float) and pd.isna(author)):
+        return ""
+    followers = _num(getattr(row, f"{prefix}_followers"))
+    counts = (f"{_num(getattr(row, f'{prefix}_reposts')) or 0:,} reposts, "
+              f"{_num(getattr(row, f'{prefix}_comments')) or 0:,} comments, "
+              f"{_num(getattr(row, f'{prefix}_likes')) or 0:,} likes")
+    who = f"{followers:,} followers; {counts}" if followers is not None else counts
+    text = " ".join(str(getattr(row, f"{prefix}_text") or "").split())
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    url = str(getattr(row, f"{prefix}_url") or "")
+    if not url.lower().startswith(("http://", "https://")):
+        url = ""
+    bold = "*" if link == "slack" else "**"
+    out = (f"{_when(getattr(row, f'{prefix}_time'))} {bold}{escape(author or '?', link)}{bold}"
+           f" ({who}): {escape(text, link)}")
+    if url and link == "slack":
+        out += f" <{url}|link>"
+    elif url and link == "markdown":
+        out += f" ([link]({url}))"
+    elif url:
+        out += f" {url}"
+    return out
+
+
+def _episode(row: Any) -> tuple[Any, ...]:
+    return (row.brand, row.kind, row.start)
+
+
+def alert_title(row: Any) -> str:
+    """``CRISIS 鲜果坊 volume, fired 2026-11-05 08:00 (new)``."""
+    return (f"{row.severity.upper()} {row.brand} {row.kind}, fired {_when(row.fired)}"
+            f" ({row.event}{', ongoing' if row.ongoing else ''})")
+
+
+def to_markdown(alerts: pd.DataFrame, *, style: str = "markdown", width: int = 140) -> str:
+    """A bullet per alert with its detail, triggering posts and complaint terms.
+
+    ``style`` is ``markdown`` (mail, 企业微信, 钉钉) or ``slack`` (Slack's mrkdwn).
+    """
+    bold = "*" if style == "slack" else "**"
+    out = []
+    seen: set[tuple[Any, ...]] = set()
+    for r in alerts.itertuples(index=False):
+        out.append(f"- {bold}{escape(alert_title(r), style)}{bold}: {escape(r.detail, style)}")
+        if _episode(r) in seen:  # a re-firing: its posts were just shown
+            continue
+        seen.add(_episode(r))
+        first = post_line(r, "first", width=width, link=style)
+        if first:
+            out.append(f"  - first: {first}")
+        top = post_line(r, "top", width=width, link=style)
+        if top and (r.top_text != r.first_text or r.top_author != r.first_author):
+            out.append(f"  - most engaging: {top}")
+        if r.terms:
+            out.append(f"  - terms: {escape(r.terms.replace('; ', ', '), style)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def to_rich(alerts: pd.DataFrame, console: Any) -> None:
+    """Alerts on a terminal: a coloured title line per alert, then its posts."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    colours = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
+    seen: set[tuple[Any, ...]] = set()
+    for r in alerts.itertuples(index=False):
+        head = Text()
+        head.append(f"{r.severity.upper():<7}", style=colours.get(r.severity, ""))
+        head.append(f"{r.brand} {r.kind}", style="bold")
+        head.append(f"  fired {_when(r.fired)} ({r.event}{', ongoing' if r.ongoing else ''})"
+                    f"  from {_when(r.start)}", style="dim")
+        console.print(head)
+        console.print(Padding(Text(r.detail), (0, 0, 0, 2), expand=False))
+        if _episode(r) in seen:
+            console.print()
+            continue
+        seen.add(_episode(r))
+        for label, prefix in (("first", "first"), ("most engaging", "top")):
+            if prefix == "top" and r.top_text == r.first_text:
+                continue
+            for line in _post_block(r, prefix, label):
+                console.print(line)
+        if r.terms:
+            console.print(Padding(Text("terms: ", style="dim") + Text(r.terms.replace("; ", ", ")),
+                                  (0, 0, 0, 2), expand=False))
+        console.print()
+
+
+def _post_block(row: Any, prefix: str, label: str) -> list[Any]:
+    """Who, reach and counts on one line; the text and the link below it, indented."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    author = getattr(row, f"{prefix}_author")
+    if author is None or (isinstance(author, float) and pd.isna(author)):
+        return []
+    followers = _num(getattr(row, f"{prefix}_followers"))
+    head = Text(f"{label}: ", style="dim")
+    head.append(f"{_when(getattr(row, f'{prefix}_time'))} ", style="dim")
+    head.append(str(author or "?"), style="bold")
+    reach = f"  {followers:,} followers" if followers is not None else ""
+    head.append(f"{reach}  转发 {_num(getattr(row, f'{prefix}_reposts')) or 0:,} · 评论 "
+                f"{_num(getattr(row, f'{prefix}_comments')) or 0:,} · 赞 "
+                f"{_num(getattr(row, f'{prefix}_likes')) or 0:,}", style="dim")
+    text = " ".join(str(getattr(row, f"{prefix}_text") or "").split())
+    text = text if len(text) <= 120 else text[:119] + "…"
+    out: list[Any] = [Padding(head, (0, 0, 0, 2), expand=False),
+                      Padding(Text(text), (0, 0, 0, 4), expand=False)]
+    url = getattr(row, f"{prefix}_url") or ""
+    if url:
+        out.append(Padding(Text(url, style="dim"), (0, 0, 0, 4), expand=False))
+    return out
+
+
+def summary(alerts: pd.DataFrame | None, response: pd.DataFrame | None = None) -> str:
+    """One sentence for the report's verdict; "" when nothing fired.
+
+    Names the worst severity, the brand, where it started, the post that set it off, the
+    volume peak, and how fast the brand answered.
+    """
+    if alerts is None or alerts.empty:
+        return ""
+    parts = []
+    for brand, rows in alerts.groupby("brand", sort=False):
+        worst = max(rows["severity"], key=severity_rank)
+        first = rows.dropna(subset=["first_time"]).sort_values("first_time")
+        s = f"{worst.upper()} alert for {brand} from {_when(rows['start'].min())}"
+        if len(first):
+            f = first.iloc[0]
+            when = _when(f["first_time"], "%m-%d %H:%M")
+            s += f", set off by {f['first_author']}'s post at {when}"
+        vol = rows[rows["kind"] == "volume"]
+        if len(vol):
+            p = vol.loc[vol["peak_value"].idxmax()]
+            ge = "≥" if p["lower_bound"] else ""
+            s += (f", peak {ge}{int(p['peak_value'])} mentions/h at "
+                  f"{_when(p['peak_period'], '%m-%d %H:%M')} vs {p['baseline']:.0f} expected")
+        if response is not None and len(response):
+            s += response_clause(response[response["brand"] == brand])
+        parts.append(s)
+    return "; ".join(parts) + "."
+
+
+def response_clause(response: pd.DataFrame) -> str:
+    """``; answered after 32.0 h (target 24 h: missed)`` for a brand's first incident."""
+    if response.empty:
+        return ""
+    r = response.iloc[0]
+    target = f"target {r['target_hours']:g} h"
+    if r["status"] in ("met", "missed"):
+        return f"; answered after {r['delay_hours']:.1f} h ({target}: {r['status']})"
+    if r["status"] == "no official_accounts":
+        return ""
+    return f"; no official answer yet ({target})"
+
+
+__all__ = ["SEVERITIES", "alert_title", "post_line", "response_clause", "summary",
+           "to_markdown", "to_rich"]

@@ -1,0 +1,30 @@
+"""The embedded history database: deduplicated, scored posts kept between runs.
+
+A nightly job only gets yesterday's export, but an alert needs last week as its baseline
+and a report wants months of trend; crawlers in append mode hand over the same posts
+again with grown counts. The store keeps every post once, keyed by (platform, kind, id),
+with its first-seen time, its latest counts and its sentiment score (and the model that
+produced it), so analyses read history instead of re-reading and re-scoring files.
+
+It is one DuckDB file (no server): ``--db PATH``, else ``$BRANDSCAN_DB``, else
+``~/.local/share/brandscan/brandscan.duckdb``.
+
+- :mod:`brandscan.store.db` — locating, locking, opening, schema and migrations;
+- :mod:`brandscan.store.ingest` — files -> posts in the store, one atomic batch per file;
+- :mod:`brandscan.store.query` — the store -> the canonical scored frame, with the
+  window, kind and brand filters pushed into SQL; ``rescore``, info, export, prune.
+
+DuckDB is imported lazily (inside functions), so ``brandscan --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from brandscan.store.db import (
+    DEFAULT_LOCK_TIMEOUT,
+    SCHEMA_VERSION,
+    Store,
+    open_store,
+    resolve_path,
+)
+
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "SCHEMA_VERSION", "Store", "open_store", "resolve_path"]

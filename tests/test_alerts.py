@@ -1,0 +1,310 @@
+"""The crisis radar on hand-built hourly timelines and on the bundled example crisis."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from brandscan.analyze.alerts import (
+    ALERT_COLUMNS,
+    at_least,
+    detect_alerts,
+    episodes,
+    signal_table,
+    wilson_lower,
+)
+from brandscan.config import Brand, Config, load_config, parse_config
+from brandscan.errors import BrandscanError
+from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
+
+TZ = "Asia/Shanghai"
+START = pd.Timestamp("2026-10-05 00:00", tz=TZ)  # a Monday
+CONFIG = Config(brands=(Brand("鲜果坊", official_accounts=("鲜果坊官方旗舰店",)),))
+
+
+def timeline_frame(counts: Sequence[int], *, negative: Sequence[float] | float = 0.1,
+                   minute: int | None = None, extra: Sequence[dict] = ()) -> pd.DataFrame:
+    """Scored posts with ``counts[h]`` brand mentions in hour ``h`` after START.
+
+    ``negative`` is the share of each hour's posts labelled negative (one value or one per
+    hour); posts are spread over minutes 0–49 unless ``minute`` pins them.
+    """
+    shares = [negative] * len(counts) if isinstance(negative, float) else list(negative)
+    rows = []
+    for h, (n, share) in enumerate(zip(counts, shares)):
+        negatives = round(n * share)
+        for j in range(n):
+            m = minute if minute is not None else (j * 7) % 50
+            rows.append({"created_at": START + pd.Timedelta(hours=h, minutes=m),
+                         "label": "negative" if j < negatives else "positive",
+                         "author": f"用户{h}_{j}", "engagement": 1, "reposts": 0})
+    rows.extend(extra)
+    df = pd.DataFrame(rows)
+    n = len(df)
+    df["created_at"] = pd.to_datetime(df["created_at"]).dt.tz_convert(TZ)
+    defaults = {"platform": "weibo", "kind": "post", "parent_id": "", "chain": "",
+                "is_repost": False, "author_id": "", "verified": "", "comments": 0,
+                "likes": 0, "url": "", "text": "鲜果坊的山竹烂了，客服不回复",
+                "brands": "鲜果坊", "followers": pd.NA}
+    for col, value in defaults.items():
+        if col not in df:
+            df[col] = value
+        elif col != "followers":
+            df[col] = df[col].fillna(value)
+    df["followers"] = df["followers"].astype("Int64")
+    for col in ("reposts", "comments", "likes"):
+        df[col] = df[col].fillna(0).astype("int64")
+    df["engagement"] = df["reposts"] + df["comments"] + df["likes"] + 1
+    df["sentiment"] = np.where(df["label"] == "negative", 0.1, 0.9)
+    df["id"] = [str(i) for i in range(n)]
+    return df.sort_values("created_at").reset_index(drop=True)
+
+
+def daily(pattern: Sequence[int], days: int) -> list[int]:
+    return list(pattern) * days
+
+
+#: A brand with a daily rhythm: quiet nights, busy noon and evening.
+RHYTHM = [1, 0, 0, 0, 0, 1, 2, 4, 6, 8, 9, 10, 12, 10, 9, 8, 9, 11, 13, 12, 9, 6, 4, 2]
+
+
+def hour(day: int, h: int) -> pd.Timestamp:
+    return START + pd.Timedelta(days=day, hours=h)
+
+
+# --- hand-built timelines ----------------------------------------------------------------
+
+def test_flat_and_daily_rhythm_never_alert() -> None:
+    flat = timeline_frame([8 + (h * 7) % 5 for h in range(24 * 14)])
+    assert detect_alerts(flat, CONFIG).empty
+    rhythm = timeline_frame(daily(RHYTHM, 14))
+    assert detect_alerts(rhythm, CONFIG).empty
+
+
+def test_single_spike_fires_once_in_its_hour() -> None:
+    counts = daily(RHYTHM, 6)
+    counts[hour(5, 14).hour + 5 * 24] = 60
+    alerts = detect_alerts(timeline_frame(counts), CONFIG)
+    assert alerts["kind"].tolist() == ["volume"]
+    a = alerts.iloc[0]
+    assert a["fired"] == hour(5, 14) and a["start"] == hour(5, 14)
+    assert a["peak_value"] == 60 and a["baseline"] == 9  # the median of 14:00 on days 0-4
+    assert a["severity"] == "spike" and a["z"] >= 6 and a["event"] == "new"
+    assert a["end"] == hour(5, 15) and not a["ongoing"]
+    assert "60 mentions in the hour from 10-10 14:00 vs 9 expected" in a["detail"]
+
+
+def test_spike_with_negative_jump_is_a_crisis_with_its_posts_and_terms() -> None:
+    counts = daily(RHYTHM, 6)
+    counts[5 * 24 + 14] = 60
+    shares = [0.1] * len(counts)
+    shares[5 * 24 + 14] = 0.9
+    first = {"created_at": hour(5, 14) + pd.Timedelta(minutes=1), "label": "negative",
+             "author": "林夕说书", "followers": 10_300_000, "reposts": 2865, "comments": 514,
+             "likes": 3477, "text": "鲜果坊的山竹烂了，发霉长毛，退款被拒", "url": "https://w/1"}
+    alerts = detect_alerts(timeline_frame(counts, negative=shares, extra=[first]), CONFIG)
+    vol = alerts[alerts["kind"] == "volume"].iloc[0]
+    assert vol["severity"] == "crisis"
+    assert vol["negative_share"] > vol["baseline_negative_share"] + 0.2
+    assert vol["first_author"] == "用户134_0"  # the first negative post of the hour, at :00
+    assert vol["top_author"] == "林夕说书" and vol["top_followers"] == 10_300_000
+    assert (vol["top_reposts"], vol["top_comments"], vol["top_likes"]) == (2865, 514, 3477)
+    assert vol["top_url"] == "https://w/1"
+    assert "山竹" in vol["terms"]
+    inf = alerts[alerts["kind"] == "influential"].iloc[0]
+    assert inf["first_author"] == "林夕说书" and inf["severity"] == "spike"
+
+
+def test_slow_ramp_over_days_does_not_alert() -> None:
+    # Volume grows 6 % a day for three weeks: a trend, not a spike.
+    counts = [round(r * 1.06 ** (h // 24) + 2) for h, r in enumerate(daily(RHYTHM, 21))]
+    assert max(counts) > 2 * max(RHYTHM)
+    assert detect_alerts(timeline_frame(counts), CONFIG).empty
+
+
+def test_fast_ramp_fires_on_state_changes_not_every_hour() -> None:
+    counts = daily(RHYTHM, 6)
+    ramp = [15, 25, 40, 60, 90, 130, 150, 140]  # 10:00 .. 17:00 on day 5
+    counts[5 * 24 + 10: 5 * 24 + 18] = ramp
+    alerts = detect_alerts(timeline_frame(counts), CONFIG)
+    vol = alerts[alerts["kind"] == "volume"]
+    assert len(vol) < len(ramp) - 1
+    assert vol["event"].iloc[0] == "new"
+    assert set(vol["event"].iloc[1:]) <= {"escalated", "doubled"}
+    assert vol["start"].nunique() == 1  # one alert, re-fired only on escalation or doubling
+    assert vol["peak_value"].iloc[0] == 150
+
+
+def test_weekly_rhythm_stops_alerting_once_a_week_was_seen() -> None:
+    weekday = daily(RHYTHM, 1)
+    weekend = [3 * x + 10 if 9 <= h <= 21 else x for h, x in enumerate(RHYTHM)]
+    counts = (weekday * 5 + weekend * 2) * 3  # three weeks starting on a Monday
+    alerts = detect_alerts(timeline_frame(counts), CONFIG)
+    # The first Saturday is new to the radar; from the second week on it is the usual.
+    assert (alerts["fired"] < hour(7, 0)).all()
+
+
+def test_tiny_counts_never_alert() -> None:
+    counts = [0] * (24 * 10)
+    for h in range(0, len(counts), 37):
+        counts[h] = 1
+    counts[24 * 8 + 10] = 2  # 0 -> 2
+    counts[24 * 9 + 15] = 3
+    assert detect_alerts(timeline_frame(counts, negative=1.0), CONFIG).empty
+
+
+def test_negative_share_shift_without_volume() -> None:
+    counts = [30] * (24 * 4)
+    shares = [0.2] * len(counts)
+    shares[24 * 3 + 12] = 0.8  # same volume, most of it negative
+    shares[24 * 3 + 18] = 1.0
+    counts[24 * 3 + 18] = 15  # all negative, but too few posts to judge
+    alerts = detect_alerts(timeline_frame(counts, negative=shares), CONFIG)
+    assert alerts["kind"].tolist() == ["negative"]
+    a = alerts.iloc[0]
+    assert a["fired"] == hour(3, 12) and a["peak_value"] == pytest.approx(0.8)
+    assert a["baseline"] == pytest.approx(0.2, abs=0.01)
+    assert "80% negative" in a["detail"]
+
+
+def test_influential_negative_posts_while_volume_is_tiny() -> None:
+    base = [0, 1] * (24 * 2)
+    def post(minutes: int, **kw: object) -> dict:
+        return {"created_at": START + pd.Timedelta(hours=30, minutes=minutes),
+                "label": "negative", **kw}
+    extra = [
+        post(5, author="大V", followers=1_200_000),
+        post(6, author="小号", reposts=20),  # negative but nobody hears it
+        post(7, author="红人", followers=5_000_000, label="positive"),
+        post(8, author="鲜果坊官方旗舰店", followers=2_000_000),  # the brand's own account
+    ]
+    alerts = detect_alerts(timeline_frame(base, negative=0.0, extra=extra), CONFIG)
+    assert alerts["kind"].tolist() == ["influential"]
+    a = alerts.iloc[0]
+    assert a["severity"] == "watch" and a["first_author"] == "大V"
+    assert a["detail"] == "negative post by 大V (1,200,000 followers, 0 reposts)"
+    both = [post(5, author="金V号", verified="金V", reposts=1500)]
+    spike = detect_alerts(timeline_frame(base, negative=0.0, extra=both), CONFIG)
+    assert spike["severity"].tolist() == ["spike"]
+
+
+def test_truncated_hours_are_lower_bounds() -> None:
+    counts = daily(RHYTHM, 6)
+    df = timeline_frame(counts)
+    capped = timeline_frame([0] * (5 * 24 + 14) + [40], minute=58)
+    alerts = detect_alerts(pd.concat([df, capped], ignore_index=True), CONFIG)
+    a = alerts.iloc[0]
+    assert bool(a["lower_bound"]) and a["detail"].startswith("≥")
+    table = signal_table(pd.concat([df, capped], ignore_index=True), CONFIG, "鲜果坊")
+    assert table.loc[table["period"] == hour(5, 14), "truncated"].item()
+    assert table["truncated"].sum() == 1
+
+
+def test_since_keeps_the_history_for_the_baseline() -> None:
+    counts = daily(RHYTHM, 6)
+    counts[5 * 24 + 14] = 60
+    df = timeline_frame(counts)
+    since = hour(5, 0)
+    assert len(detect_alerts(df, CONFIG, since=since)) == 1
+    assert detect_alerts(df, CONFIG, since=hour(5, 15)).empty
+    # Without the days before, there is no baseline yet: the radar keeps quiet.
+    assert detect_alerts(df[df["created_at"] >= since], CONFIG).empty
+    # --until: as of 14:00 nothing had happened yet.
+    assert detect_alerts(df, CONFIG, until=hour(5, 14)).empty
+
+
+def test_min_severity_filter_and_columns() -> None:
+    counts = daily(RHYTHM, 6)
+    counts[5 * 24 + 14] = 60
+    alerts = detect_alerts(timeline_frame(counts), CONFIG)
+    assert tuple(alerts.columns) == ALERT_COLUMNS
+    assert len(at_least(alerts, "spike")) == 1 and at_least(alerts, "crisis").empty
+
+
+# --- firing on state changes -------------------------------------------------------------
+
+def test_episodes_cooldown_and_refire_on_doubling() -> None:
+    sev = np.array([-1, 0, 0, -1, 0, 0, -1, -1, -1, 0, 1, 1, 2])
+    val = np.array([0, 20, 25, 0, 30, 41, 0, 0, 0, 20, 22, 30, 35])
+    eps = episodes(sev, val, cooldown=3, refire=2.0)
+    # A one-hour dip does not end an alert; three quiet hours do.
+    assert [(e.start, e.last) for e in eps] == [(1, 5), (9, 12)]
+    assert eps[0].firings == [(1, "new", 0), (5, "doubled", 0)]  # 41 >= 2 x 20
+    assert eps[1].firings == [(9, "new", 0), (10, "escalated", 1), (12, "escalated", 2)]
+    assert eps[1].ongoing and not eps[0].ongoing
+
+
+def test_wilson_lower_bound() -> None:
+    lb = wilson_lower(np.array([34, 0, 5]), np.array([39, 0, 5]), 1.96)
+    assert lb[0] == pytest.approx(0.7336, abs=1e-3)
+    assert lb[1] == 0.0 and 0.5 < lb[2] < 0.6
+
+
+# --- configuration -----------------------------------------------------------------------
+
+def test_alerts_config_section() -> None:
+    cfg = parse_config("alerts:\n  cooldown_hours: 6\n  volume:\n    z_watch: 3\n"
+                       "  influential:\n    verified: [金V]\n    followers: 500000\n")
+    assert cfg.alerts.cooldown_hours == 6 and cfg.alerts.volume.z_watch == 3
+    assert cfg.alerts.influential.verified == ("金V",)
+    assert cfg.alerts.influential.followers == 500_000
+    assert cfg.alerts.volume.min_count == 10  # untouched keys keep their defaults
+    with pytest.raises(BrandscanError, match=r"<config>:3: unknown key 'alerts.volume.z'"):
+        parse_config("alerts:\n  volume:\n    z: 3\n")
+    with pytest.raises(BrandscanError, match="z_spike must be at least z_watch"):
+        parse_config("alerts:\n  volume:\n    z_watch: 7\n")
+    with pytest.raises(BrandscanError, match=r"alerts\.negative\.rise' is a share"):
+        parse_config("alerts:\n  negative:\n    rise: 20\n")
+
+
+def test_config_changes_the_decision() -> None:
+    counts = daily(RHYTHM, 6)
+    counts[5 * 24 + 14] = 60
+    strict = parse_config("brands: [鲜果坊]\nalerts:\n  volume:\n    min_count: 100\n")
+    assert detect_alerts(timeline_frame(counts), strict).empty
+
+
+# --- the bundled example -----------------------------------------------------------------
+
+@cache
+def example_alerts(name: str = "crisis_weibo_search.csv") -> pd.DataFrame:
+    from brandscan.analyze.scoring import analyse
+    from brandscan.load.posts import LoadOptions, load_posts
+
+    config = load_config(CONFIG_EXAMPLE)
+    opts = LoadOptions(columns={"text": "content", "time": "published_at", "id": "post_id"}
+                       if name.endswith(".jsonl") else {})
+    posts = load_posts([EXAMPLES / name], opts).posts
+    return detect_alerts(analyse(posts, config), config)
+
+
+def test_example_crisis_fires_in_the_hour_of_the_viral_post_and_names_it() -> None:
+    alerts = example_alerts()
+    first = alerts.iloc[0]
+    assert first["fired"] == pd.Timestamp("2026-11-05 07:00", tz=TZ)
+    assert first["kind"] == "influential" and first["first_author"] == "林夕说书"
+    assert first["first_time"] == pd.Timestamp("2026-11-05 07:12", tz=TZ)
+    assert first["first_reposts"] == 2865 and "烂" in first["first_text"]
+    # Nothing on the quiet days before.
+    assert (alerts["fired"] >= pd.Timestamp("2026-11-05", tz=TZ)).all()
+    volume = alerts[(alerts["kind"] == "volume") & (alerts["event"] == "new")].iloc[0]
+    assert volume["fired"] == pd.Timestamp("2026-11-05 08:00", tz=TZ)
+    assert volume["peak_period"] == pd.Timestamp("2026-11-05 09:00", tz=TZ)
+    assert volume["peak_value"] == 39 and volume["severity"] == "crisis"
+    assert "烂山竹" in volume["terms"]
+
+
+def test_example_with_follower_counts_makes_the_first_alert_a_spike() -> None:
+    first = example_alerts("crisis_posts.jsonl").iloc[0]
+    assert first["fired"] == pd.Timestamp("2026-11-05 07:00", tz=TZ)
+    assert first["severity"] == "spike" and first["first_followers"] == 10_300_000
+
+
+def test_example_config_documents_the_defaults() -> None:
+    from brandscan.config import AlertConfig
+
+    assert load_config(CONFIG_EXAMPLE).alerts == AlertConfig()

@@ -1,0 +1,86 @@
+"""--engine dask on a LocalCluster: the local engine's answers, the same Parquet parts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from brandscan.analyze.report import build_report, report_from_aggregate
+from brandscan.analyze.scoring import analyse
+from brandscan.cli import cli
+from brandscan.engine.stream import RunSpec
+from brandscan.load.inspection import files_table
+from brandscan.load.posts import LoadOptions, load_posts
+from tests.test_stream import CONFIG, NOW, write_inputs
+
+distributed = pytest.importorskip("distributed", reason="dask is the optional extra "
+                                  "brandscan[dask]; CI installs it")
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """One local cluster of two worker processes for the whole module."""
+    import logging
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=logging.ERROR
+                                  ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_inputs(tmp_path_factory.mktemp("inputs"))
+
+
+def test_dask_report_equals_the_local_report(scheduler: str, inputs: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    from brandscan.engine.dask import run_dask
+
+    paths = [inputs[n] for n in ("utf8", "gbk", "jsonl", "comments")]
+    opts = LoadOptions(now=NOW, users=(str(inputs["users"]),))
+    loaded = load_posts(paths, opts)
+    scored = analyse(loaded.posts, CONFIG)
+    local = build_report(scored, CONFIG, loaded.report, top=8)
+    parts = tmp_path / "parts"
+    spec = RunSpec(opts, CONFIG, top=8, terms=True, chunk_rows=70, small_file_bytes=0,
+                   parquet_dir=str(parts))
+    result = run_dask(paths, spec, scheduler=scheduler)
+    rep = report_from_aggregate(result.aggregate, CONFIG, result.report, top=8)
+    assert rep.headline == local.headline
+    for name in ("sentiment_mix", "timeline", "complaints", "negative_posts", "skipped"):
+        pd.testing.assert_frame_equal(getattr(rep, name), getattr(local, name))
+    pd.testing.assert_frame_equal(files_table(result.report), files_table(loaded.report))
+    # each worker wrote its scored chunks; together they are the scored posts
+    written = pd.concat([pd.read_parquet(p) for p in sorted(parts.glob("part-*.parquet"))],
+                        ignore_index=True)
+    keys = ["source_file", "source_line", "kind", "id", "text"]
+    pd.testing.assert_frame_equal(
+        written.sort_values(keys).reset_index(drop=True),
+        scored.sort_values(keys).reset_index(drop=True), check_dtype=False)
+
+
+def test_cli_dask_engine_on_an_existing_cluster(runner: object, scheduler: str,
+                                                inputs: dict[str, Path]) -> None:
+    args = ["timeline", str(inputs["utf8"]), str(inputs["gbk"]), "--now", "2026-11-26",
+            "--format", "json", "--chunk-rows", "100"]
+    local = runner.invoke(cli, [*args, "--engine", "local"])  # type: ignore[attr-defined]
+    dask = runner.invoke(cli, [*args, "--scheduler", scheduler])  # type: ignore[attr-defined]
+    assert local.exit_code == dask.exit_code == 0, dask.output
+    assert json.loads(dask.stdout) == json.loads(local.stdout)
+    assert dask.stderr == local.stderr
+
+
+def test_unreachable_scheduler_is_one_clear_error(runner: object, inputs: dict[str, Path],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from brandscan.engine import dask
+
+    monkeypatch.setattr(dask, "CONNECT_TIMEOUT", "1s")
+    result = runner.invoke(cli, ["timeline", str(inputs["utf8"]),  # type: ignore[attr-defined]
+                                 "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
