@@ -185,3 +185,17 @@ def test_empty_frame_and_settings_mismatch() -> None:
         agg.merge(Aggregate.of(empty, CONFIG))
     with pytest.raises(ValueError, match="unknown interval"):
         Aggregate.of(scored_frame(), intervals=("month",))
+
+
+def test_complaint_posts_name_each_examples_author_and_time() -> None:
+    df = scored_frame()
+    agg = Aggregate.of(df, CONFIG, intervals=(), terms=True)
+    table = agg.complaints(CONFIG, top=6)
+    posts = agg.complaint_posts(CONFIG, top=6)
+    assert posts["text"].tolist() == table["example"].tolist()
+    for row in posts.itertuples():
+        same = df[(df["text"] == row.text) & (df["label"] == "negative")]
+        best = same[same["engagement"] == same["engagement"].max()]
+        assert row.engagement == best["engagement"].iloc[0]
+        assert row.created_at == best["created_at"].min()
+        assert row.author in set(best["author"])

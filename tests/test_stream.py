@@ -231,7 +231,9 @@ def test_cli_engines_print_the_same_tables(runner: object, inputs: dict[str, Pat
     files = [str(inputs[n]) for n in ("utf8", "gbk", "comments")]
     common = [*files, "--config", str(cfg), "--now", "2026-11-26", "--chunk-rows", "100",
               "--jobs", "1"]
-    for command in (["timeline", "--interval", "hour"], ["complaints", "--top", "5"]):
+    for command in (["timeline", "--interval", "hour", "--since", "2026-11-03",
+                     "--until", "2026-11-06 12:00", "--brand", "鲜果坊"],
+                    ["complaints", "--top", "5"]):
         local = _run(runner, [*command, *common, "--engine", "local", "--format", "csv"])
         streamed = _run(runner, [*command, *common, "--engine", "stream", "--format", "csv"])
         assert streamed.stdout == local.stdout

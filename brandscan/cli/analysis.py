@@ -56,11 +56,12 @@ def report(env: Env, **kw: Any) -> None:
         emit_binary(env, b"", None)  # refuses a terminal now, not after the analysis
     engine = engine_of(kw)
     if engine != "local":
-        loaded, rep = _streamed_report(env, kw, engine)
-        scored = None
+        # ``scored`` stands for the posts renderers look complaint examples up in.
+        loaded, rep, scored = _streamed_report(env, kw, engine)
     else:
         loaded, scored, window = scored_inputs(env, kw)
-        model = get_scorer(loaded.config.sentiment.model).model_id
+        # A store-only run names the model its stored scores came from.
+        model = loaded.model or get_scorer(loaded.config.sentiment.model).model_id
         history = radar_history(env, loaded, kw, scored, window)
         negatives = int((scored["label"] == "negative").sum())
         with env.progress("complaint terms", negatives) as advance:
@@ -78,7 +79,9 @@ def report(env: Env, **kw: Any) -> None:
     elif fmt == "xlsx":
         from brandscan.render.xlsx import report_workbook
 
-        emit_binary(env, report_workbook(rep, posts=scored, raw=kw["raw"],
+        # A streamed run has no posts sheet: its input may be millions of rows.
+        emit_binary(env, report_workbook(rep, posts=scored if engine == "local" else None,
+                                         raw=kw["raw"],
                                          timezone=loaded.config.timezone,
                                          generated=loaded.now), kw["output"])
     elif fmt == "html":
@@ -90,7 +93,7 @@ def report(env: Env, **kw: Any) -> None:
         emit(render.to_json(rep), kw["output"])
 
 
-def _streamed_report(env: Env, kw: dict[str, Any], engine: str) -> tuple[Any, Any]:
+def _streamed_report(env: Env, kw: dict[str, Any], engine: str) -> tuple[Any, Any, Any]:
     """The report from aggregates built chunk by chunk (--engine stream or dask).
 
     Its sections are the local engine's, number for number; the crisis radar (alerts,
@@ -110,7 +113,7 @@ def _streamed_report(env: Env, kw: dict[str, Any], engine: str) -> tuple[Any, An
     if env.stderr_tty:
         env.warn(f"brandscan: --engine {engine}: alerts, response times and share of voice "
                  "are left out (they need --engine local)")
-    return loaded, rep
+    return loaded, rep, agg.complaint_posts(loaded.config, top=kw["top"])
 
 
 def _add_influencers(rep: Any, scored: Any, history: Any, config: Any, top: int) -> None:

@@ -199,6 +199,8 @@ class TermStats:
     engagement: int
     key: tuple[Any, ...]  # the example's place in POST_ORDER (smaller is better)
     example: str
+    author: str = ""  # the example's author and link, for renderers that name them
+    url: str = ""
 
 
 @dataclass
@@ -408,6 +410,21 @@ class Aggregate:
             "example": [stats[t].example for t in rows],
         })
 
+    def complaint_posts(self, config: Config, *, top: int = 20) -> pd.DataFrame:
+        """The example post of each top complaint term: text, author, created_at, url,
+        engagement — what renderers look complaint examples up in when the posts
+        themselves are not at hand."""
+        table = self.complaints(config, top=top)
+        stats = [self.terms[t] for t in table["term"]] if self.terms else []
+        return pd.DataFrame({
+            "text": [s.example for s in stats],
+            "author": [s.author for s in stats],
+            "created_at": pd.to_datetime([s.key[1] for s in stats], utc=True).tz_convert(
+                self.tz),
+            "url": [s.url for s in stats],
+            "engagement": [-s.key[0] for s in stats],
+        })
+
     def negative_posts(self, top: int | None = None) -> pd.DataFrame:
         """The most engaging negative posts (columns of :data:`TOP_POST_COLUMNS`)."""
         frame = self.negatives
@@ -548,13 +565,14 @@ def _term_stats(negative: pd.DataFrame, config: Config, *, jobs: int,
                     ranked["source_file"].tolist(), ranked["source_line"].tolist(),
                     ranked["kind"].tolist(), ranked["id"].tolist(), texts))
     engagement = ranked["engagement"].tolist()
+    authors, urls = ranked["author"].tolist(), ranked["url"].tolist()
     stats: dict[str, TermStats] = {}
     # Posts come most engaging first, so the first post seen with a term is its example.
     for i, terms in enumerate(cached_terms(texts, config, jobs=jobs, progress=progress)):
         for t in terms:
             s = stats.get(t)
             if s is None:
-                stats[t] = TermStats(1, engagement[i], keys[i], texts[i])
+                stats[t] = TermStats(1, engagement[i], keys[i], texts[i], authors[i], urls[i])
             else:
                 s.posts += 1
                 s.engagement += engagement[i]
@@ -570,7 +588,7 @@ def _merge_terms(a: dict[str, TermStats], b: dict[str, TermStats]) -> dict[str, 
         else:
             best = mine if mine.key <= s.key else s
             out[term] = TermStats(mine.posts + s.posts, mine.engagement + s.engagement,
-                                  best.key, best.example)
+                                  best.key, best.example, best.author, best.url)
     return out
 
 

@@ -273,12 +273,12 @@ def run_stream(paths: Iterable[str | os.PathLike[str]], spec: RunSpec, *, jobs: 
         del keys
         scorer = warm_up(spec.config, scorer, spec.terms)
         _STATE.update(plan=plan, users=users_frame(scans), scorer=scorer)
-        parts = []
+        total = empty_part(spec)
         for part in _run_tasks(_aggregate_task, tasks, jobs):
             if progress is not None:
                 progress(part.rows)
-            parts.append(part)
-        return finish(scans, parts, spec)
+            total = total.merge(part)  # as they come: memory holds one merged aggregate
+        return finish(scans, [total], spec)
     finally:
         _STATE.clear()
 
