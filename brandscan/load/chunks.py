@@ -126,7 +126,7 @@ class FileScan:
     users: pd.DataFrame | None = None  # a users file, loaded whole
     #: Rows read and skipped while scanning: the file's accounting if it cannot be mapped
     #: (otherwise the pieces count them as they are read).
-    scanned: tuple[int, list[Skip]] = (0, [])
+    scanned: tuple[int, list[Skip]] = field(default_factory=lambda: (0, []))
 
     @property
     def ok(self) -> bool:
@@ -148,8 +148,12 @@ def scan_files(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | N
     and no pieces; users files are loaded whole (they hold one row per account).
     """
     opts = options or LoadOptions()
+    files = [*paths, *opts.users]
+    if len(files) >= 1 << 16:  # the file's number is 16 bits of each row's input position
+        raise BrandscanError(f"{len(files):,} files in one run; at most 65,535",
+                             hint="give fewer files, or concatenate them")
     scans = []
-    for index, path in enumerate([*paths, *opts.users]):
+    for index, path in enumerate(files):
         scan = FileScan(index, str(path), FileReport(path=str(path)))
         try:
             _scan_file(scan, opts, chunk_rows, small_file_bytes)
@@ -157,9 +161,6 @@ def scan_files(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | N
             scan.report.error = exc.format() if exc.where else f"{path}: {exc.format()}"
             scan.pieces = []
         scans.append(scan)
-    if len(scans) >= 1 << 16:
-        raise BrandscanError(f"{len(scans):,} files in one run; at most 65,535",
-                             hint="give fewer files, or concatenate them")
     return scans
 
 
