@@ -268,6 +268,12 @@ def test_write_parquet_holds_the_scored_posts(inputs: dict[str, Path], tmp_path:
     assert len(parts) > 2
     written = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
     assert list(written.columns) == [*POST_COLUMNS, *SCORED_COLUMNS]
+    import pyarrow.parquet as pq
+
+    from brandscan.text.sentiment import get_scorer
+
+    model = pq.read_schema(parts[0]).metadata[b"brandscan.model"].decode()
+    assert model == get_scorer(None).model_id
     scored = analyse(load_posts([inputs["utf8"], inputs["gbk"]], opts).posts, CONFIG)
     pd.testing.assert_frame_equal(_sorted(written), _sorted(scored), check_dtype=False)
     with pytest.raises(BrandscanError, match="already holds"):

@@ -128,19 +128,29 @@ def piece_aggregate(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePla
         selected = select_posts(posts, spec.config, brands=spec.brands, window=spec.window)
         scored = score_posts(selected, spec.config, scorer=scorer)
         if spec.parquet_dir is not None:
-            write_parquet(scored, spec.parquet_dir, scan.index, piece.number + number)
+            write_parquet(scored, spec.parquet_dir, scan.index, piece.number + number,
+                          model=scorer.model_id)
         part.aggregate = part.aggregate.merge(Aggregate.of(
             scored, spec.config, intervals=spec.intervals, top=spec.top, terms=spec.terms))
     return part
 
 
-def write_parquet(scored: pd.DataFrame, folder: str, file: int, chunk: int) -> Path:
+def write_parquet(scored: pd.DataFrame, folder: str, file: int, chunk: int, *,
+                  model: str = "") -> Path:
     """One chunk's scored posts as ``part-FFFFF-CCCCCC.parquet`` (the canonical columns,
-    then brands, sentiment, label, categories), written atomically."""
+    then brands, sentiment, label, categories), written atomically. The sentiment model's
+    id is in the file's metadata under ``brandscan.model``, for the history store."""
     path = Path(folder) / f"part-{file:05d}-{chunk:06d}.parquet"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        scored.loc[:, [*POST_COLUMNS, *SCORED_COLUMNS]].to_parquet(tmp, index=False)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(scored.loc[:, [*POST_COLUMNS, *SCORED_COLUMNS]],
+                                     preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[b"brandscan.model"] = model.encode()
+        pq.write_table(table.replace_schema_metadata(meta), tmp)
         os.replace(tmp, path)
     except ImportError:
         raise BrandscanError("--write-parquet needs pyarrow",

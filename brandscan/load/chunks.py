@@ -76,7 +76,7 @@ from brandscan.load.read import (
 #: Files up to this size are read whole, exactly as ``load_posts`` reads them (one piece:
 #: many small files are spread over the workers, one big file is cut into pieces).
 SMALL_FILE_BYTES = 8 * 2**20
-#: Records per chunk: about 150 MB of working memory per worker with scoring.
+#: Records per chunk: a worker then needs about 0.5 GB, the models included.
 CHUNK_ROWS = 50_000
 #: Encodings in which a newline byte is always a newline (so files can be cut by bytes).
 _SPLITTABLE = ("utf-8", "utf-8-sig", "gb18030")
@@ -994,15 +994,6 @@ def users_frame(scans: Sequence[FileScan]) -> pd.DataFrame | None:
     if not frames:
         return None
     return pd.concat(frames, ignore_index=True).drop_duplicates("author_id", keep="last")
-
-
-def merge_reports(scans: Sequence[FileScan], parts: Iterable[tuple[int, FileReport]]
-                  ) -> LoadReport:
-    """The run's accounting: each scan's file report plus its chunks' shares."""
-    report = LoadReport([s.report for s in scans])
-    for index, part in parts:
-        add_report(scans[index].report, part)
-    return report
 
 
 def add_report(fr: FileReport, part: FileReport) -> None:
