@@ -14,7 +14,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from brandscan.analyze.timeline import period_start
+from brandscan.analyze.timeline import period_range, period_start
 from brandscan.config import Config
 from brandscan.errors import BrandscanError
 
@@ -81,15 +81,10 @@ def share_of_voice(scored: pd.DataFrame, config: Config, *, compare: Sequence[st
     tz = scored["created_at"].dt.tz
     first = period_start(scored["created_at"], interval).min() if len(scored) else None
     last = period_start(scored["created_at"], interval).max() if len(scored) else None
-    if since is not None:
-        first = period_start(pd.Series([pd.Timestamp(since).tz_convert(tz)]), interval)[0]
-    if until is not None:
-        end = pd.Timestamp(until).tz_convert(tz) - pd.Timedelta(microseconds=1)
-        last = period_start(pd.Series([end]), interval)[0]
-    if first is None or last is None or first > last:
+    periods_range = period_range(first, last, interval, tz, since, until)
+    if periods_range is None:
         return pd.DataFrame({c: [] for c in SHARE_COLUMNS})
-    freq = {"hour": "h", "day": "D", "week": "7D"}[interval]
-    index = pd.MultiIndex.from_product([pd.date_range(first, last, freq=freq), names],
+    index = pd.MultiIndex.from_product([periods_range, names],
                                        names=["period", "brand"])
     out = _summarise(df.assign(period=periods), ["period", "brand"], index)
     totals = out["mentions"].groupby(level="period").transform("sum")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -21,6 +22,24 @@ def period_start(times: pd.Series, interval: str) -> pd.Series:
     if interval == "week":
         return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     raise ValueError(f"unknown interval {interval!r}")
+
+
+def period_range(first: pd.Timestamp | None, last: pd.Timestamp | None, interval: str,
+                 tz: Any, since: datetime | None, until: datetime | None
+                 ) -> pd.DatetimeIndex | None:
+    """Every period from ``first`` to ``last``, widened to the window ``[since, until)``.
+
+    None when there is no period at all (no posts and no window, or an empty window).
+    """
+    if since is not None:
+        first = period_start(pd.Series([pd.Timestamp(since).tz_convert(tz)]), interval)[0]
+    if until is not None:
+        end = pd.Timestamp(until).tz_convert(tz) - pd.Timedelta(microseconds=1)
+        last = period_start(pd.Series([end]), interval)[0]
+    if first is None or last is None or first > last:
+        return None
+    freq = {"hour": "h", "day": "D", "week": "7D"}[interval]
+    return pd.date_range(first, last, freq=freq)
 
 
 def timeline(scored: pd.DataFrame, *, interval: str = "day", tz: str = "Asia/Shanghai",

@@ -312,18 +312,15 @@ def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) 
     return Loaded(config, result, now or clock)
 
 
-def input_settings(kw: dict[str, Any]) -> tuple[Config, Any, datetime | None, datetime]:
-    """(config, LoadOptions, --now or None, the clock): how the files are to be read."""
+def resolve_config(kw: dict[str, Any]) -> Config:
+    """The config file with --tz and --model applied on top."""
+    from dataclasses import replace
     from zoneinfo import ZoneInfo
 
     from brandscan.config import load_config
-    from brandscan.load.posts import LoadOptions
-    from brandscan.window import parse_moment
 
     config = load_config(kw.get("config_path"))
     if kw.get("tz"):
-        from dataclasses import replace
-
         try:
             ZoneInfo(kw["tz"])
         except Exception:
@@ -333,9 +330,17 @@ def input_settings(kw: dict[str, Any]) -> tuple[Config, Any, datetime | None, da
     if kw.get("model"):
         # --model wins over sentiment.model: set here, every consumer of the config (the
         # scorer, the report's "model" line, the store's rescoring check) sees the same.
-        from dataclasses import replace
-
         config = replace(config, sentiment=replace(config.sentiment, model=kw["model"]))
+    return config
+
+
+def input_settings(kw: dict[str, Any]) -> tuple[Config, Any, datetime | None, datetime]:
+    """(config, LoadOptions, --now or None, the clock): how the files are to be read."""
+
+    from brandscan.load.posts import LoadOptions
+    from brandscan.window import parse_moment
+
+    config = resolve_config(kw)
     if "model" in kw and config.sentiment.model:
         # A missing or damaged model file fails now, not after minutes of reading posts
         # (the scorer is cached, so scoring does not load it again).

@@ -22,6 +22,7 @@ from brandscan.cli.common import (
     handles_errors,
     jobs_of,
     load_inputs,
+    resolve_config,
 )
 from brandscan.errors import BrandscanError
 
@@ -73,25 +74,6 @@ def loading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for dec in reversed(decorators):
         fn = dec(fn)
     return fn
-
-
-def _config(kw: dict[str, Any]) -> Any:
-    from dataclasses import replace
-    from zoneinfo import ZoneInfo
-
-    from brandscan.config import load_config
-
-    config = load_config(kw.get("config_path"))
-    if kw.get("tz"):
-        try:
-            ZoneInfo(kw["tz"])
-        except Exception:
-            raise BrandscanError(f"unknown timezone '{kw['tz']}'",
-                                 hint="use an IANA name such as Asia/Shanghai") from None
-        config = replace(config, timezone=kw["tz"])
-    if kw.get("model"):  # as for the analysis commands: --model wins over sentiment.model
-        config = replace(config, sentiment=replace(config.sentiment, model=kw["model"]))
-    return config
 
 
 def _options_fingerprint(kw: dict[str, Any], config: Any) -> str:
@@ -152,7 +134,7 @@ def ingest(env: Env, **kw: Any) -> None:
     from brandscan.store.query import model_id_for
     from brandscan.text.sentiment import get_scorer
 
-    config = _config(kw)
+    config = resolve_config(kw)
     model_id = model_id_for(config.sentiment.model)
     fingerprint = _options_fingerprint(kw, config)
     timeout = kw["lock_timeout"]
@@ -239,7 +221,7 @@ def rescore(env: Env, **kw: Any) -> None:
     from brandscan.store.query import model_id_for, rescore_batch, stale_count
     from brandscan.text.sentiment import get_scorer
 
-    config = _config(kw)
+    config = resolve_config(kw)
     model = model_id_for(config.sentiment.model)
     timeout = kw["lock_timeout"]
     with open_store(kw["db"], lock_timeout=timeout) as store:
@@ -281,7 +263,7 @@ def info(env: Env, **kw: Any) -> None:
     from brandscan.store import open_store
     from brandscan.store.query import store_info
 
-    config = _config(kw)
+    config = resolve_config(kw)
     with open_store(kw["db"], lock_timeout=kw["lock_timeout"]) as store:
         data = store_info(store, config, batches=kw["n_batches"])
     if kw["fmt"] == "json":
@@ -355,7 +337,7 @@ def export(env: Env, **kw: Any) -> None:
     from brandscan.store import open_store
     from brandscan.store.query import export as export_posts
 
-    config = _config(kw)
+    config = resolve_config(kw)
     fmt = kw["fmt"] or ("csv" if kw["output"].lower().endswith(".csv") else "parquet")
     window = _window(kw, config)
     with open_store(kw["db"], lock_timeout=kw["lock_timeout"]) as store:
@@ -390,7 +372,7 @@ def prune(env: Env, **kw: Any) -> None:
     from brandscan.store.query import prune as prune_posts
     from brandscan.window import parse_moment
 
-    config = _config(kw)
+    config = resolve_config(kw)
     before = parse_moment(kw["before"], tz=config.tz, now=datetime.now(config.tz),
                           option="--before")
     with open_store(kw["db"], write=not kw["dry_run"],

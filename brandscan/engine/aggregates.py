@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from brandscan.analyze.complaints import COMPLAINT_COLUMNS, term_category
-from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_start
+from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_range, period_start
 
 if TYPE_CHECKING:
     from brandscan.config import Config
@@ -464,15 +464,7 @@ class Aggregate:
         ns = np.asarray(periods, dtype=np.int64)
         first = _from_ns(int(ns.min()), self.tz) if len(ns) else None
         last = _from_ns(int(ns.max()), self.tz) if len(ns) else None
-        if since is not None:
-            first = period_start(pd.Series([pd.Timestamp(since).tz_convert(tz)]), interval)[0]
-        if until is not None:
-            end = pd.Timestamp(until).tz_convert(tz) - pd.Timedelta(microseconds=1)
-            last = period_start(pd.Series([end]), interval)[0]
-        if first is None or last is None or first > last:
-            return None
-        freq = {"hour": "h", "day": "D", "week": "7D"}[interval]
-        return pd.date_range(first, last, freq=freq)
+        return period_range(first, last, interval, tz, since, until)
 
 
 def _ns(times: pd.Series) -> np.ndarray:

@@ -67,6 +67,7 @@ from brandscan.load.read import (
     delimited_rows,
     flatten,
     jsonl_rows,
+    os_errors,
     read_header,
     read_table,
     records_frame,
@@ -223,17 +224,10 @@ def _file_size(path: str) -> int:
     p = Path(path)
     if p.is_dir():
         raise BrandscanError("is a directory", where=path, hint="give the files inside it")
-    try:
+    with os_errors(path):
         with p.open("rb"):
             pass
         return p.stat().st_size
-    except FileNotFoundError:
-        raise BrandscanError("no such file", where=path) from None
-    except PermissionError:
-        raise BrandscanError("permission denied", where=path,
-                             hint="check the file's permissions") from None
-    except OSError as exc:
-        raise BrandscanError(f"cannot read: {exc.strerror or exc}", where=path) from None
 
 
 # --- encodings, decided on the whole file without holding it -----------------------------

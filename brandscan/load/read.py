@@ -9,6 +9,7 @@ kept as :class:`Skip` entries with a reason, never dropped silently.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -134,21 +135,28 @@ def sniff_format(text: str, path: str) -> str:
     return "csv"
 
 
+@contextlib.contextmanager
+def os_errors(path: str) -> Iterator[None]:
+    """Turn the operating system's refusals to read ``path`` into one-line errors."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise BrandscanError("no such file", where=path) from None
+    except PermissionError:
+        raise BrandscanError("permission denied", where=path,
+                             hint="check the file's permissions") from None
+    except OSError as exc:
+        raise BrandscanError(f"cannot read: {exc.strerror or exc}", where=path) from None
+
+
 def read_table(path: str | Path) -> RawTable:
     """Read one file into raw records. Raises :class:`BrandscanError` for unusable files."""
     p = Path(path)
     name = str(path)
     if p.is_dir():
         raise BrandscanError("is a directory", where=name, hint="give the files inside it")
-    try:
+    with os_errors(name):
         data = p.read_bytes()
-    except FileNotFoundError:
-        raise BrandscanError("no such file", where=name) from None
-    except PermissionError:
-        raise BrandscanError("permission denied", where=name,
-                             hint="check the file's permissions") from None
-    except OSError as exc:
-        raise BrandscanError(f"cannot read: {exc.strerror or exc}", where=name) from None
     if not data.strip():
         raise BrandscanError("empty file", where=name)
     text, encoding = decode(data, name)
