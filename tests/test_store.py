@@ -244,7 +244,8 @@ def test_an_older_store_is_migrated_when_opened(tmp_path: Path, config: Config) 
         notes = store.con.execute("SELECT action, note FROM batches WHERE action = 'migrate'"
                                   ).fetchall()
         skipped = store.con.execute("SELECT count(*) FROM skipped").fetchall()[0][0]
-    assert notes == [("migrate", "schema v1 -> v2")] and skipped == 0
+        terms = store.con.execute("SELECT count(*) FROM terms").fetchall()[0][0]
+    assert notes == [("migrate", "schema v1 -> v3")] and skipped == 0 and terms == 0
     # Posts come back in source-line order, with their v1 scores, marked stale.
     assert read.scored["id"].tolist() == ["1", "2"]
     assert read.scored["sentiment"].tolist() == [0.1, 0.9]

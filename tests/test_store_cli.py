@@ -150,13 +150,13 @@ def test_stale_scores_are_reported_and_rescored(tmp_path: Path) -> None:
     after = run("report", "--db", db, *CFG, "--format", "json")
     assert "scored by another" not in after.stderr
     assert _report_sections(after.stdout) == _report_sections(fresh.stdout)
-    assert "nothing to rescore" in run("rescore", "--db", db, *CFG).stderr
+    assert "nothing to do" in run("rescore", "--db", db, *CFG).stderr
 
 
 def test_db_info(store: Path) -> None:
     text = run("db", "info", "--db", store, *CFG)
     assert text.exit_code == 0
-    assert "posts           671" in text.stdout and "schema version  2" in text.stdout
+    assert "posts           671" in text.stdout and "schema version  3" in text.stdout
     assert "  鲜果坊" in text.stdout and "date range      2026-11-02T00:01:00+08:00" in text.stdout
     doc = json.loads(run("db", "info", "--db", store, *CFG, "--format", "json").stdout)
     assert doc["batches"] >= 1 and doc["recent_batches"][-1]["rows_read"] == 677

@@ -452,8 +452,24 @@ def scored_inputs(env: Env, kw: dict[str, Any], *, history: timedelta | None = N
     else:
         scored = posts
     if uses_store(kw):
+        remember_terms(kw)
         scored = with_store(env, kw, loaded, scored, read)
     return loaded, scored, window
+
+
+def remember_terms(kw: dict[str, Any]) -> None:
+    """Complaint terms come from the store when it has them, and the ones this command
+    has to segment are written back when it ends (if the store is free right then)."""
+    from brandscan.analyze.terms import term_source
+    from brandscan.store.terms import StoreTerms
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.meta.get("brandscan.terms"):
+        return
+    source = StoreTerms(kw.get("db"), lock_timeout=kw.get("lock_timeout", 30.0))
+    ctx.meta["brandscan.terms"] = source
+    ctx.with_resource(term_source(source))
+    ctx.call_on_close(source.save)
 
 
 def with_store(env: Env, kw: dict[str, Any], loaded: Loaded, scored: pd.DataFrame,

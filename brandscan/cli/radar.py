@@ -19,6 +19,7 @@ from brandscan.cli.common import (
     jobs_of,
     output_options,
     scored_inputs,
+    uses_store,
 )
 from brandscan.errors import BrandscanError, ExitStatus
 
@@ -55,10 +56,14 @@ def radar_history(env: Env, loaded: Loaded, kw: dict[str, Any], scored: pd.DataF
 
     earlier = Window(window.since - baseline_span(loaded.config.alerts), window.since)
     posts = loaded.result.posts
-    with env.progress("scoring", int(earlier.mask(posts["created_at"]).sum())) as advance:
-        before = analyse(posts, loaded.config, brands=kw.get("brands", ()), window=earlier,
-                         jobs=jobs_of(kw), progress=advance)
-    if "db" in kw and (kw.get("db") or not kw.get("files")):  # the command reads the store
+    store = uses_store(kw)
+    if len(posts) or not store:  # (a store-only run needs no sentiment engine)
+        with env.progress("scoring", int(earlier.mask(posts["created_at"]).sum())) as advance:
+            before = analyse(posts, loaded.config, brands=kw.get("brands", ()),
+                             window=earlier, jobs=jobs_of(kw), progress=advance)
+    else:
+        before = posts
+    if store:
         from brandscan.cli.common import with_store
 
         before = with_store(env, kw, loaded, before, earlier, account=False)

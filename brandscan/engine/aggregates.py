@@ -22,7 +22,6 @@ interval from the time span, which a stream knows only at the end.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from brandscan.analyze.complaints import COMPLAINT_COLUMNS, term_category
+from brandscan.analyze.terms import cached_terms
 from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_range, period_start
 
 if TYPE_CHECKING:
@@ -508,43 +508,6 @@ def _top_posts(frame: pd.DataFrame, top: int) -> pd.DataFrame:
     if top <= 0 or frame.empty:
         return frame.loc[:, keep].iloc[0:0].reset_index(drop=True)
     return _sort_posts(frame.loc[:, keep]).head(top).reset_index(drop=True)
-
-
-#: Complaint terms of recently seen texts, per process: the same text (a repost, a copied
-#: complaint) comes back chunk after chunk, and jieba is the costliest step of a run.
-#: About 1 KB per text; terms are a pure function of the text and the config, so the
-#: cache changes no answer.
-TERM_CACHE_SIZE = 50_000
-_TERM_CACHE: OrderedDict[tuple[Hashable, str], list[str]] = OrderedDict()
-
-
-def _config_key(config: Config) -> Hashable:
-    return (config.brand_terms(), tuple(config.user_words), tuple(config.stopwords),
-            config.min_term_length, tuple((k, tuple(v)) for k, v in config.categories.items()))
-
-
-def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
-                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
-    """``complaint_terms`` of each text, segmenting only texts not seen lately."""
-    from brandscan.analyze.complaints import complaint_terms
-
-    key = _config_key(config)
-    found: dict[str, list[str]] = {}
-    for t in dict.fromkeys(texts):
-        hit = _TERM_CACHE.get((key, t))
-        if hit is not None:
-            _TERM_CACHE.move_to_end((key, t))
-            found[t] = hit
-    missing = [t for t in dict.fromkeys(texts) if t not in found]
-    if progress is not None and len(texts) > len(missing):
-        progress(len(texts) - len(missing))
-    for t, terms in zip(missing, complaint_terms(missing, config, jobs=jobs,
-                                                 progress=progress)):
-        found[t] = terms
-        _TERM_CACHE[(key, t)] = terms
-    while len(_TERM_CACHE) > TERM_CACHE_SIZE:
-        _TERM_CACHE.popitem(last=False)
-    return [found[t] for t in texts]
 
 
 def _term_stats(negative: pd.DataFrame, config: Config, *, jobs: int,

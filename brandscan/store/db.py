@@ -33,12 +33,13 @@ from typing import TYPE_CHECKING
 
 from brandscan import __version__
 from brandscan.errors import BrandscanError
+from brandscan.store.terms import TERMS_DDL
 
 if TYPE_CHECKING:
     import duckdb
 
 #: The layout this brandscan writes. Bump it, add a migration to ``MIGRATIONS``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP = "brandscan"
 DEFAULT_LOCK_TIMEOUT = 30.0
 ENV_PATH = "BRANDSCAN_DB"
@@ -363,7 +364,7 @@ def _probe(path: Path, deadline: float) -> int:
 def _create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
-        for ddl in (META_DDL, POSTS_DDL, BATCHES_DDL, SKIPPED_DDL):
+        for ddl in (META_DDL, POSTS_DDL, BATCHES_DDL, SKIPPED_DDL, TERMS_DDL):
             con.execute(ddl)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         con.executemany("INSERT INTO brandscan_meta VALUES (?, ?)", [
@@ -403,8 +404,14 @@ def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SKIPPED_DDL)
 
 
+def _migrate_2_to_3(con: duckdb.DuckDBPyConnection) -> None:
+    """v3 remembers complaint terms (:mod:`brandscan.store.terms`); it starts empty."""
+    con.execute(TERMS_DDL)
+
+
 #: ``MIGRATIONS[n]`` turns a schema-n store into a schema-(n+1) one.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def _migrate(path: Path, version: int, deadline: float) -> None:

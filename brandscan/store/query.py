@@ -457,6 +457,8 @@ def rescore_batch(path: str | os.PathLike[str], scorer: Scorer, *, batch_size: i
 
 def store_info(store: Store, config: Config, *, batches: int = 10) -> dict[str, Any]:
     """What ``db info`` shows: size, version, posts per platform and brand, models, batches."""
+    from brandscan.store.terms import count as term_count
+
     con = store.con
     meta = store.meta()
     total, first, last = con.execute(
@@ -469,6 +471,7 @@ def store_info(store: Store, config: Config, *, batches: int = 10) -> dict[str, 
     models = con.execute(
         "SELECT model_id, count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC").fetchall()
     n_batches = int(con.execute("SELECT count(*) FROM batches").fetchall()[0][0])
+    term_texts, term_lists = term_count(con)
     recent = con.execute(f"""
         SELECT batch_id, action, finished_at, file, rows_read, rows_skipped, duplicates,
                posts_new, posts_updated, posts_unchanged, posts_scored, posts_deleted,
@@ -489,6 +492,8 @@ def store_info(store: Store, config: Config, *, batches: int = 10) -> dict[str, 
         "models": [{"model": m or "unknown", "posts": int(n),
                     "stale": m != current} for m, n in models],
         "batches": n_batches,
+        "term_texts": term_texts,
+        "term_word_lists": term_lists,
         "recent_batches": [
             {k: _plain(v, tz) for k, v in row.items()}
             for row in recent.to_dict(orient="records")],
@@ -582,8 +587,11 @@ def export(store: Store, target: str | os.PathLike[str], fmt: str, *, tz: str,
 
 
 def prune(store: Store, before: datetime, *, dry_run: bool = False) -> int:
-    """Delete posts created before ``before``; one recorded batch. Returns how many."""
+    """Delete posts created before ``before`` (and the remembered complaint terms no
+    remaining post uses); one recorded batch. Returns how many posts."""
     import duckdb
+
+    from brandscan.store.terms import prune_terms
 
     con = store.con
     n = int(con.execute("SELECT count(*) FROM posts WHERE created_at < ?",
@@ -595,6 +603,7 @@ def prune(store: Store, before: datetime, *, dry_run: bool = False) -> int:
         with store.transaction():
             batch = store.next_batch_id()
             con.execute("DELETE FROM posts WHERE created_at < ?", [before])
+            prune_terms(con)
             con.execute("""
                 INSERT INTO batches (batch_id, action, started_at, finished_at,
                     posts_deleted, brandscan_version, note)

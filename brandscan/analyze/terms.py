@@ -1,0 +1,109 @@
+"""Complaint terms of texts, remembered: segmentation is the costliest step of a report.
+
+jieba cuts about 2,000 Weibo posts a second on one core — ten times slower than scoring
+them — so brandscan segments a text once per set of word lists and remembers the terms:
+
+- per process, the last :data:`TERM_CACHE_SIZE` texts (a repost or a copied complaint
+  comes back chunk after chunk);
+- across runs, in a :class:`TermSource` when a command installs one with
+  :func:`term_source` — the store keeps the terms of the posts it holds, so a report over a
+  year of history reads them instead of cutting them again.
+
+Terms are a pure function of the text and of what :func:`fingerprint` covers (the brand
+names, user words, stopwords, minimum length, categories and the jieba version), so a
+cache changes no answer; a changed config simply misses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from brandscan.config import Config
+
+#: About 1 KB per text.
+TERM_CACHE_SIZE = 50_000
+_LRU: OrderedDict[tuple[Hashable, str], list[str]] = OrderedDict()
+
+
+class TermSource(Protocol):
+    """Terms remembered between runs, by fingerprint and text."""
+
+    def lookup(self, fingerprint: str, texts: Sequence[str]) -> dict[str, list[str]]:
+        """The remembered terms of those of ``texts`` that have them."""
+
+    def remember(self, fingerprint: str, found: dict[str, list[str]]) -> None:
+        """Terms just computed (the source decides when and whether to keep them)."""
+
+
+_SOURCE: list[TermSource] = []
+
+
+@contextlib.contextmanager
+def term_source(source: TermSource) -> Iterator[TermSource]:
+    """Use ``source`` for every :func:`cached_terms` call inside the block."""
+    _SOURCE.append(source)
+    try:
+        yield source
+    finally:
+        _SOURCE.remove(source)
+
+
+def config_key(config: Config) -> Hashable:
+    """Everything in the config that changes which terms a text has."""
+    return (config.brand_terms(), tuple(config.user_words), tuple(config.stopwords),
+            config.min_term_length, tuple((k, tuple(v)) for k, v in config.categories.items()))
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(key: Hashable) -> str:
+    from importlib.metadata import version
+
+    from brandscan.text.segment import builtin_stopwords
+
+    h = hashlib.sha256(repr(key).encode())
+    h.update(version("jieba").encode())
+    h.update("\n".join(sorted(builtin_stopwords())).encode())
+    return h.hexdigest()[:24]
+
+
+def fingerprint(config: Config) -> str:
+    """A short id of the word lists and tokenizer the terms depend on."""
+    return _fingerprint(config_key(config))
+
+
+def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
+    """``complaint_terms`` of each text, segmenting only texts not remembered."""
+    from brandscan.analyze.complaints import complaint_terms
+
+    key = config_key(config)
+    distinct = list(dict.fromkeys(texts))
+    found: dict[str, list[str]] = {}
+    for t in distinct:
+        hit = _LRU.get((key, t))
+        if hit is not None:
+            _LRU.move_to_end((key, t))
+            found[t] = hit
+    source = _SOURCE[-1] if _SOURCE else None
+    if source is not None and len(found) < len(distinct):
+        fp = fingerprint(config)
+        found.update(source.lookup(fp, [t for t in distinct if t not in found]))
+    missing = [t for t in distinct if t not in found]
+    if progress is not None and len(texts) > len(missing):
+        progress(len(texts) - len(missing))
+    fresh = dict(zip(missing, complaint_terms(missing, config, jobs=jobs, progress=progress))
+                 ) if missing else {}  # (no tokenizer to build when everything was known)
+    found.update(fresh)
+    if source is not None and fresh:
+        source.remember(fingerprint(config), fresh)
+    for t, terms in fresh.items():
+        _LRU[(key, t)] = terms
+    while len(_LRU) > TERM_CACHE_SIZE:
+        _LRU.popitem(last=False)
+    return [found[t] for t in texts]
