@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import replace
+from functools import cache, reduce
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -11,13 +14,22 @@ import pytest
 
 from brandscan.analyze.alerts import (
     ALERT_COLUMNS,
+    FIRST_ORDER,
+    TOP_ORDER,
+    HourlyPartial,
+    alert_windows,
     at_least,
+    brand_rows,
     detect_alerts,
+    detect_alerts_from,
     episodes,
+    frame_window_posts,
     signal_table,
+    signal_table_from,
+    volume_baseline,
     wilson_lower,
 )
-from brandscan.config import Brand, Config, load_config, parse_config
+from brandscan.config import AlertConfig, Brand, Config, VolumeRule, load_config, parse_config
 from brandscan.errors import BrandscanError
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 
@@ -271,15 +283,19 @@ def test_config_changes_the_decision() -> None:
 # --- the bundled example -----------------------------------------------------------------
 
 @cache
-def example_alerts(name: str = "crisis_weibo_search.csv") -> pd.DataFrame:
+def example_scored(name: str = "crisis_weibo_search.csv") -> pd.DataFrame:
     from brandscan.analyze.scoring import analyse
     from brandscan.load.posts import LoadOptions, load_posts
 
-    config = load_config(CONFIG_EXAMPLE)
     opts = LoadOptions(columns={"text": "content", "time": "published_at", "id": "post_id"}
                        if name.endswith(".jsonl") else {})
     posts = load_posts([EXAMPLES / name], opts).posts
-    return detect_alerts(analyse(posts, config), config)
+    return analyse(posts, load_config(CONFIG_EXAMPLE))
+
+
+@cache
+def example_alerts(name: str = "crisis_weibo_search.csv") -> pd.DataFrame:
+    return detect_alerts(example_scored(name), load_config(CONFIG_EXAMPLE))
 
 
 def test_example_crisis_fires_in_the_hour_of_the_viral_post_and_names_it() -> None:
@@ -308,3 +324,302 @@ def test_example_config_documents_the_defaults() -> None:
     from brandscan.config import AlertConfig
 
     assert load_config(CONFIG_EXAMPLE).alerts == AlertConfig()
+
+
+# --- mergeable partials: any chunking, any order, the same alerts ------------------------
+
+def crisis_frame() -> pd.DataFrame:
+    """Six days of rhythm, a negative spike with a viral post, a capped hour, an
+    influential post on a quiet day: every detector and the truncation flag fire."""
+    counts = daily(RHYTHM, 8)
+    counts[5 * 24 + 14] = 60
+    shares = [0.1] * len(counts)
+    shares[5 * 24 + 14] = 0.9
+    extra = [
+        {"created_at": hour(5, 14) + pd.Timedelta(minutes=1), "label": "negative",
+         "author": "林夕说书", "followers": 10_300_000, "reposts": 2865, "comments": 514,
+         "likes": 3477, "text": "鲜果坊的山竹烂了，发霉长毛，退款被拒"},
+        {"created_at": hour(6, 3) + pd.Timedelta(minutes=20), "label": "negative",
+         "author": "大V", "followers": 1_200_000, "text": "鲜果坊客服不回复"},
+        {"created_at": hour(6, 3) + pd.Timedelta(minutes=21), "label": "negative",
+         "author": "鲜果坊官方旗舰店", "followers": 2_000_000, "text": "鲜果坊致歉退款"},
+    ]
+    df = timeline_frame(counts, negative=shares, extra=extra)
+    capped = timeline_frame([0] * (7 * 24 + 13) + [40], minute=58)
+    df = pd.concat([df, capped], ignore_index=True)
+    df["id"] = [str(i) for i in range(len(df))]
+    df["source_file"] = "posts.csv"
+    df["source_line"] = np.arange(2, len(df) + 2, dtype="int64")
+    return df.sort_values("created_at", kind="stable").reset_index(drop=True)
+
+
+def random_chunks(df: pd.DataFrame, rng: np.random.Generator, pieces: int
+                  ) -> list[pd.DataFrame]:
+    """``df`` cut at random rows (so hours are split between chunks; one may be empty)."""
+    cuts = np.sort(rng.integers(0, len(df) + 1, size=pieces - 1))
+    bounds = [0, *cuts.tolist(), len(df)]
+    return [df.iloc[a:b] for a, b in pairwise(bounds)]
+
+
+def merged_partial(chunks: list[pd.DataFrame], config: Config, rng: np.random.Generator,
+                   **kw: object) -> HourlyPartial:
+    parts = [HourlyPartial.of(c, config, **kw) for c in chunks]
+    rng.shuffle(parts)
+    if rng.random() < 0.5:
+        return reduce(lambda a, b: a.merge(b), parts)
+    while len(parts) > 1:  # a tree of merges, as Dask would add them up
+        parts = [parts[i].merge(parts[i + 1]) if i + 1 < len(parts) else parts[i]
+                 for i in range(0, len(parts), 2)]
+    return parts[0]
+
+
+def shuffled_windows(df: pd.DataFrame, rng: np.random.Generator, calls: list | None = None):
+    """A plain ``window_posts`` over ``df`` that returns its rows in a random order."""
+    def window_posts(brand: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        if calls is not None:
+            calls.append((brand, start, end))
+        posts = brand_rows(df, brand)
+        win = posts[(posts["created_at"] >= start) & (posts["created_at"] < end)]
+        return win.iloc[rng.permutation(len(win))]
+    return window_posts
+
+
+def assert_streamed_equals_in_memory(df: pd.DataFrame, config: Config, seeds: Sequence[int],
+                                     **kw: object) -> pd.DataFrame:
+    whole = detect_alerts(df, config, **kw)
+    assert not whole.empty
+    until = kw.get("until")
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        # Shuffled rows as well as time order: a chunk then holds scattered hours.
+        frame = df if seed % 2 else df.iloc[rng.permutation(len(df))]
+        chunks = random_chunks(frame, rng, int(rng.integers(2, 9)))
+        partial = merged_partial(chunks, config, rng, brands=kw.get("brands"), until=until)
+        got = detect_alerts_from(partial, config, window_posts=shuffled_windows(df, rng), **kw)
+        pd.testing.assert_frame_equal(got, whole)
+    return whole
+
+
+def test_partials_of_random_chunks_give_the_in_memory_alerts() -> None:
+    alerts = assert_streamed_equals_in_memory(crisis_frame(), CONFIG, seeds=range(6))
+    assert set(alerts["kind"]) == set(("volume", "negative", "influential"))
+    assert alerts["lower_bound"].any()
+
+
+def test_partials_with_since_until_and_all_posts() -> None:
+    df = crisis_frame()
+    assert_streamed_equals_in_memory(df, CONFIG, seeds=(7, 8), since=hour(5, 14),
+                                     until=hour(6, 3) + pd.Timedelta(minutes=21))
+    # No brands configured: every post is one brand.
+    assert_streamed_equals_in_memory(df, Config(), seeds=(9, 10))
+
+
+def test_partials_of_the_bundled_example_give_its_alerts() -> None:
+    config = load_config(CONFIG_EXAMPLE)
+    for name in ("crisis_weibo_search.csv", "crisis_posts.jsonl"):
+        alerts = assert_streamed_equals_in_memory(example_scored(name), config,
+                                                  seeds=(11, 12, 13))
+        pd.testing.assert_frame_equal(alerts, example_alerts(name))
+
+
+def test_merged_partial_equals_the_partial_of_the_whole_frame() -> None:
+    df = crisis_frame()
+    whole = HourlyPartial.of(df, CONFIG)
+    rng = np.random.default_rng(3)
+    merged = merged_partial(random_chunks(df, rng, 5), CONFIG, rng)
+    assert (merged.first, merged.last, merged.brands) == (whole.first, whole.last, whole.brands)
+    for brand in whole.brands:
+        pd.testing.assert_frame_equal(merged.counts[brand], whole.counts[brand])
+        assert (merged.counts[brand].dtypes == "int64").all()
+    counts = whole.counts["鲜果坊"]
+    assert counts["rows"].sum() == len(df)
+    assert counts["influential"].sum() == 2  # the official account's post never counts
+    pd.testing.assert_frame_equal(signal_table_from(merged, CONFIG, "鲜果坊"),
+                                  signal_table(df, CONFIG, "鲜果坊"))
+
+
+def test_partials_that_cannot_be_merged_or_read_say_so() -> None:
+    df = crisis_frame()
+    part = HourlyPartial.of(df, CONFIG)
+    with pytest.raises(ValueError, match="cannot be merged"):
+        part.merge(HourlyPartial.of(df, CONFIG, until=hour(6, 0)))
+    with pytest.raises(ValueError, match="cannot be merged"):
+        part.merge(HourlyPartial.of(df, Config()))
+    with pytest.raises(ValueError, match="different until"):
+        detect_alerts_from(part, CONFIG, until=hour(6, 0), window_posts=frame_window_posts(df))
+    with pytest.raises(ValueError, match="without brand '果多多'"):
+        detect_alerts_from(part, CONFIG, brands=["果多多"], window_posts=frame_window_posts(df))
+    other = replace(CONFIG, alerts=replace(AlertConfig(), truncated=replace(
+        AlertConfig().truncated, from_minute=50)))
+    with pytest.raises(ValueError, match="another alerts config"):
+        detect_alerts_from(part, other, window_posts=frame_window_posts(df))
+    empty = HourlyPartial.of(df.iloc[0:0], CONFIG)
+    assert empty.first is None and part.merge(empty).counts["鲜果坊"].equals(
+        part.counts["鲜果坊"])
+    assert detect_alerts_from(empty, CONFIG, window_posts=frame_window_posts(df)).empty
+
+
+# --- order independence -------------------------------------------------------------------
+
+def test_row_order_does_not_change_the_alerts() -> None:
+    df = crisis_frame()
+    # Ties the old sort left to row position: the same minute, unknown ids, equal
+    # engagement — only where the post came from tells them apart.
+    tie = {"created_at": hour(5, 14) + pd.Timedelta(minutes=1), "label": "negative",
+           "reposts": 2865, "comments": 514, "likes": 3477, "followers": 10_300_000,
+           "text": "鲜果坊的山竹烂了，发霉长毛，退款被拒"}
+    tied = timeline_frame([], extra=[{**tie, "author": "甲"}, {**tie, "author": "乙"}])
+    tied["id"] = ""
+    tied["source_file"] = "posts.csv"
+    tied["source_line"] = [900_002, 900_001]  # 乙 comes first in its file
+    df = pd.concat([df, tied], ignore_index=True)
+    df.loc[df["author"] == "林夕说书", "id"] = ""
+    df.loc[df["author"] == "林夕说书", "source_line"] = 900_003
+    expected = detect_alerts(df, CONFIG)
+    for seed in range(4):
+        shuffled = df.iloc[np.random.default_rng(seed).permutation(len(df))]
+        pd.testing.assert_frame_equal(detect_alerts(shuffled, CONFIG), expected)
+        pd.testing.assert_frame_equal(
+            detect_alerts(shuffled.reset_index(drop=True), CONFIG), expected)
+    spike = expected[(expected["kind"] == "influential")
+                     & (expected["fired"] == hour(5, 14))].iloc[0]
+    assert spike["first_author"] == "乙" and spike["top_author"] == "乙"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_named_posts_follow_the_total_order(seed: int) -> None:
+    # Many negative posts tied on time and engagement in the spike hour: the first and
+    # top post are the ones a full sort on every key puts first.
+    rng = np.random.default_rng(seed)
+    counts = daily(RHYTHM, 6)
+    extra = [{"created_at": hour(5, 14) + pd.Timedelta(minutes=int(rng.integers(0, 3))),
+              "label": "negative", "author": f"作者{rng.integers(0, 5)}",
+              "likes": int(rng.integers(0, 3)), "text": f"鲜果坊烂了{rng.integers(0, 3)}",
+              "followers": pd.NA if rng.random() < 0.3 else int(rng.integers(0, 3))}
+             for _ in range(80)]
+    df = timeline_frame(counts, extra=extra)
+    df["id"] = [str(rng.integers(0, 4)) for _ in range(len(df))]
+    df["source_file"] = "a.csv"
+    df["source_line"] = rng.integers(0, 6, size=len(df))
+    alerts = detect_alerts(df.iloc[rng.permutation(len(df))], CONFIG)
+    vol = alerts[alerts["kind"] == "volume"].iloc[0]
+    win = df[(df["created_at"] >= vol["start"]) & (df["created_at"] < vol["end"])
+             & (df["label"] == "negative")]
+
+    def first_by(order: Sequence[tuple[str, bool]]) -> pd.Series:
+        return win.sort_values([c for c, _ in order], ascending=[a for _, a in order],
+                               kind="stable", na_position="last").iloc[0]
+
+    first, top = first_by(FIRST_ORDER), first_by(TOP_ORDER)
+    for prefix, post in (("first", first), ("top", top)):
+        assert vol[f"{prefix}_time"] == post["created_at"]
+        assert vol[f"{prefix}_author"] == post["author"]
+        assert vol[f"{prefix}_text"] == post["text"]
+        assert vol[f"{prefix}_likes"] == post["likes"]
+        f = vol[f"{prefix}_followers"]
+        assert (f is None or (isinstance(f, float) and math.isnan(f))) if pd.isna(
+            post["followers"]) else f == post["followers"]
+
+
+# --- the second read: only the alerts' windows ---------------------------------------------
+
+def test_window_posts_is_asked_for_alert_windows_only() -> None:
+    df = crisis_frame()
+    partial = HourlyPartial.of(df, CONFIG)
+    calls: list = []
+    alerts = detect_alerts_from(partial, CONFIG, window_posts=shuffled_windows(
+        df, np.random.default_rng(0), calls))
+    assert calls == alert_windows(partial, CONFIG)
+    assert len(calls) == len(set(calls))  # each window read once, whatever alerts share it
+    ends = alerts["end"].where(alerts["end"].notna(), None)
+    found = {(b, s, e) for b, s, e in zip(alerts["brand"], alerts["start"], ends)}
+    for brand, start, end in calls:
+        assert (brand, start, end) in found
+        assert end - start >= pd.Timedelta(hours=1) and start.minute == 0
+    assert {(b, s) for b, s, _ in calls} == {(b, s) for b, s, _ in found}
+    # A small part of the data: the few hours the alerts cover.
+    assert sum((e - s) / pd.Timedelta(hours=1) for _, s, e in calls) <= 6
+
+    # --since: alerts whose firings are all earlier need no posts.
+    late: list = []
+    since = hour(6, 0)
+    kept = detect_alerts_from(partial, CONFIG, since=since, window_posts=shuffled_windows(
+        df, np.random.default_rng(0), late))
+    assert 0 < len(late) < len(calls)
+    assert {(b, s) for b, s, _ in late} == set(zip(kept["brand"], kept["start"]))
+    pd.testing.assert_frame_equal(kept, detect_alerts(df, CONFIG, since=since))
+
+    # No alert, no read.
+    quiet = timeline_frame(daily(RHYTHM, 8))
+    none: list = []
+    assert detect_alerts_from(HourlyPartial.of(quiet, CONFIG), CONFIG,
+                              window_posts=shuffled_windows(quiet, np.random.default_rng(0),
+                                                            none)).empty
+    assert none == []
+
+
+def test_window_posts_beyond_until_are_ignored() -> None:
+    later = {"created_at": hour(5, 14) + pd.Timedelta(minutes=45), "label": "negative",
+             "author": "后来者", "likes": 1_000_000, "reposts": 0, "text": "鲜果坊的榴莲也烂了"}
+    df = pd.concat([crisis_frame(), timeline_frame([], extra=[later])], ignore_index=True)
+    until = hour(5, 14) + pd.Timedelta(minutes=30)
+    partial = HourlyPartial.of(df, CONFIG, until=until)
+    # A careless second read that returns the whole hour, past --until.
+    got = detect_alerts_from(partial, CONFIG, window_posts=shuffled_windows(
+        df, np.random.default_rng(1)))
+    expected = detect_alerts(df, CONFIG, until=until)
+    pd.testing.assert_frame_equal(got, expected)
+    assert expected["top_author"].tolist()[0] == "林夕说书"  # 后来者 came after --until
+    assert "后来者" in detect_alerts(df, CONFIG)["top_author"].tolist()
+    # A second read that returns whole blocks of a brand's posts is as good.
+    got = detect_alerts_from(partial, CONFIG, window_posts=lambda b, s, e: brand_rows(df, b))
+    pd.testing.assert_frame_equal(got, expected)
+
+
+# --- the vectorised baseline is the hour-by-hour one ---------------------------------------
+
+def loop_baseline(x: np.ndarray, alerts: AlertConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The baseline as first written, one hour at a time: the reference."""
+    rule = alerts.volume
+    n = len(x)
+    base = np.full(n, np.nan)
+    for i in range(min(alerts.min_history_hours, n), n):
+        days = [x[i - 24 * k] for k in range(1, rule.baseline_days + 1) if i - 24 * k >= 0]
+        if len(days) >= max(rule.min_baseline_days, 1):
+            b = float(np.median(days))
+        else:
+            window = x[max(0, i - rule.fallback_hours):i]
+            b = float(np.median(window)) if len(window) else math.nan
+        weeks = [x[i - 168 * k] for k in range(1, rule.weeks + 1) if i - 168 * k >= 0]
+        if weeks:
+            b = max(b, float(np.median(weeks)))
+        base[i] = b
+    resid = x - base
+    spread = np.full(n, np.nan)
+    for i in range(n):
+        if np.isnan(base[i]):
+            continue
+        window = resid[max(0, i - rule.spread_hours):i]
+        window = window[~np.isnan(window)]
+        mad = float(np.median(np.abs(window - np.median(window)))) if len(window) else 0.0
+        spread[i] = max(1.4826 * mad, math.sqrt(max(base[i], 1.0)))
+    return base, spread
+
+
+@pytest.mark.parametrize("alerts", [
+    AlertConfig(),
+    replace(AlertConfig(), min_history_hours=0),
+    replace(AlertConfig(), volume=replace(VolumeRule(), baseline_days=1, min_baseline_days=3,
+                                          fallback_hours=30, weeks=0, spread_hours=5)),
+    replace(AlertConfig(), min_history_hours=500,
+            volume=replace(VolumeRule(), baseline_days=3, min_baseline_days=0, weeks=2)),
+])
+def test_vectorised_baseline_gives_the_loops_numbers(alerts: AlertConfig) -> None:
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 23, 24, 25, 169, 1200):
+        for x in (rng.poisson(4, n).astype(float), rng.normal(0, 3, n)):
+            with np.errstate(invalid="ignore"):
+                expected = loop_baseline(x, alerts)
+            got = volume_baseline(x, alerts)
+            for e, g in zip(expected, got):
+                np.testing.assert_array_equal(g, e)  # bit for bit, NaN where NaN

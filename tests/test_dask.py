@@ -84,3 +84,13 @@ def test_unreachable_scheduler_is_one_clear_error(runner: object, inputs: dict[s
                                  "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+
+
+def test_dask_radar_equals_the_in_memory_radar(scheduler: str) -> None:
+    from brandscan.engine.dask import run_dask
+    from tests.test_stream import assert_same_reports, example_radar_case, streamed_report
+
+    path, config, spec, rep = example_radar_case("2026-11-05", None)
+    result = run_dask([path], spec, scheduler=scheduler)
+    assert result.windows is not None and result.windows.reads == 0  # read on the cluster
+    assert_same_reports(streamed_report(result, config, spec), rep)

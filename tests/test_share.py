@@ -27,6 +27,7 @@ def frame() -> pd.DataFrame:
     df["created_at"] = pd.to_datetime(df["created_at"]).dt.tz_localize(TZ)
     df["sentiment"] = df["label"].map({"positive": 0.9, "neutral": 0.5, "negative": 0.1})
     df["engagement"] = range(1, len(df) + 1)
+    df["kind"], df["author"] = "post", ""
     return df
 
 
@@ -61,3 +62,17 @@ def test_totals_and_default_brands() -> None:
 def test_unknown_brand_is_an_error() -> None:
     with pytest.raises(BrandscanError, match="--compare 小米: not a configured brand"):
         share_of_voice(frame(), CONFIG, compare=("小米",))
+
+
+@pytest.mark.parametrize("cut", [1, 3, 5])
+def test_merged_chunks_give_the_same_tables(cut: int) -> None:
+    from brandscan.analyze.share import share_from_aggregate, totals_from_aggregate
+    from brandscan.engine.aggregates import Aggregate
+
+    df = frame()
+    parts = [Aggregate.of(df.iloc[:cut], intervals=("day",)),
+             Aggregate.of(df.iloc[cut:], intervals=("day",))]
+    merged = parts[1].merge(parts[0])
+    pd.testing.assert_frame_equal(share_from_aggregate(merged, CONFIG, interval="day"),
+                                  share_of_voice(df, CONFIG))
+    pd.testing.assert_frame_equal(totals_from_aggregate(merged, CONFIG), share_totals(df, CONFIG))

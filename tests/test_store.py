@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from brandscan.analyze.report import build_report, report_from_aggregate
 from brandscan.analyze.scoring import analyse, categorize
 from brandscan.config import Config, load_config, parse_config
 from brandscan.errors import BrandscanError
@@ -396,3 +397,35 @@ def test_reading_in_chunks_gives_the_same_posts(example_db: Path, config: Config
         chunks = list(iter_scored(store, config, chunk_rows=100))
     assert len(chunks) >= 6 and all(len(c) <= 100 for c in chunks)
     pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
+
+
+@pytest.mark.parametrize("jobs,window", [
+    (1, Window()), (2, Window()), (3, Window(datetime(2026, 11, 5, tzinfo=TZ), None)),
+])
+def test_the_store_in_stretches_and_chunks_gives_the_in_memory_report(
+        example_db: Path, config: Config, jobs: int, window: Window) -> None:
+    from brandscan.cli.radar import baseline_span
+    from brandscan.engine.radar import add_radar
+    from brandscan.engine.store import run_store
+    from brandscan.engine.stream import RunSpec
+    from tests.test_stream import assert_same_reports
+
+    span = baseline_span(config.alerts)
+    history = read(example_db, config, window=Window(
+        window.since - span if window.since else None, window.until))
+    scored = history[window.mask(history["created_at"])].reset_index(drop=True)
+    with open_store(example_db) as store:
+        batches = read_scored(store, config, window=window).report
+    want = build_report(scored, config, batches, top=8, since=window.since,
+                        until=window.until, history=history, influencers=True)
+    spec = RunSpec(LoadOptions(), config, window=window, top=8, terms=True, radar=True,
+                   history=span)
+    run = run_store(example_db, spec, jobs=jobs, chunk_rows=100, min_slice_rows=50)
+    got = report_from_aggregate(run.result.aggregate, config, run.result.report, top=8,
+                                since=window.since, until=window.until)
+    assert run.result.radar is not None and run.result.windows is not None
+    add_radar(got, run.result.radar, run.result.aggregate, config,
+              window_posts=run.result.windows, since=window.since, until=window.until,
+              influencers=True, top=8)
+    assert len(want.alerts) and run.models == {run.current: len(scored)}
+    assert_same_reports(got, want)

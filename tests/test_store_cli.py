@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -244,3 +245,33 @@ def test_a_file_stored_from_python_is_recognised_on_the_command_line(tmp_path: P
     assert "already ingested (batch 1" in result.stderr
     other_tz = run("ingest", EXAMPLE, "--db", db, *CFG, "--tz", "UTC")
     assert "batch 2: 677 rows read" in other_tz.stderr  # other options, other posts
+
+
+@pytest.mark.parametrize("window", [(), ("--since", "2026-11-05", "--until", "2026-11-07")])
+def test_the_store_read_in_chunks_equals_the_store_read_whole(store: Path,
+                                                              window: tuple) -> None:
+    # Stretches of time in two processes, each read 100 posts at a time: every section of
+    # the report, the crisis radar's too, is the in-memory one.
+    common = ("report", "--db", store, *CFG, *window, "--format", "json")
+    whole = run(*common, "--engine", "local")
+    chunked = run(*common, "--jobs", "2", "--chunk-rows", "100")
+    assert whole.exit_code == chunked.exit_code == 0
+    assert chunked.stdout == whole.stdout
+    doc = json.loads(whole.stdout)
+    assert doc["alerts"] and doc["response_times"] and doc["share_of_voice"]
+    html_whole = run("report", "--db", store, *CFG, *window, "--engine", "local",
+                     "--format", "html")
+    html_chunked = run("report", "--db", store, *CFG, *window, "--chunk-rows", "100",
+                       "--format", "html")
+    assert "Influencers" in html_whole.stdout
+    strip = lambda t: re.sub(r"as of [^<]*", "", t)  # noqa: E731
+    assert strip(html_chunked.stdout) == strip(html_whole.stdout)
+
+
+@pytest.mark.parametrize("command", [("alerts",), ("influencers",), ("sov",)])
+def test_radar_commands_over_the_store_read_in_chunks(store: Path, command: tuple) -> None:
+    common = (*command, "--db", store, *CFG, "--since", "2026-11-04", "--format", "csv")
+    whole = run(*common, "--engine", "local")
+    chunked = run(*common, "--chunk-rows", "100")
+    assert whole.exit_code == chunked.exit_code == 0
+    assert chunked.stdout == whole.stdout and whole.stdout.count("\n") > 2

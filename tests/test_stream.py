@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from brandscan.analyze.report import build_report, report_from_aggregate
+from brandscan.analyze.report import Report, build_report, report_from_aggregate
 from brandscan.analyze.scoring import analyse
 from brandscan.cli import cli
-from brandscan.config import parse_config
+from brandscan.config import Config, parse_config
 from brandscan.engine import stream
-from brandscan.engine.stream import RunSpec, choose_engine, run_stream
+from brandscan.engine.stream import RunSpec, StreamResult, choose_engine, run_stream
 from brandscan.errors import BrandscanError
 from brandscan.load.chunks import (
     ChunkedLoad,
@@ -30,6 +30,7 @@ from brandscan.load.chunks import (
 from brandscan.load.inspection import files_table, skipped_table
 from brandscan.load.posts import LoadOptions, load_posts
 from brandscan.load.read import decode
+from brandscan.window import Window
 from tests.conftest import WEIBO_SEARCH_HEADER
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -290,3 +291,97 @@ def test_auto_engine_streams_big_inputs(inputs: dict[str, Path],
     monkeypatch.setattr(stream, "AUTO_STREAM_BYTES", 100)
     assert choose_engine("auto", paths) == "stream"
     assert choose_engine("auto", paths, store=True) == "local"
+
+
+# --- the crisis radar from merged partials ---------------------------------------------------
+
+RADAR_SECTIONS = ("alerts", "response", "share_of_voice", "share_by_period")
+
+
+def example_radar_case(since: str | None, until: str | None) -> tuple:
+    """The bundled crisis (alerts, a late apology, two brands) and its in-memory report."""
+    from brandscan.cli.radar import baseline_span
+    from brandscan.config import load_config
+    from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
+
+    config = load_config(CONFIG_EXAMPLE)
+    path = EXAMPLES / "crisis_weibo_search.csv"
+    window = Window(pd.Timestamp(since, tz=SH) if since else None,
+                    pd.Timestamp(until, tz=SH) if until else None)
+    opts = LoadOptions(now=NOW)
+    loaded = load_posts([path], opts)
+    span = baseline_span(config.alerts)
+    history = analyse(loaded.posts, config, window=Window(
+        window.since - span if window.since else None, window.until))
+    scored = history[window.mask(history["created_at"])].reset_index(drop=True)
+    rep = build_report(scored, config, loaded.report, top=8, since=window.since,
+                       until=window.until, history=history, posts=loaded.posts,
+                       influencers=True)
+    spec = RunSpec(opts, config, window=window, top=8, terms=True, chunk_rows=90,
+                   small_file_bytes=0, radar=True, history=span)
+    return path, config, spec, rep
+
+
+def streamed_report(result: StreamResult, config: Config, spec: RunSpec) -> Report:
+    from brandscan.engine.radar import add_radar
+
+    w = spec.window or Window()
+    rep = report_from_aggregate(result.aggregate, config, result.report, top=8,
+                                since=w.since, until=w.until)
+    assert result.radar is not None and result.windows is not None
+    add_radar(rep, result.radar, result.aggregate, config, window_posts=result.windows,
+              since=w.since, until=w.until, influencers=True, top=8)
+    return rep
+
+
+def assert_same_reports(got: Report, want: Report) -> None:
+    assert got.headline == want.headline
+    for name in ("sentiment_mix", "timeline", "complaints", "negative_posts",
+                 *RADAR_SECTIONS):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)
+    pd.testing.assert_frame_equal(got.extra["influencers"], want.extra["influencers"])
+
+
+@pytest.mark.parametrize("since,until", [(None, None), ("2026-11-05", "2026-11-06 12:00"),
+                                         ("2026-11-05 08:00", None)])
+def test_streamed_radar_equals_the_in_memory_radar(since: str | None, until: str | None
+                                                   ) -> None:
+    path, config, spec, rep = example_radar_case(since, until)
+    assert len(rep.alerts) and len(rep.response) and len(rep.share_of_voice)
+    result = run_stream([path], spec, jobs=2)
+    assert result.windows is not None and result.windows.reads == 1
+    assert_same_reports(streamed_report(result, config, spec), rep)
+    # The second reading scored only the alert windows' posts, not the whole file.
+    read = result.windows._frames[0]
+    assert 0 < len(read) < result.aggregate.mentions
+
+
+def test_a_run_without_alerts_reads_the_files_once() -> None:
+    path, config, spec, rep = example_radar_case("2026-11-02", "2026-11-04")
+    assert rep.alerts.empty
+    result = run_stream([path], spec, jobs=1)
+    assert result.windows is not None and result.windows.reads == 0
+    assert_same_reports(streamed_report(result, config, spec), rep)
+
+
+def test_cli_report_is_the_same_from_every_engine(runner: object) -> None:
+    from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
+
+    common = [str(EXAMPLES / "crisis_weibo_search.csv"), "--config", str(CONFIG_EXAMPLE),
+              "--chunk-rows", "100", "--since", "2026-11-04", "--format", "json"]
+    local = _run(runner, ["report", *common, "--engine", "local"]).stdout
+    streamed = _run(runner, ["report", *common, "--engine", "stream", "--jobs", "2"]).stdout
+    assert streamed == local and json.loads(local)["alerts"]
+
+
+@pytest.mark.parametrize("command", [["alerts"], ["influencers", "--top", "8"],
+                                     ["sov"], ["sov", "--interval", "total"]])
+def test_radar_commands_are_the_same_from_every_engine(runner: object, command: list[str]
+                                                       ) -> None:
+    from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
+
+    common = [str(EXAMPLES / "crisis_weibo_search.csv"), "--config", str(CONFIG_EXAMPLE),
+              "--chunk-rows", "100", "--since", "2026-11-04", "--format", "csv"]
+    local = _run(runner, [*command, *common, "--engine", "local"]).stdout
+    streamed = _run(runner, [*command, *common, "--engine", "stream", "--jobs", "2"]).stdout
+    assert streamed == local and len(local.splitlines()) > 2

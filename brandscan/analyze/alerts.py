@@ -25,13 +25,22 @@ condition, so a long crisis is one alert, not one per hour. Every number is in
 
 Hours where a search export hit its page cap (most posts at :58–:59) are flagged: their
 counts are lower bounds.
+
+The detectors need only integer sums per brand and hour, so they run on a mergeable
+:class:`HourlyPartial` (``HourlyPartial.of(chunk)``, ``.merge()``): a streamed or Dask run
+adds up its chunks' partials and calls :func:`detect_alerts_from`, which asks for the posts
+of each alert's window only (:func:`alert_windows` lists them, for one targeted second
+read). :func:`detect_alerts` is that same path over one chunk, so every engine gives the
+same alerts, number for number; the posts an alert names are chosen by a total order, never
+by row position.
 """
+
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from brandscan.config import AlertConfig, Config
+from brandscan.engine.aggregates import POST_ORDER
 from brandscan.text.brands import has_brand
 
 SEVERITIES = ("watch", "spike", "crisis")
@@ -53,6 +63,26 @@ ALERT_COLUMNS = (
     "detail", *(f"first_{f}" for f in _POST_FIELDS), *(f"top_{f}" for f in _POST_FIELDS),
     "terms",
 )
+
+#: The integer sums per brand and hour the detectors read (see :class:`HourlyPartial`).
+HOUR_COLUMNS = ("rows", "late_rows", "mentions", "negative", "w", "w_neg", "w2", "engagement",
+                "influential", "influence_best")
+_SUMMED = HOUR_COLUMNS[:-1]  # influence_best is a maximum
+
+#: The posts an alert names are chosen by a total order (column, ascending), so the choice
+#: never depends on the order rows arrive in: the first post by time, then where it came
+#: from (the rest of POST_ORDER); the top post in POST_ORDER. The count columns come last:
+#: two posts equal in all of these show the same fields, so either may be named.
+_TIES = (("followers", True), ("reposts", True), ("comments", True), ("likes", True))
+FIRST_ORDER: tuple[tuple[str, bool], ...] = (
+    ("created_at", True), ("id", True),
+    *((c, asc) for c, asc in POST_ORDER if c not in ("created_at", "id", "engagement")),
+    ("engagement", False), *_TIES)
+TOP_ORDER: tuple[tuple[str, bool], ...] = (*POST_ORDER, *_TIES)
+
+#: ``window_posts(brand, start, end)``: the scored posts of ``brand`` with
+#: ``start <= created_at < end``.
+WindowPosts = Callable[[str, pd.Timestamp, pd.Timestamp], pd.DataFrame]
 
 
 def severity_rank(severity: str) -> int:
@@ -73,17 +103,213 @@ def wilson_lower(successes: np.ndarray, n: np.ndarray, z: float) -> np.ndarray:
     return np.where(n > 0, np.clip(out, 0.0, 1.0), 0.0)
 
 
-# --- hourly series ----------------------------------------------------------------------
+# --- hourly sums ------------------------------------------------------------------------
+
+def _utc_ns(times: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of tz-aware timestamps."""
+    return times.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").astype("int64").to_numpy()
+
+
+def _index_ns(index: pd.DatetimeIndex) -> np.ndarray:
+    return index.tz_convert("UTC").as_unit("ns").asi8
+
+
+def _hour_range(first: pd.Timestamp, last: pd.Timestamp,
+                until: datetime | None) -> pd.DatetimeIndex:
+    start, end = first.floor("h"), last.floor("h")
+    if until is not None:
+        cut = pd.Timestamp(until).tz_convert(first.tz) - pd.Timedelta(microseconds=1)
+        end = min(end, cut.floor("h"))
+    return pd.date_range(start, end, freq="h")
+
 
 def hour_index(scored: pd.DataFrame, until: datetime | None = None) -> pd.DatetimeIndex:
     """Every hour from the first post's to the last post's (or the one before ``until``)."""
     times = scored["created_at"]
-    start = times.min().floor("h")
-    end = times.max().floor("h")
-    if until is not None:
-        last = (pd.Timestamp(until).tz_convert(times.dt.tz) - pd.Timedelta(microseconds=1))
-        end = min(end, last.floor("h"))
-    return pd.date_range(start, end, freq="h")
+    return _hour_range(times.min(), times.max(), until)
+
+
+def _influence_count(posts: pd.DataFrame, config: Config) -> np.ndarray:
+    """How many influence criteria each post meets, whatever its label or author."""
+    rule = config.alerts.influential
+    followers = posts["followers"].astype("Float64").fillna(0).astype(float)
+    return ((followers >= rule.followers).astype(int)
+            + posts["verified"].isin(rule.verified).astype(int)
+            + (posts["reposts"] >= rule.reposts).astype(int)).to_numpy(dtype=np.int64)
+
+
+def _empty_counts() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="int64") for c in HOUR_COLUMNS},
+                        index=pd.Index([], dtype="int64", name="hour"))
+
+
+def _sum_hours(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per hour (UTC ns, sorted) of per-post rows: sums, and the max influence criteria."""
+    if rows.empty:
+        return _empty_counts()
+    grouped = rows.groupby("hour", sort=True)
+    out = grouped[list(_SUMMED)].sum()
+    out["influence_best"] = grouped["crit"].max()
+    return out.astype("int64")
+
+
+def _post_rows(posts: pd.DataFrame, config: Config, influence: bool = True) -> pd.DataFrame:
+    """One row per post: its hour (UTC ns of the local hour) and its int64 contributions.
+
+    ``crit`` holds the influence criteria of negative posts (0 for the rest, and for all
+    without ``influence``); the brand's official accounts are zeroed by the caller.
+    """
+    times = posts["created_at"]
+    own = ~posts["is_repost"].astype(bool).to_numpy()
+    negative = (posts["label"] == "negative").to_numpy(dtype=bool)
+    neg = negative & own
+    engagement = posts["engagement"].to_numpy(dtype=np.int64)
+    weight = np.where(own, 1 + engagement, 0)
+    late = (times.dt.minute >= config.alerts.truncated.from_minute).to_numpy(dtype=bool)
+    return pd.DataFrame({
+        "hour": _utc_ns(times.dt.floor("h")),
+        "rows": np.ones(len(posts), dtype=np.int64),
+        "late_rows": late.astype(np.int64),
+        "mentions": own.astype(np.int64),
+        "negative": neg.astype(np.int64),
+        "w": weight,
+        "w_neg": np.where(neg, weight, 0),
+        "w2": weight * weight,
+        "engagement": engagement,
+        "crit": (np.where(negative, _influence_count(posts, config), 0) if influence
+                 else np.zeros(len(posts), dtype=np.int64)),
+    })
+
+
+def _brand_sums(rows: pd.DataFrame, official: np.ndarray) -> pd.DataFrame:
+    """:func:`_sum_hours` of one brand's posts: ``rows`` is :func:`_post_rows` of them,
+    ``official`` marks those by the brand's own accounts (never influential)."""
+    crit = np.where(official, 0, rows["crit"].to_numpy())
+    return _sum_hours(rows.assign(crit=crit, influential=(crit > 0).astype(np.int64)))
+
+
+def _settings(config: Config, brands: Sequence[str]) -> tuple[Any, ...]:
+    """The parts of the config the hourly sums depend on (partials must agree on them)."""
+    a = config.alerts
+    return (a.truncated.from_minute, a.influential,
+            tuple(official_accounts(config, b) for b in brands))
+
+
+@dataclass
+class HourlyPartial:
+    """Mergeable hourly sums of some scored posts: all the alert detectors read.
+
+    ``counts`` maps each brand (:func:`brand_names`) to a frame indexed by hour (UTC
+    nanoseconds of the hour's start in the posts' timezone, sorted) with the int64 columns
+    of :data:`HOUR_COLUMNS`: ``rows`` (every post, reposts too) and ``late_rows`` (those at
+    or after ``alerts.truncated.from_minute``) for the truncation flag; ``mentions``,
+    ``negative``, ``w``/``w_neg``/``w2`` (sums of ``1 + engagement`` and its square over
+    posts that are not pure reposts) and ``engagement`` (every post) for the volume and
+    negative detectors; ``influential`` (negative posts meeting an influence criterion, the
+    brand's own accounts left out) and ``influence_best`` (the most criteria one met).
+    ``first``/``last`` are the first and last post times (UTC ns) over all posts, which
+    fix the hours the detectors run over (``unit``: the resolution of the posts' times,
+    which the alert times keep). Sums are integers, so merging in any order or grouping
+    gives the same partial.
+    """
+
+    tz: str
+    brands: tuple[str, ...]
+    settings: tuple[Any, ...]
+    until: int | None = None  # UTC ns; posts at or after it were left out
+    first: int | None = None
+    last: int | None = None
+    counts: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unit: str = "ns"
+
+    @classmethod
+    def of(cls, scored: pd.DataFrame, config: Config, brands: Sequence[str] | None = None,
+           until: datetime | None = None) -> HourlyPartial:
+        """The hourly sums of one chunk of scored posts, for ``brand_names(config, brands)``.
+
+        Posts at or after ``until`` are left out, as :func:`detect_alerts` does.
+        """
+        names = tuple(brand_names(config, brands))
+        times = scored["created_at"]
+        out = cls(str(times.dt.tz), names, _settings(config, names),
+                  None if until is None else pd.Timestamp(until).value,
+                  counts={b: _empty_counts() for b in names}, unit=times.dt.unit)
+        # Masks over the whole frame, never sub-frames: taking rows of the wide posts
+        # frame costs more than all the sums.
+        keep = times.notna().to_numpy(dtype=bool)
+        if until is not None and len(scored):
+            keep = keep & (times < pd.Timestamp(until)).to_numpy(dtype=bool)
+        if not keep.any():
+            return out
+        ns = _utc_ns(times)[keep]
+        out.first, out.last = int(ns.min()), int(ns.max())
+        rows = _post_rows(scored, config)
+        for brand in names:
+            mask = keep if brand == ALL_POSTS else keep & _brand_mask(scored, brand)
+            if mask.any():
+                official = official_mask(scored, official_accounts(config, brand))
+                out.counts[brand] = _brand_sums(rows[mask],
+                                                official.to_numpy(dtype=bool)[mask])
+        return out
+
+    def merge(self, other: HourlyPartial) -> HourlyPartial:
+        """The sums of both partials (neither is modified)."""
+        if (self.tz, self.brands, self.settings, self.until) != (
+                other.tz, other.brands, other.settings, other.until):
+            raise ValueError("hourly partials built with different timezones, brands, "
+                             "settings or until cannot be merged")
+        counts = {}
+        for brand in self.brands:
+            a, b = self.counts[brand], other.counts[brand]
+            if a.empty or b.empty:
+                counts[brand] = b if a.empty else a
+                continue
+            both = pd.concat([a, b])
+            grouped = both.groupby(level=0, sort=True)
+            summed = grouped[list(_SUMMED)].sum()
+            summed["influence_best"] = grouped["influence_best"].max()
+            counts[brand] = summed.astype("int64")
+        firsts = [t for t in (self.first, other.first) if t is not None]
+        lasts = [t for t in (self.last, other.last) if t is not None]
+        return HourlyPartial(self.tz, self.brands, self.settings, self.until,
+                             min(firsts) if firsts else None, max(lasts) if lasts else None,
+                             counts, self.unit if self.unit == other.unit else "ns")
+
+    def hour_index(self, until: datetime | None = None) -> pd.DatetimeIndex:
+        """Every hour from the first post's to the last post's (or the one before ``until``)."""
+        if self.first is None or self.last is None:
+            return pd.DatetimeIndex([], tz=self.tz)
+        first = pd.Timestamp(self.first, tz="UTC").tz_convert(self.tz)
+        last = pd.Timestamp(self.last, tz="UTC").tz_convert(self.tz)
+        return _hour_range(first, last, until).as_unit(self.unit)
+
+
+def _hours(counts: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """The sums of ``counts`` on every hour of ``index`` (zeros where no post was)."""
+    return counts.reindex(_index_ns(index), fill_value=0)
+
+
+def _hourly_frame(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> pd.DataFrame:
+    out = pd.DataFrame(index=index)
+    for col in ("mentions", "negative", "w", "w_neg", "w2", "engagement"):
+        out[col] = c[col].to_numpy(dtype=float)
+    rule = config.alerts.truncated
+    rows = c["rows"].to_numpy(dtype=float)
+    late_rows = c["late_rows"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["truncated"] = (rows >= rule.min_posts) & (late_rows / rows >= rule.share)
+    return out
+
+
+def _post_sums(posts: pd.DataFrame, config: Config, brand: str | None) -> pd.DataFrame:
+    """The hourly sums of one brand's posts (``brand`` None: without the influence
+    columns, which need the author and reach columns)."""
+    keep = posts["created_at"].notna().to_numpy(dtype=bool)
+    if brand is None:
+        return _brand_sums(_post_rows(posts, config, influence=False)[keep],
+                           np.zeros(int(keep.sum()), dtype=bool))
+    official = official_mask(posts, official_accounts(config, brand)).to_numpy(dtype=bool)
+    return _brand_sums(_post_rows(posts, config)[keep], official[keep])
 
 
 def hourly(posts: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> pd.DataFrame:
@@ -93,27 +319,56 @@ def hourly(posts: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> pd.D
     weibo-search export looks like when the query hit its 50-page cap: the count is then a
     lower bound.
     """
-    out = pd.DataFrame(index=index)
-    hour = posts["created_at"].dt.floor("h")
-    own = ~posts["is_repost"].astype(bool)
-    neg = (posts["label"] == "negative") & own
-    weight = (1.0 + posts["engagement"].astype(float)).where(own, 0.0)
+    return _hourly_frame(_hours(_post_sums(posts, config, None), index), index, config)
 
-    def per_hour(values: pd.Series) -> np.ndarray:
-        return values.groupby(hour).sum().reindex(index, fill_value=0).to_numpy(dtype=float)
 
-    out["mentions"] = per_hour(own.astype(int))
-    out["negative"] = per_hour(neg.astype(int))
-    out["w"] = per_hour(weight)
-    out["w_neg"] = per_hour(weight.where(neg, 0.0))
-    out["w2"] = per_hour(weight * weight)
-    out["engagement"] = per_hour(posts["engagement"].astype(float))
-    rule = config.alerts.truncated
-    late = posts["created_at"].dt.minute >= rule.from_minute
-    rows = per_hour(pd.Series(1, index=posts.index))
-    late_rows = per_hour(late.astype(int))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["truncated"] = (rows >= rule.min_posts) & (late_rows / rows >= rule.share)
+def _row_medians(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median of the non-NaN values of each row (NaN for none), and how many there were.
+
+    The same numbers ``np.median`` gives on each row's values: the middle one, or the mean
+    of the middle two computed as ``(a + b) / 2``.
+    """
+    n, width = values.shape
+    count = np.count_nonzero(~np.isnan(values), axis=1)
+    if width == 0:
+        return np.full(n, np.nan), count
+    s = np.sort(values, axis=1)  # NaN sorts last
+    rows = np.arange(n)
+    lo = s[rows, np.maximum((count - 1) // 2, 0)]
+    hi = s[rows, np.minimum(count // 2, width - 1)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        med = np.where(count % 2 == 1, lo, (lo + hi) / 2)
+    return np.where(count > 0, med, np.nan), count
+
+
+def _lagged(x: np.ndarray, step: int, count: int) -> np.ndarray:
+    """Column ``k - 1`` holds ``x[i - step·k]`` (NaN before the start), k = 1..count."""
+    n = len(x)
+    out = np.full((n, max(count, 0)), np.nan)
+    for k in range(1, count + 1):
+        if step * k < n:
+            out[step * k:, k - 1] = x[:n - step * k]
+    return out
+
+
+def _trailing_medians(x: np.ndarray, rows: np.ndarray, hours: int,
+                      centre: bool = False) -> np.ndarray:
+    """For each position in ``rows``: the median of the non-NaN ``x[max(0, i-hours):i]``
+    (NaN when there is none), or with ``centre`` the median absolute deviation from it
+    (0 when there is none). Blocks of rows keep the windows' memory bounded."""
+    out = np.full(len(rows), np.nan if not centre else 0.0)
+    if hours <= 0 or not len(rows):
+        return out
+    padded = np.concatenate([np.full(hours, np.nan), np.asarray(x, dtype=float)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, hours)  # [i] = x[i-hours:i]
+    block = max(1, (1 << 20) // hours)
+    for lo in range(0, len(rows), block):
+        w = windows[rows[lo:lo + block]]
+        med, count = _row_medians(w)
+        if centre:
+            mad, _ = _row_medians(np.abs(w - med[:, None]))
+            med = np.where(count > 0, mad, 0.0)
+        out[lo:lo + block] = med
     return out
 
 
@@ -122,30 +377,33 @@ def volume_baseline(x: np.ndarray, alerts: AlertConfig) -> tuple[np.ndarray, np.
 
     Hours are positions in a regular hourly index, so "the same hour yesterday" is 24
     positions back (off by one hour across a daylight-saving change, which Chinese
-    timezones do not have).
+    timezones do not have). ``x`` holds counts (no NaN). Vectorised: every hour's
+    same-hour days, weeks and trailing windows are rows of one matrix, whose medians are
+    the numbers ``np.median`` gives hour by hour.
     """
     rule = alerts.volume
+    x = np.asarray(x, dtype=float)
     n = len(x)
     base = np.full(n, np.nan)
-    for i in range(min(alerts.min_history_hours, n), n):
-        days = [x[i - 24 * k] for k in range(1, rule.baseline_days + 1) if i - 24 * k >= 0]
-        if len(days) >= max(rule.min_baseline_days, 1):
-            b = float(np.median(days))
-        else:
-            b = float(np.median(x[max(0, i - rule.fallback_hours):i]))
-        weeks = [x[i - 168 * k] for k in range(1, rule.weeks + 1) if i - 168 * k >= 0]
-        if weeks:  # Meltwater-style cross-check: usual for this hour of the week too?
-            b = max(b, float(np.median(weeks)))
-        base[i] = b
+    hours = np.arange(min(alerts.min_history_hours, n), n)
+    if len(hours):
+        days, have = _row_medians(_lagged(x, 24, rule.baseline_days)[hours])
+        b = days.copy()
+        short = have < max(rule.min_baseline_days, 1)  # too few days: the trailing hours
+        b[short] = _trailing_medians(x, hours[short], rule.fallback_hours)
+        weeks, seen = _row_medians(_lagged(x, 168, rule.weeks)[hours])
+        # Meltwater-style cross-check: usual for this hour of the week too? (max(b, week),
+        # which keeps b when either is NaN, as Python's max does)
+        base[hours] = np.where((seen > 0) & (weeks > b), weeks, b)
     resid = x - base
     spread = np.full(n, np.nan)
-    for i in range(n):
-        if np.isnan(base[i]):
-            continue
-        window = resid[max(0, i - rule.spread_hours):i]
-        window = window[~np.isnan(window)]
-        mad = float(np.median(np.abs(window - np.median(window)))) if len(window) else 0.0
-        spread[i] = max(1.4826 * mad, math.sqrt(max(base[i], 1.0)))
+    ok = np.flatnonzero(~np.isnan(base))
+    if len(ok):
+        mad = _trailing_medians(resid, ok, rule.spread_hours, centre=True)
+        first = 1.4826 * mad
+        b = base[ok]
+        floor = np.sqrt(np.where(b < 1.0, 1.0, b))
+        spread[ok] = np.where(floor > first, floor, first)
     return base, spread
 
 
@@ -163,13 +421,21 @@ class Signals:
     hours: pd.DataFrame
     severity: dict[str, np.ndarray] = field(default_factory=dict)  # -1: no alert
     value: dict[str, np.ndarray] = field(default_factory=dict)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def at(self, i: int) -> dict[str, Any]:
+        """Hour ``i``'s values, by column of :attr:`hours` (read per alert, so the columns
+        are turned into arrays once)."""
+        if not self._arrays:
+            self._arrays.update({c: self.hours[c].to_numpy() for c in self.hours.columns})
+        return {c: v[i] for c, v in self._arrays.items()}
 
 
-def signals(posts: pd.DataFrame, index: pd.DatetimeIndex, config: Config,
-            brand: str = ALL_POSTS) -> Signals:
-    """Per-hour alert severities for the three detectors of one brand's posts."""
+def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signals:
+    """The detectors over one brand's hourly sums (``c``: :data:`HOUR_COLUMNS` on
+    ``index``). Integer sums become floats here, as the float path summed them."""
     a = config.alerts
-    h = hourly(posts, index, config)
+    h = _hourly_frame(c, index, config)
     x = h["mentions"].to_numpy()
     base, spread = volume_baseline(x, a)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -204,10 +470,8 @@ def signals(posts: pd.DataFrame, index: pd.DatetimeIndex, config: Config,
     h["lower"], h["wlower"] = lower, wlower
     neg_sev = np.where(by_posts & by_weight, 1, np.where(by_posts | by_weight, 0, -1))
 
-    crit = influence_criteria(posts, config, brand)
-    hour = posts["created_at"].dt.floor("h")
-    count = (crit > 0).groupby(hour).sum().reindex(index, fill_value=0).to_numpy()
-    best = crit.groupby(hour).max().reindex(index, fill_value=0).to_numpy()
+    count = c["influential"].to_numpy(dtype=np.int64)
+    best = c["influence_best"].to_numpy(dtype=np.int64)
     inf_sev = np.where(count > 0, np.where(best >= 2, 1, 0), -1)
 
     return Signals(
@@ -215,6 +479,12 @@ def signals(posts: pd.DataFrame, index: pd.DatetimeIndex, config: Config,
         {"volume": sev, "negative": neg_sev, "influential": inf_sev},
         {"volume": x, "negative": h["negative"].to_numpy(), "influential": count},
     )
+
+
+def signals(posts: pd.DataFrame, index: pd.DatetimeIndex, config: Config,
+            brand: str = ALL_POSTS) -> Signals:
+    """Per-hour alert severities for the three detectors of one brand's posts."""
+    return _signals(_hours(_post_sums(posts, config, brand), index), index, config)
 
 
 def official_mask(posts: pd.DataFrame, accounts: Sequence[str]) -> pd.Series:
@@ -236,11 +506,7 @@ def influence_criteria(posts: pd.DataFrame, config: Config, brand: str = ALL_POS
     account whose post is already spreading — a spike. The brand's own accounts never
     count: snownlp reads an apology full of 退款 and 客服 as negative.
     """
-    rule = config.alerts.influential
-    followers = posts["followers"].astype("Float64").fillna(0).astype(float)
-    n = ((followers >= rule.followers).astype(int)
-         + posts["verified"].isin(rule.verified).astype(int)
-         + (posts["reposts"] >= rule.reposts).astype(int))
+    n = pd.Series(_influence_count(posts, config), index=posts.index)
     own = official_mask(posts, official_accounts(config, brand))
     return n.where((posts["label"] == "negative") & ~own, 0)
 
@@ -292,19 +558,24 @@ def episodes(severity: np.ndarray, value: np.ndarray, *, cooldown: int,
 
 # --- rows -------------------------------------------------------------------------------
 
-def _post_fields(row: pd.Series | None) -> dict[str, Any]:
-    if row is None:
+def _post_fields(posts: pd.DataFrame, at: int | None) -> dict[str, Any]:
+    """The alert's fields of the post at position ``at`` (all None for no post)."""
+    if at is None:
         return dict.fromkeys(_POST_FIELDS)
-    followers = row["followers"]
+
+    def cell(col: str) -> Any:
+        return posts.iat[at, posts.columns.get_loc(col)]
+
+    followers = cell("followers")
     return {
-        "time": row["created_at"],
-        "author": row["author"],
+        "time": cell("created_at"),
+        "author": cell("author"),
         "followers": None if pd.isna(followers) else int(followers),
-        "reposts": int(row["reposts"]),
-        "comments": int(row["comments"]),
-        "likes": int(row["likes"]),
-        "text": row["text"],
-        "url": row["url"],
+        "reposts": int(cell("reposts")),
+        "comments": int(cell("comments")),
+        "likes": int(cell("likes")),
+        "text": cell("text"),
+        "url": cell("url"),
     }
 
 
@@ -312,9 +583,11 @@ def top_terms(texts: Sequence[str], config: Config, top: int = 5) -> list[str]:
     """The complaint terms most negative posts of a window use."""
     if not texts:
         return []
-    from brandscan.analyze.complaints import complaint_terms
+    # Cached: the windows of a brand's volume, negative and influential alerts overlap, and
+    # jieba is the costliest step; terms are a pure function of the text and the config.
+    from brandscan.analyze.terms import cached_terms
 
-    counts = Counter(t for terms in complaint_terms(list(texts), config) for t in terms)
+    counts = Counter(t for terms in cached_terms(list(texts), config) for t in terms)
     return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
 
@@ -324,7 +597,7 @@ def _pct(v: float) -> str:
 
 def _detail(kind: str, sig: Signals, peak: int, lower_bound: bool, first: dict[str, Any],
             config: Config) -> str:
-    h = sig.hours.iloc[peak]
+    h = sig.at(peak)
     when = sig.hours.index[peak].strftime("%m-%d %H:%M")
     if kind == "volume":
         ge = "≥" if lower_bound else ""
@@ -343,33 +616,78 @@ def _detail(kind: str, sig: Signals, peak: int, lower_bound: bool, first: dict[s
     return f"negative post by {first.get('author') or '?'} ({', '.join(reach)})"
 
 
-def _episode_rows(brand: str, kind: str, ep: Episode, sig: Signals, posts: pd.DataFrame,
-                  config: Config, crit: pd.Series) -> list[dict[str, Any]]:
+def _orderable(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """(numbers in the column's order, missing) of a time or numeric column; None for
+    others."""
+    dtype = values.dtype
+    missing = values.isna().to_numpy(dtype=bool)
+    if isinstance(dtype, pd.DatetimeTZDtype) or dtype.kind == "M":
+        return np.asarray(values.array.asi8), missing
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return values.to_numpy(dtype=np.int64, na_value=0), missing
+    if pd.api.types.is_float_dtype(dtype):
+        return values.to_numpy(dtype=np.float64, na_value=np.nan), missing
+    return None
+
+
+def _pick(posts: pd.DataFrame, candidates: np.ndarray,
+          order: Sequence[tuple[str, bool]]) -> int | None:
+    """The position of the first of the ``candidates`` (row positions) in a total order;
+    the columns ``posts`` lacks are left out of it.
+
+    Leading time and numeric keys narrow the candidates to those tied on the best value (a
+    window may hold thousands of posts, and sorting them on a dozen keys is slow); the few
+    left are sorted on the remaining keys, which is the same lexicographic order.
+    """
+    if not len(candidates):
+        return None
+    keys = [(c, asc) for c, asc in order if c in posts]
+    while keys and len(candidates) > 1:
+        col, asc = keys[0]
+        found = _orderable(posts[col])
+        if found is None or found[1][candidates].any():
+            break  # text, or missing values: sorted below
+        values = found[0][candidates]
+        candidates = candidates[values == (values.min() if asc else values.max())]
+        keys = keys[1:]
+    if len(candidates) > 1 and keys:
+        cols = [c for c, _ in keys]
+        tied = posts[cols].iloc[candidates].reset_index(drop=True)
+        ranked = tied.sort_values(cols, ascending=[asc for _, asc in keys], kind="stable",
+                                  na_position="last")
+        return int(candidates[ranked.index[0]])
+    return int(candidates[0])
+
+
+def _episode_rows(brand: str, kind: str, ep: Episode, sig: Signals, win: pd.DataFrame,
+                  config: Config) -> list[dict[str, Any]]:
+    """The rows of one alert; ``win`` holds the brand's posts of the alert's window."""
     idx = sig.hours.index
     start, end = idx[ep.start], idx[ep.last] + pd.Timedelta(hours=1)
-    in_window = (posts["created_at"] >= start) & (posts["created_at"] < end)
-    win = posts[in_window]
-    neg = win[win["label"] == "negative"]
-    pool = neg if len(neg) else win  # a positive spike still shows what set it off
-    if kind == "influential":
-        pool = win[crit[in_window] > 0]
-    first = pool.sort_values(["created_at", "id"]).iloc[0] if len(pool) else None
-    best = (pool.sort_values(["engagement", "created_at"], ascending=[False, True]).iloc[0]
-            if len(pool) else None)
-    if kind == "influential":
-        cand = win[win["label"] == "negative"]
-        best = (cand.sort_values(["engagement", "created_at"], ascending=[False, True]).iloc[0]
-                if len(cand) else best)
-    hours = sig.hours.iloc[ep.start:ep.last + 1]
-    if kind == "negative":
-        cond = sig.severity[kind][ep.start:ep.last + 1] >= 0
-        peak = ep.start + int(np.argmax(np.where(cond, hours["share"].fillna(0), -1)))
+    # Row positions, not sub-frames: taking rows of a wide frame is the slow part here.
+    if len(win):
+        neg = np.flatnonzero((win["label"] == "negative").to_numpy(dtype=bool))
     else:
-        peak = ep.start + int(np.argmax(sig.value[kind][ep.start:ep.last + 1]))
-    ph = sig.hours.iloc[peak]
-    lower_bound = bool(hours["truncated"].any())
-    firstd, bestd = _post_fields(first), _post_fields(best)
-    terms = "; ".join(top_terms(neg["text"].tolist(), config))
+        neg = np.empty(0, dtype=np.int64)
+    pool = neg if len(neg) else np.arange(len(win))  # a positive spike: what set it off
+    if kind == "influential" and len(win):
+        pool = np.flatnonzero(influence_criteria(win, config, brand).to_numpy() > 0)
+    first = _pick(win, pool, FIRST_ORDER)
+    best = _pick(win, pool, TOP_ORDER)
+    if kind == "influential" and len(neg):
+        best = _pick(win, neg, TOP_ORDER)
+    span = slice(ep.start, ep.last + 1)
+    if kind == "negative":
+        cond = sig.severity[kind][span] >= 0
+        share = np.nan_to_num(sig.hours["share"].to_numpy()[span], nan=0.0)
+        peak = ep.start + int(np.argmax(np.where(cond, share, -1)))
+    else:
+        peak = ep.start + int(np.argmax(sig.value[kind][span]))
+    ph = sig.at(peak)
+    lower_bound = bool(sig.hours["truncated"].to_numpy()[span].any())
+    firstd, bestd = _post_fields(win, first), _post_fields(win, best)
+    texts = win["text"].iloc[neg].tolist() if len(neg) else []
+    terms = "; ".join(top_terms(texts, config))
     peak_value: float = {"volume": ph["mentions"], "negative": ph["share"],
                          "influential": sig.value[kind][peak]}[kind]
     baseline = {"volume": ph["baseline"], "negative": ph["share7"],
@@ -399,39 +717,116 @@ def brand_names(config: Config, brands: Sequence[str] | None = None) -> list[str
     return [b.name for b in config.brands] or [ALL_POSTS]
 
 
+def _brand_mask(scored: pd.DataFrame, brand: str) -> np.ndarray:
+    """``has_brand`` of the ``brands`` column, decided once per distinct cell (a few brand
+    combinations, however many posts)."""
+    codes, cells = pd.factorize(scored["brands"])
+    hit = has_brand(pd.Series(cells, dtype=object), brand).to_numpy(dtype=bool)
+    return np.append(hit, False)[codes]  # code -1 (a missing cell): no brand
+
+
 def brand_rows(scored: pd.DataFrame, brand: str) -> pd.DataFrame:
     """The scored posts that mention ``brand`` (every post for :data:`ALL_POSTS`)."""
     if brand == ALL_POSTS:
         return scored
-    return scored[has_brand(scored["brands"], brand)]
+    return scored[_brand_mask(scored, brand)]
 
 
-def detect_alerts(scored: pd.DataFrame, config: Config, *, brands: Sequence[str] | None = None,
-                  since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
-    """Alerts per brand, one row per firing, oldest first (see the module docstring).
+def _until_ns(partial: HourlyPartial, until: datetime | None) -> int | None:
+    """The cut-off the partial's sums hold for (checked against ``until`` when given)."""
+    if until is None:
+        return partial.until
+    cut = pd.Timestamp(until).value
+    if (partial.last is not None and partial.last >= cut) or (
+            partial.until is not None and partial.until < cut):
+        raise ValueError("the hourly partial was built with a different until: build it "
+                         "with HourlyPartial.of(..., until=until)")
+    return cut
 
-    ``scored`` should hold the history before ``since`` too: baselines are computed from
-    it, and only firings in ``[since, until)`` are returned. Posts at or after ``until``
-    are ignored, so a run with ``--until`` says what a cron job would have said then.
-    """
-    empty = pd.DataFrame({c: [] for c in ALERT_COLUMNS})
-    if until is not None and len(scored):
-        scored = scored[scored["created_at"] < pd.Timestamp(until)]
-    if scored.empty:
-        return empty
-    index = hour_index(scored, until)
-    rows: list[dict[str, Any]] = []
+
+def _check(partial: HourlyPartial, config: Config, names: Sequence[str]) -> None:
+    missing = [b for b in names if b not in partial.brands]
+    if missing:
+        raise ValueError(f"the hourly partial was built without brand {missing[0]!r}")
+    if partial.settings != _settings(config, partial.brands):
+        raise ValueError("the hourly partial was built with another alerts config")
+
+
+def _alert_episodes(partial: HourlyPartial, config: Config, brands: Sequence[str] | None,
+                    since: datetime | None, until: datetime | None
+                    ) -> list[tuple[str, str, Episode, Signals]]:
+    """(brand, kind, episode, signals) of every alert with a firing kept by ``since``."""
+    names = brand_names(config, brands)
+    _check(partial, config, names)
+    cut = _until_ns(partial, until)
+    index = partial.hour_index(None if cut is None else pd.Timestamp(cut, tz="UTC"))
+    if not len(index):
+        return []
+    # Firings before since are dropped from the table, so an alert all of whose firings
+    # are earlier needs no posts.
+    first_kept = (0 if since is None
+                  else int(np.searchsorted(index + pd.Timedelta(hours=1), pd.Timestamp(since),
+                                           side="right")))
     a = config.alerts
-    for brand in brand_names(config, brands):
-        posts = brand_rows(scored, brand)
-        if posts.empty:
+    out = []
+    for brand in names:
+        counts = partial.counts[brand]
+        if counts.empty:
             continue
-        sig = signals(posts, index, config, brand)
-        crit = influence_criteria(posts, config, brand)
+        sig = _signals(_hours(counts, index), index, config)
         for kind in KINDS:
             for ep in episodes(sig.severity[kind], sig.value[kind], cooldown=a.cooldown_hours,
                                refire=a.refire_factor):
-                rows.extend(_episode_rows(brand, kind, ep, sig, posts, config, crit))
+                if any(i >= first_kept for i, _, _ in ep.firings):
+                    out.append((brand, kind, ep, sig))
+    return out
+
+
+def _window(ep: Episode, sig: Signals) -> tuple[pd.Timestamp, pd.Timestamp]:
+    idx = sig.hours.index
+    return idx[ep.start], idx[ep.last] + pd.Timedelta(hours=1)
+
+
+def alert_windows(partial: HourlyPartial, config: Config, *,
+                  brands: Sequence[str] | None = None, since: datetime | None = None,
+                  until: datetime | None = None) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """The distinct ``(brand, start, end)`` windows :func:`detect_alerts_from` will ask
+    posts for, in the order it asks: what a streamed run reads a second time."""
+    wins = ((brand, *_window(ep, sig)) for brand, _, ep, sig in
+            _alert_episodes(partial, config, brands, since, until))
+    return list(dict.fromkeys(wins))
+
+
+def detect_alerts_from(partial: HourlyPartial, config: Config, *,
+                       brands: Sequence[str] | None = None, since: datetime | None = None,
+                       until: datetime | None = None,
+                       window_posts: WindowPosts) -> pd.DataFrame:
+    """:func:`detect_alerts` from merged hourly sums and the posts of the alerts' windows.
+
+    ``partial`` is the merge of ``HourlyPartial.of`` over every chunk of the scored posts
+    (history before ``since`` included; built with the same ``until``, which may be left
+    out here). ``window_posts(brand, start, end)`` returns the brand's scored posts with
+    ``start <= created_at < end``; it is called once per distinct alert window (see
+    :func:`alert_windows`), only for alerts with a firing in ``[since, until)``. Posts it
+    returns outside the window or at or after ``until`` are ignored (a second read may
+    return whole blocks). The rows do not depend on the order of the posts it returns.
+    """
+    empty = pd.DataFrame({c: [] for c in ALERT_COLUMNS})
+    found = _alert_episodes(partial, config, brands, since, until)
+    cut = _until_ns(partial, until)
+    read: dict[tuple[str, pd.Timestamp, pd.Timestamp], pd.DataFrame] = {}
+    rows: list[dict[str, Any]] = []
+    for brand, kind, ep, sig in found:
+        key = (brand, *_window(ep, sig))
+        if key not in read:
+            win = window_posts(*key)
+            if len(win):
+                lo, hi = key[1].value, key[2].value
+                ns = _utc_ns(win["created_at"])
+                inside = (ns >= lo) & (ns < (hi if cut is None else min(hi, cut)))
+                win = win if inside.all() else win[inside]
+            read[key] = win
+        rows.extend(_episode_rows(brand, kind, ep, sig, read[key], config))
     if not rows:
         return empty
     out = pd.DataFrame(rows, columns=list(ALERT_COLUMNS))
@@ -442,16 +837,55 @@ def detect_alerts(scored: pd.DataFrame, config: Config, *, brands: Sequence[str]
     return out.reset_index(drop=True)
 
 
+def frame_window_posts(scored: pd.DataFrame) -> WindowPosts:
+    """A ``window_posts`` for :func:`detect_alerts_from` over posts in memory.
+
+    Each alerting brand's row positions are put in time order once, so a window is found
+    by two binary searches and only its own rows are taken from the frame.
+    """
+    located: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def window_posts(brand: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        if brand not in located:
+            rows = (np.arange(len(scored)) if brand == ALL_POSTS
+                    else np.flatnonzero(_brand_mask(scored, brand)))
+            ns = _utc_ns(scored["created_at"])[rows]  # NaT sorts first, before every window
+            order = np.argsort(ns, kind="stable")
+            located[brand] = (rows[order], ns[order])
+        rows, ns = located[brand]
+        lo, hi = np.searchsorted(ns, [pd.Timestamp(start).value, pd.Timestamp(end).value])
+        return scored.iloc[rows[lo:hi]]
+
+    return window_posts
+
+
+def detect_alerts(scored: pd.DataFrame, config: Config, *, brands: Sequence[str] | None = None,
+                  since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
+    """Alerts per brand, one row per firing, oldest first (see the module docstring).
+
+    ``scored`` should hold the history before ``since`` too: baselines are computed from
+    it, and only firings in ``[since, until)`` are returned. Posts at or after ``until``
+    are ignored, so a run with ``--until`` says what a cron job would have said then.
+    The frame is one chunk of :func:`detect_alerts_from`, so a streamed run that merges
+    partials gets these very rows.
+    """
+    partial = HourlyPartial.of(scored, config, brands=brands, until=until)
+    return detect_alerts_from(partial, config, brands=brands, since=since, until=until,
+                              window_posts=frame_window_posts(scored))
+
+
 def at_least(alerts: pd.DataFrame, severity: str) -> pd.DataFrame:
     """Alerts at or above a severity."""
     keep = alerts["severity"].map(severity_rank) >= severity_rank(severity)
     return alerts[keep].reset_index(drop=True)
 
 
-def signal_table(scored: pd.DataFrame, config: Config, brand: str) -> pd.DataFrame:
-    """The hourly series behind the alerts of one brand, for checking a decision."""
-    index = hour_index(scored)
-    sig = signals(brand_rows(scored, brand), index, config, brand)
+def signal_table_from(partial: HourlyPartial, config: Config, brand: str) -> pd.DataFrame:
+    """The hourly series behind the alerts of one brand, from merged hourly sums."""
+    _check(partial, config, [brand])
+    index = partial.hour_index(None if partial.until is None
+                               else pd.Timestamp(partial.until, tz="UTC"))
+    sig = _signals(_hours(partial.counts[brand], index), index, config)
     h = sig.hours
     out = pd.DataFrame({
         "period": h.index, "mentions": h["mentions"].astype(int),
@@ -461,3 +895,8 @@ def signal_table(scored: pd.DataFrame, config: Config, brand: str) -> pd.DataFra
     for kind in KINDS:
         out[kind] = [SEVERITIES[s] if s >= 0 else "" for s in sig.severity[kind]]
     return out.reset_index(drop=True)
+
+
+def signal_table(scored: pd.DataFrame, config: Config, brand: str) -> pd.DataFrame:
+    """The hourly series behind the alerts of one brand, for checking a decision."""
+    return signal_table_from(HourlyPartial.of(scored, config, brands=[brand]), config, brand)

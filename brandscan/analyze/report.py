@@ -49,21 +49,27 @@ def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
                  since: Any = None, until: Any = None, jobs: int = 1,
                  progress: Callable[[int], None] | None = None,
                  history: pd.DataFrame | None = None, posts: pd.DataFrame | None = None,
-                 brands: Sequence[str] = ()) -> Report:
+                 brands: Sequence[str] = (), influencers: bool = False) -> Report:
     """Assemble every section from the scored posts and the load accounting.
 
     ``history`` (scored posts before the window too) gives the alert baselines, ``posts``
     (every loaded post) the brand's official replies; both default to ``scored``.
-    ``brands`` are the ``--brand`` names the posts were selected by.
+    ``brands`` are the ``--brand`` names the posts were selected by; ``influencers`` adds
+    the influencer ranking (the xlsx and html reports show it).
     """
+    from brandscan.analyze.alerts import frame_window_posts
     from brandscan.engine.aggregates import Aggregate
+    from brandscan.engine.radar import RadarPartial, add_radar
 
     # One implementation for every engine: the whole frame is one chunk of aggregates.
     agg = Aggregate.of(scored, config, top=top, terms=True, jobs=jobs, progress=progress)
     rep = report_from_aggregate(agg, config, load, interval=interval, top=top, model=model,
                                 since=since, until=until)
-    add_radar(rep, scored, config, history=history, posts=posts, brands=brands, since=since,
-              until=until)
+    base = history if history is not None else scored
+    radar = RadarPartial.of(base, config, posts=posts if posts is not None and len(posts)
+                            else None, brands=brands, since=since, until=until)
+    add_radar(rep, radar, agg, config, window_posts=frame_window_posts(base), brands=brands,
+              since=since, until=until, influencers=influencers, top=top)
     return rep
 
 
@@ -103,25 +109,3 @@ def report_from_aggregate(agg: Any, config: Config, load: LoadReport, *,
     skipped = pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())})
     return Report(headline, agg.sentiment_mix(), tl, interval, agg.complaints(config, top=top),
                   agg.negative_posts(top), skipped)
-
-
-def add_radar(rep: Report, scored: pd.DataFrame, config: Config, *,
-              history: pd.DataFrame | None, posts: pd.DataFrame | None,
-              brands: Sequence[str], since: Any, until: Any) -> None:
-    """Alerts fired in the window, response times, and share of voice when brands compete."""
-    from brandscan.analyze.alerts import detect_alerts
-    from brandscan.analyze.response import response_times
-    from brandscan.analyze.share import share_of_voice, share_totals
-
-    base = history if history is not None else scored
-    rep.alerts = detect_alerts(base, config, brands=brands or None, since=since, until=until)
-    # Every loaded post, so a reply that does not name the brand counts; the scored posts
-    # when there are none (a run that reads only the store).
-    everything = posts if posts is not None and len(posts) else base
-    if until is not None:  # as of --until: a later apology is not an answer yet
-        everything = everything[everything["created_at"] < pd.Timestamp(until)]
-    rep.response = response_times(rep.alerts, everything, config)
-    if len(config.brands) >= 2 and not brands:
-        rep.share_of_voice = share_totals(scored, config)
-        rep.share_by_period = share_of_voice(scored, config, interval=rep.interval,
-                                             since=since, until=until)

@@ -74,17 +74,20 @@ def incidents(alerts: pd.DataFrame, config: Config) -> list[Incident]:
 
 
 def response_times(alerts: pd.DataFrame, posts: pd.DataFrame, config: Config, *,
-                   target_hours: float | None = None) -> pd.DataFrame:
+                   target_hours: float | None = None,
+                   data_end: pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per negative incident: when the brand first answered, and the delay.
 
-    ``posts`` should be every loaded post (not only brand mentions). ``status`` is
+    ``posts`` should be every loaded post (not only brand mentions), or at least those of
+    the official accounts with ``data_end`` the time of the newest loaded post. ``status`` is
     ``met`` or ``missed`` against the target, ``no response`` when none came and the
     target has passed by the end of the data, ``waiting`` when it has not yet, and
     ``no official_accounts`` when the config names none for the brand.
     """
     target = config.alerts.response_target_hours if target_hours is None else target_hours
     rows = []
-    data_end = posts["created_at"].max() if len(posts) else None
+    if data_end is None:  # (a streamed run passes only official posts, and the end)
+        data_end = posts["created_at"].max() if len(posts) else None
     for inc in incidents(alerts, config):
         if not inc.negative:
             continue
@@ -100,7 +103,11 @@ def response_times(alerts: pd.DataFrame, posts: pd.DataFrame, config: Config, *,
             continue
         own = posts[official_mask(posts, accounts) & (posts["created_at"] > inc.start)]
         if len(own):
-            first = own.sort_values("created_at").iloc[0]
+            # Ties broken by where the post came from, not by row position: a streamed
+            # run collects official posts in whatever order its chunks finish.
+            order = [c for c in ("created_at", "source_file", "source_line", "kind", "id",
+                                 "text") if c in own]
+            first = own.sort_values(order, kind="stable").iloc[0]
             delay = (first["created_at"] - inc.start) / pd.Timedelta(hours=1)
             row.update(responded_at=first["created_at"], responder=first["author"],
                        response_text=first["text"], response_url=first["url"],

@@ -23,6 +23,8 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
+
 if TYPE_CHECKING:
     from brandscan.config import Config
 
@@ -36,6 +38,11 @@ class TermSource(Protocol):
 
     def lookup(self, fingerprint: str, texts: Sequence[str]) -> dict[str, list[str]]:
         """The remembered terms of those of ``texts`` that have them."""
+
+    def lookup_pairs(self, fingerprint: str, texts: Sequence[str]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The same as flat arrays, for speed: (positions in ``texts`` found, and for
+        each term found, its text's position and the term)."""
 
     def remember(self, fingerprint: str, found: dict[str, list[str]]) -> None:
         """Terms just computed (the source decides when and whether to keep them)."""
@@ -52,6 +59,11 @@ def term_source(source: TermSource) -> Iterator[TermSource]:
         yield source
     finally:
         _SOURCE.remove(source)
+
+
+def current_source() -> TermSource | None:
+    """The source :func:`term_source` installed, if any."""
+    return _SOURCE[-1] if _SOURCE else None
 
 
 def config_key(config: Config) -> Hashable:
@@ -107,3 +119,59 @@ def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
     while len(_LRU) > TERM_CACHE_SIZE:
         _LRU.popitem(last=False)
     return [found[t] for t in texts]
+
+
+def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
+               progress: Callable[[int], None] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The complaint terms of distinct ``texts`` as flat arrays ``(owner, term)``: term
+    ``term[k]`` is one of the terms of ``texts[owner[k]]``, owners ascending.
+
+    What :func:`cached_terms` does, without a Python list per text where a
+    :class:`TermSource` can hand over arrays: a report over a year of stored posts reads
+    millions of remembered terms.
+    """
+    from brandscan.analyze.complaints import complaint_terms
+
+    key = config_key(config)
+    owners: list[np.ndarray] = []
+    terms: list[np.ndarray] = []
+    todo = np.ones(len(texts), dtype=bool)
+    hit_owner: list[int] = []
+    hit_terms: list[str] = []
+    for i, t in enumerate(texts):
+        hit = _LRU.get((key, t))
+        if hit is not None:
+            _LRU.move_to_end((key, t))
+            todo[i] = False
+            hit_owner.extend([i] * len(hit))
+            hit_terms.extend(hit)
+    owners.append(np.asarray(hit_owner, dtype=np.int64))
+    terms.append(np.asarray(hit_terms, dtype=object))
+    source = _SOURCE[-1] if _SOURCE else None
+    if source is not None and todo.any():
+        ask = np.flatnonzero(todo)
+        found, owner, found_terms = source.lookup_pairs(fingerprint(config),
+                                                        [texts[i] for i in ask])
+        todo[ask[found]] = False
+        owners.append(ask[owner])
+        terms.append(found_terms)
+    missing = np.flatnonzero(todo)
+    if progress is not None and len(texts) > len(missing):
+        progress(len(texts) - len(missing))
+    if len(missing):
+        todo_texts = [texts[i] for i in missing]
+        cut = complaint_terms(todo_texts, config, jobs=jobs, progress=progress)
+        fresh = dict(zip(todo_texts, cut))
+        if source is not None:
+            source.remember(fingerprint(config), fresh)
+        for t, words in fresh.items():
+            _LRU[(key, t)] = words
+        while len(_LRU) > TERM_CACHE_SIZE:
+            _LRU.popitem(last=False)
+        owners.append(np.repeat(missing, [len(w) for w in cut]).astype(np.int64))
+        terms.append(np.asarray([w for words in cut for w in words], dtype=object))
+    owner = np.concatenate(owners) if owners else np.empty(0, dtype=np.int64)
+    term = np.concatenate(terms) if terms else np.empty(0, dtype=object)
+    order = np.argsort(owner, kind="stable")
+    return owner[order], term[order]

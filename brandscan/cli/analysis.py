@@ -57,7 +57,7 @@ def report(env: Env, **kw: Any) -> None:
     engine = engine_of(kw)
     if engine != "local":
         # ``scored`` stands for the posts renderers look complaint examples up in.
-        loaded, rep, scored = _streamed_report(env, kw, engine)
+        loaded, rep, scored = _streamed_report(env, kw, engine, fmt)
     else:
         loaded, scored, window = scored_inputs(env, kw)
         # A store-only run names the model its stored scores came from.
@@ -69,9 +69,8 @@ def report(env: Env, **kw: Any) -> None:
                                interval=kw["interval"], top=kw["top"], model=model,
                                since=window.since, until=window.until, jobs=jobs_of(kw),
                                progress=advance, history=history,
-                               posts=loaded.result.posts, brands=kw["brands"])
-        if fmt in ("xlsx", "html"):
-            _add_influencers(rep, scored, history, loaded.config, kw["top"])
+                               posts=loaded.result.posts, brands=kw["brands"],
+                               influencers=fmt in ("xlsx", "html"))
     if fmt == "table":
         render.to_rich(rep, env.console())
     elif fmt == "markdown":
@@ -93,37 +92,35 @@ def report(env: Env, **kw: Any) -> None:
         emit(render.to_json(rep), kw["output"])
 
 
-def _streamed_report(env: Env, kw: dict[str, Any], engine: str) -> tuple[Any, Any, Any]:
-    """The report from aggregates built chunk by chunk (--engine stream or dask).
+def _streamed_report(env: Env, kw: dict[str, Any], engine: str, fmt: str
+                     ) -> tuple[Any, Any, Any]:
+    """The report from partial aggregates built chunk by chunk (--engine stream or dask).
 
-    Its sections are the local engine's, number for number; the crisis radar (alerts,
-    response times, share of voice, influencers) still needs the posts in memory.
+    Every section is the local engine's, number for number: the crisis radar's partials
+    are merged like the rest, and the posts behind the alerts come from a second reading
+    of just the alert windows.
     """
     from brandscan.analyze.report import report_from_aggregate
+    from brandscan.cli.common import resolve_config
+    from brandscan.cli.radar import baseline_span
     from brandscan.engine.aggregates import INTERVALS
+    from brandscan.engine.radar import add_radar
     from brandscan.text.sentiment import get_scorer
 
     intervals = (kw["interval"],) if kw["interval"] else INTERVALS
-    loaded, agg, window = aggregate_inputs(env, kw, engine, intervals=intervals,
-                                           top=kw["top"], terms=True)
-    model = get_scorer(loaded.config.sentiment.model).model_id
-    rep = report_from_aggregate(agg, loaded.config, loaded.result.report,
-                                interval=kw["interval"], top=kw["top"], model=model,
-                                since=window.since, until=window.until)
-    if env.stderr_tty:
-        env.warn(f"brandscan: --engine {engine}: alerts, response times and share of voice "
-                 "are left out (they need --engine local)")
-    return loaded, rep, agg.complaint_posts(loaded.config, top=kw["top"])
-
-
-def _add_influencers(rep: Any, scored: Any, history: Any, config: Any, top: int) -> None:
-    """The influencer ranking for the xlsx/html reports, unless the report has one already."""
-    from brandscan.analyze.influencers import influencers
-    from brandscan.render.xlsx import report_section
-
-    if report_section(rep, "influencers") is None:
-        rep.extra["influencers"] = influencers(scored, config, alerts=rep.alerts,
-                                               history=history, top=max(top, 20))
+    span = baseline_span(resolve_config(kw).alerts)
+    loaded, result, window = aggregate_inputs(env, kw, engine, intervals=intervals,
+                                              top=kw["top"], terms=True, history=span)
+    agg, config = result.aggregate, loaded.config
+    # A store-only run names the model(s) its stored scores came from.
+    model = loaded.model or get_scorer(config.sentiment.model).model_id
+    rep = report_from_aggregate(agg, config, loaded.result.report, interval=kw["interval"],
+                                top=kw["top"], model=model, since=window.since,
+                                until=window.until)
+    add_radar(rep, result.radar, agg, config, window_posts=result.windows,
+              brands=kw["brands"], since=window.since, until=window.until,
+              influencers=fmt in ("xlsx", "html"), top=kw["top"])
+    return loaded, rep, agg.complaint_posts(config, top=kw["top"])
 
 
 @cli.command()
@@ -141,9 +138,10 @@ def timeline(env: Env, **kw: Any) -> None:
 
     engine = engine_of(kw)
     if engine != "local":
-        loaded, agg, window = aggregate_inputs(env, kw, engine, intervals=(kw["interval"],))
-        tl = agg.timeline(kw["interval"], tz=loaded.config.timezone, since=window.since,
-                          until=window.until)
+        loaded, result, window = aggregate_inputs(env, kw, engine,
+                                                  intervals=(kw["interval"],))
+        tl = result.aggregate.timeline(kw["interval"], tz=loaded.config.timezone,
+                                       since=window.since, until=window.until)
     else:
         loaded, scored, window = scored_inputs(env, kw)
         tl = make_timeline(scored, interval=kw["interval"], tz=loaded.config.timezone,
@@ -165,8 +163,8 @@ def complaints(env: Env, **kw: Any) -> None:
 
     engine = engine_of(kw)
     if engine != "local":
-        loaded, agg, _ = aggregate_inputs(env, kw, engine, intervals=(), terms=True)
-        table = agg.complaints(loaded.config, top=kw["top"])
+        loaded, result, _ = aggregate_inputs(env, kw, engine, intervals=(), terms=True)
+        table = result.aggregate.complaints(loaded.config, top=kw["top"])
     else:
         loaded, scored, _ = scored_inputs(env, kw)
         negatives = int((scored["label"] == "negative").sum())

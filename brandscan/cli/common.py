@@ -183,21 +183,21 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--engine and its settings: where report, timeline and complaints run."""
+    """--engine and its settings: where the analyses run (files, or the store alone)."""
     decorators = [
         click.option("--engine", type=click.Choice(["auto", "local", "stream", "dask"]),
                      default="auto", show_default=True,
-                     help="local: every post in memory; stream: files read in chunks, "
-                          "memory bounded whatever their size; dask: on a Dask cluster. "
-                          "auto: stream above 64 MiB of input, dask with --scheduler, else "
-                          "local. The answers are the same."),
+                     help="local: every post in memory; stream: files (or the store) "
+                          "read in chunks, memory bounded whatever their size; dask: on a "
+                          "Dask cluster. auto: stream above 64 MiB of input or for the "
+                          "store alone, dask with --scheduler, else local. The answers are "
+                          "the same."),
         click.option("--scheduler", metavar="ADDRESS",
                      help="Dask scheduler to run on (tcp://host:8786); without it "
                           "--engine dask starts a local cluster of --jobs processes."),
-        click.option("--chunk-rows", type=click.IntRange(min=100), default=50_000,
-                     show_default=True, metavar="N",
-                     help="stream/dask: records per chunk (each worker's memory grows "
-                          "with it)."),
+        click.option("--chunk-rows", type=click.IntRange(min=100), metavar="N",
+                     help="stream/dask: records per chunk, default 50,000 for files and "
+                          "250,000 for the store (each worker's memory grows with it)."),
         click.option("--write-parquet", "parquet_dir", type=click.Path(file_okay=False),
                      metavar="DIR",
                      help="stream/dask: also write the scored posts into DIR as Parquet "
@@ -510,9 +510,17 @@ def engine_of(kw: dict[str, Any]) -> str:
 
     engine = kw.get("engine") or "auto"
     store = uses_store(kw)
+    files = bool(kw.get("files"))
+    if store and not files and engine in ("auto", "stream") and not kw.get("scheduler"):
+        if kw.get("parquet_dir"):
+            raise click.UsageError("--write-parquet is for files, not the store")
+        # The store alone is read in chunks: bounded memory, the same answers.
+        return "stream"
     if engine in ("stream", "dask") and store:
-        raise BrandscanError(f"--engine {engine} reads files, not the store",
-                             hint="use --engine local with --db, or ingest the files first")
+        raise BrandscanError(
+            f"--engine {engine} reads either files or the store" if engine == "stream"
+            else "--engine dask reads files, not the store",
+            hint="use --engine local to combine files with --db, or ingest the files first")
     if kw.get("scheduler") and engine not in ("auto", "dask"):
         raise click.UsageError("--scheduler is for --engine dask")
     if kw.get("parquet_dir") and engine == "local":
@@ -523,18 +531,21 @@ def engine_of(kw: dict[str, Any]) -> str:
 
 
 def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
-                     intervals: tuple[str, ...], top: int = 0, terms: bool = False
-                     ) -> tuple[Loaded, Any, Any]:
-    """(loaded, merged aggregates, window) of the files, read in chunks by the stream or
-    Dask engine: the same numbers as :func:`scored_inputs` and the in-memory analyses,
-    without holding the posts. ``loaded.result.posts`` is empty; its report is complete.
+                     intervals: tuple[str, ...], top: int = 0, terms: bool = False,
+                     history: timedelta | None = None) -> tuple[Loaded, Any, Any]:
+    """(loaded, :class:`~brandscan.engine.stream.StreamResult`, window) of the files, read
+    in chunks by the stream or Dask engine: the same numbers as :func:`scored_inputs` and
+    the in-memory analyses, without holding the posts. ``loaded.result.posts`` is empty;
+    its report is complete. ``history`` adds the crisis radar's partials, with alert
+    baselines reaching that far before ``--since``.
     """
     from brandscan.engine.stream import RunSpec, run_stream
     from brandscan.load.accounting import LoadReport
     from brandscan.load.posts import LoadResult
     from brandscan.schema import empty_posts
 
-    if not kw.get("files"):
+    store = uses_store(kw) and not kw.get("files")
+    if not kw.get("files") and not store:
         raise click.UsageError("Missing argument 'FILES...'.")
     config, opts, now, clock = input_settings(kw)
     check_brands(config, kw.get("brands", ()))
@@ -544,7 +555,11 @@ def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
     spec = RunSpec(opts, config, window=window, brands=tuple(kw.get("brands") or ()),
                    intervals=intervals, top=top, terms=terms,
                    chunk_rows=int(kw.get("chunk_rows") or 50_000),
-                   parquet_dir=kw.get("parquet_dir"))
+                   parquet_dir=kw.get("parquet_dir"), radar=history is not None,
+                   history=history)
+    if store:
+        loaded, result = _aggregate_store(env, kw, loaded, spec)
+        return loaded, result, window
     paths = expand_globs(kw["files"])
     with contextlib.ExitStack() as stack:
         bar: list[Callable[[int], None] | None] = [None]
@@ -566,7 +581,33 @@ def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
                                 progress=lambda n: bar[0](n) if bar[0] else None, **hooks)
     loaded.result.report = result.report
     load_summary(env, result.report)
-    return loaded, result.aggregate, window
+    return loaded, result, window
+
+
+def _aggregate_store(env: Env, kw: dict[str, Any], loaded: Loaded, spec: Any
+                     ) -> tuple[Loaded, Any]:
+    """The stored posts of the window, read in chunks (see :mod:`brandscan.engine.store`)."""
+    from brandscan.engine.store import STORE_CHUNK_ROWS, run_store
+    from brandscan.store.query import model_note
+
+    if kw.get("keep_chain"):
+        raise BrandscanError("--keep-chain works on files only: the store keeps each post's "
+                             "own words and its repost chain apart",
+                             hint="drop --keep-chain, or analyse the files without --db")
+    remember_terms(kw)
+    run = run_store(kw.get("db"), spec, lock_timeout=kw.get("lock_timeout", 30.0),
+                    jobs=jobs_of(kw), chunk_rows=int(kw.get("chunk_rows") or STORE_CHUNK_ROWS))
+    result = run.result
+    loaded.result.report = result.report
+    loaded.model = model_note(run.models, run.current)
+    stale = sum(n for m, n in run.models.items() if m != run.current)
+    if stale:
+        env.warn(f"brandscan: {stale:,} of {sum(run.models.values()):,} stored posts were "
+                 f"scored by another sentiment model than {run.current}; 'brandscan "
+                 "rescore' updates them")
+    if env.stderr_tty:
+        env.warn(f"brandscan: {result.aggregate.mentions:,} posts from the store")
+    return loaded, result
 
 
 def jobs_of(kw: dict[str, Any]) -> int:

@@ -11,13 +11,17 @@ import click
 from brandscan.cli.common import (
     Env,
     Loaded,
+    aggregate_inputs,
     analysis_options,
     cli,
     emit_frame,
+    engine_of,
+    engine_options,
     handles_errors,
     input_options,
     jobs_of,
     output_options,
+    resolve_config,
     scored_inputs,
     uses_store,
 )
@@ -70,9 +74,32 @@ def radar_history(env: Env, loaded: Loaded, kw: dict[str, Any], scored: pd.DataF
     return pd.concat([before, scored], ignore_index=True)
 
 
-def _history_and_window(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any]:
+def _alerts_of(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any, Any]:
+    """(loaded, alerts fired in the window, the scored posts or the streamed result, the
+    history's window_posts): in memory, or from merged partials (--engine stream/dask,
+    and the store alone)."""
+    from brandscan.analyze.alerts import detect_alerts_from, frame_window_posts
+    from brandscan.engine.radar import RadarPartial
+
+    engine = engine_of(kw)
+    brands = kw["brands"] or None
+    if engine != "local":
+        span = baseline_span(resolve_config(kw).alerts)
+        loaded, result, window = aggregate_inputs(env, kw, engine, intervals=(),
+                                                  history=span)
+        found = detect_alerts_from(result.radar.hourly, loaded.config, brands=brands,
+                                   since=window.since, until=window.until,
+                                   window_posts=result.windows)
+        return loaded, found, result, result.windows
     loaded, scored, window = scored_inputs(env, kw)
-    return loaded, radar_history(env, loaded, kw, scored, window), window
+    history = radar_history(env, loaded, kw, scored, window)
+    partial = RadarPartial.of(history, loaded.config, brands=kw["brands"], since=window.since,
+                              until=window.until)
+    window_posts = frame_window_posts(history)
+    found = detect_alerts_from(partial.hourly, loaded.config, brands=brands,
+                               since=window.since, until=window.until,
+                               window_posts=window_posts)
+    return loaded, found, (scored, partial), window_posts
 
 
 @cli.command()
@@ -88,6 +115,7 @@ def _history_and_window(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFr
               show_default=True, help="Webhook body: plain JSON, 企业微信, 钉钉 or Slack robot.")
 @click.option("--notify-timeout", type=click.FloatRange(min=0.1), default=10.0,
               show_default=True, metavar="SECONDS", help="Give up on the webhook after this.")
+@engine_options
 @output_options()
 @click.pass_context
 @handles_errors
@@ -99,12 +127,10 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
     still make the baseline. Nothing is printed when nothing fires. Exit status 3 with
     --fail-on-alert when an alert fired, so a cron job mails only then.
     """
-    from brandscan.analyze.alerts import at_least, detect_alerts
+    from brandscan.analyze.alerts import at_least
 
     env: Env = ctx.obj
-    loaded, history, window = _history_and_window(env, kw)
-    found = detect_alerts(history, loaded.config, brands=kw["brands"] or None,
-                          since=window.since, until=window.until)
+    found = _alerts_of(env, kw)[1]
     found = at_least(found, kw["min_severity"])
     if found.empty:
         if env.stderr_tty:
@@ -145,6 +171,7 @@ def _emit_alerts(env: Env, found: pd.DataFrame, kw: dict[str, Any]) -> None:
 @input_options
 @analysis_options
 @click.option("--top", default=20, show_default=True, help="How many authors.")
+@engine_options
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -154,14 +181,12 @@ def influencers(env: Env, **kw: Any) -> None:
     With post count, mean sentiment, most engaging post, how often others repost them in
     //@ chains, and a flag when one of their posts made most of an alert's engagement.
     """
-    from brandscan.analyze.alerts import detect_alerts
-    from brandscan.analyze.influencers import influencers as rank
+    from brandscan.analyze.influencers import dominant_posts_from, influencers_from
 
-    loaded, scored, window = scored_inputs(env, kw)
-    history = radar_history(env, loaded, kw, scored, window)
-    found = detect_alerts(history, loaded.config, brands=kw["brands"] or None,
-                          since=window.since, until=window.until)
-    table = rank(scored, loaded.config, alerts=found, history=history, top=kw["top"])
+    loaded, found, got, window_posts = _alerts_of(env, kw)
+    authors = got[1].authors if isinstance(got, tuple) else got.radar.authors
+    table = influencers_from(authors, loaded.config, top=kw["top"],
+                             dominant=dominant_posts_from(found, window_posts, loaded.config))
     emit_frame(env, table, kw["fmt"], kw["output"], title="Influencers")
 
 
@@ -172,6 +197,7 @@ def influencers(env: Env, **kw: Any) -> None:
               show_default=True, help="Length of each period (total: one row per brand).")
 @click.option("--compare", metavar="A,B,C",
               help="The configured brands to compare (default: --brand, else all).")
+@engine_options
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -181,16 +207,28 @@ def sov(env: Env, **kw: Any) -> None:
     A post naming two brands counts for both; net sentiment is (positive − negative) /
     mentions.
     """
-    from brandscan.analyze.share import compared_brands, share_of_voice, share_totals
+    from brandscan.analyze.share import (
+        compared_brands,
+        share_from_aggregate,
+        totals_from_aggregate,
+    )
+    from brandscan.engine.aggregates import Aggregate
 
     compare = tuple(c.strip() for c in (kw["compare"] or "").split(",") if c.strip())
     compare = compare or tuple(kw["brands"])
     kw = {**kw, "brands": ()}  # compare brands side by side, never filter posts to one
-    loaded, scored, window = scored_inputs(env, kw)
-    compared_brands(loaded.config, compare)  # unknown names fail before any work
-    if kw["interval"] == "total":
-        table = share_totals(scored, loaded.config, compare=compare)
+    compared_brands(resolve_config(kw), compare)  # unknown names fail before any work
+    interval = "day" if kw["interval"] == "total" else kw["interval"]
+    engine = engine_of(kw)
+    if engine != "local":
+        loaded, result, window = aggregate_inputs(env, kw, engine, intervals=(interval,))
+        agg = result.aggregate
     else:
-        table = share_of_voice(scored, loaded.config, compare=compare,
-                               interval=kw["interval"], since=window.since, until=window.until)
+        loaded, scored, window = scored_inputs(env, kw)
+        agg = Aggregate.of(scored, intervals=(interval,))
+    if kw["interval"] == "total":
+        table = totals_from_aggregate(agg, loaded.config, compare=compare)
+    else:
+        table = share_from_aggregate(agg, loaded.config, compare=compare, interval=interval,
+                                     since=window.since, until=window.until)
     emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice")

@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from brandscan.analyze.complaints import COMPLAINT_COLUMNS, term_category
-from brandscan.analyze.terms import cached_terms
+from brandscan.analyze.terms import term_pairs
 from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_range, period_start
 
 if TYPE_CHECKING:
@@ -191,16 +191,19 @@ class Tally:
 
 # --- the aggregate ----------------------------------------------------------------------
 
-@dataclass
-class TermStats:
-    """One complaint term: distinct negative posts, their engagement, the best example."""
+#: The complaint-term table of an aggregate: one row per term (the index), with the number
+#: of negative posts using it, their summed engagement, and its example — the first such
+#: post in POST_ORDER, kept with its order keys so two tables merge exactly.
+TERM_KEYS = ("k_engagement", "k_time", "source_file", "source_line", "kind", "id", "example")
+TERM_COLUMNS = ("posts", "engagement", *TERM_KEYS, "author", "url")
 
-    posts: int
-    engagement: int
-    key: tuple[Any, ...]  # the example's place in POST_ORDER (smaller is better)
-    example: str
-    author: str = ""  # the example's author and link, for renderers that name them
-    url: str = ""
+
+def _empty_terms() -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series([], dtype="int64" if c in (
+        "posts", "engagement", "k_engagement", "k_time", "source_line") else object)
+        for c in TERM_COLUMNS})
+    out.index = pd.Index([], dtype=object, name="term")
+    return out
 
 
 @dataclass
@@ -214,7 +217,7 @@ class Aggregate:
     tz: str
     intervals: tuple[str, ...]
     top: int  # how many most engaging negative posts are kept
-    terms: dict[str, TermStats] | None  # None: complaint terms were not asked for
+    terms: pd.DataFrame | None  # TERM_COLUMNS by term; None: terms were not asked for
     mentions: int = 0
     posts: int = 0
     comments: int = 0
@@ -234,7 +237,8 @@ class Aggregate:
     @classmethod
     def empty(cls, tz: str = "Asia/Shanghai", *, intervals: Sequence[str] = INTERVALS,
               top: int = 0, terms: bool = False) -> Aggregate:
-        return cls(tz=tz, intervals=tuple(intervals), top=top, terms={} if terms else None,
+        return cls(tz=tz, intervals=tuple(intervals), top=top,
+                   terms=_empty_terms() if terms else None,
                    periods={i: Tally.empty(["period"]) for i in intervals},
                    brand_periods={i: Tally.empty(["period", "brand"]) for i in intervals})
 
@@ -281,12 +285,17 @@ class Aggregate:
                     scored.iloc[rows])
         names = scored["author"].to_numpy(dtype=object)
         agg.authors = np.unique(hash_strings(names[names != ""]))
-        negative = scored[label == "negative"]
-        agg.negatives = _top_posts(negative, top)
+        is_negative = (label == "negative").to_numpy()
+        # Sorted once into POST_ORDER: the top posts and every term's example come from it.
+        ranked = scored.loc[is_negative, [c for c in _KEEP_COLUMNS if c in scored]]
+        if top > 0 or terms:
+            ranked = _sort_posts(ranked)
+        agg.negatives = (ranked.head(top) if top > 0 else ranked.iloc[0:0]).reset_index(
+            drop=True)
         if terms:
             if config is None:
                 raise ValueError("complaint terms need the config")
-            agg.terms = _term_stats(negative, config, jobs=jobs, progress=progress)
+            agg.terms = _term_stats(ranked, config, jobs=jobs, progress=progress)
         return agg
 
     def merge(self, other: Aggregate) -> Aggregate:
@@ -395,19 +404,20 @@ class Aggregate:
         """
         if self.terms is None:
             raise ValueError("this aggregate was built without complaint terms")
-        if not self.negative or not self.terms:
-            return pd.DataFrame({c: [] for c in COMPLAINT_COLUMNS})
         stats = self.terms
-        rows = sorted(stats, key=lambda t: (-stats[t].posts, -stats[t].engagement, t))[:top]
+        if not self.negative or stats.empty:
+            return pd.DataFrame({c: [] for c in COMPLAINT_COLUMNS})
+        rows = _top_terms(stats, top)
         total = self.negative
+        terms = rows.index.tolist()
         return pd.DataFrame({
             "rank": range(1, len(rows) + 1),
-            "term": rows,
-            "category": [term_category(t, config.categories) for t in rows],
-            "negative_posts": [stats[t].posts for t in rows],
-            "share": [stats[t].posts / total for t in rows],
-            "engagement": [stats[t].engagement for t in rows],
-            "example": [stats[t].example for t in rows],
+            "term": terms,
+            "category": [term_category(t, config.categories) for t in terms],
+            "negative_posts": rows["posts"].tolist(),
+            "share": [n / total for n in rows["posts"].tolist()],
+            "engagement": rows["engagement"].tolist(),
+            "example": rows["example"].tolist(),
         })
 
     def complaint_posts(self, config: Config, *, top: int = 20) -> pd.DataFrame:
@@ -415,14 +425,15 @@ class Aggregate:
         engagement — what renderers look complaint examples up in when the posts
         themselves are not at hand."""
         table = self.complaints(config, top=top)
-        stats = [self.terms[t] for t in table["term"]] if self.terms else []
+        rows = (self.terms.loc[table["term"].tolist()] if self.terms is not None and len(table)
+                else _empty_terms())
         return pd.DataFrame({
-            "text": [s.example for s in stats],
-            "author": [s.author for s in stats],
-            "created_at": pd.to_datetime([s.key[1] for s in stats], utc=True).tz_convert(
-                self.tz),
-            "url": [s.url for s in stats],
-            "engagement": [-s.key[0] for s in stats],
+            "text": rows["example"].tolist(),
+            "author": rows["author"].tolist(),
+            "created_at": pd.to_datetime(rows["k_time"].to_numpy(dtype=np.int64),
+                                         utc=True).tz_convert(self.tz),
+            "url": rows["url"].tolist(),
+            "engagement": (-rows["k_engagement"]).to_numpy(dtype=np.int64).tolist(),
         })
 
     def negative_posts(self, top: int | None = None) -> pd.DataFrame:
@@ -484,17 +495,20 @@ def _brand_rows(scored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
     """(row positions, brand names): one entry per post and brand it names."""
     if "brands" not in scored:
         return None
-    cells = pd.Series(scored["brands"].to_numpy(dtype=object), dtype=object)
-    named = cells[cells != ""]
-    if named.empty:
+    # Few distinct cells (combinations of brands): split each once, then expand by code.
+    codes, cells = pd.factorize(scored["brands"].to_numpy(dtype=object),
+                                use_na_sentinel=False)
+    names = [list(dict.fromkeys(b for b in c.split(";") if b)) if isinstance(c, str) else []
+             for c in cells]
+    counts = np.asarray([len(n) for n in names], dtype=np.int64)
+    if not counts.any():
         return None
-    pairs = named.str.split(";").explode()
-    pairs = pairs[pairs.notna() & (pairs != "")]
-    frame = pd.DataFrame({"row": pairs.index.to_numpy(dtype=np.int64),
-                          "brand": pairs.to_numpy(dtype=object)}).drop_duplicates()
-    if frame.empty:
-        return None
-    return frame["row"].to_numpy(), frame["brand"].to_numpy(dtype=object)
+    per_row = counts[codes]
+    rows = np.repeat(np.arange(len(codes)), per_row)
+    flat = np.asarray([b for n in names for b in n], dtype=object)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    within = np.arange(per_row.sum()) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return rows, flat[np.repeat(start[codes], per_row) + within]
 
 
 def _sort_posts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -510,41 +524,84 @@ def _top_posts(frame: pd.DataFrame, top: int) -> pd.DataFrame:
     return _sort_posts(frame.loc[:, keep]).head(top).reset_index(drop=True)
 
 
-def _term_stats(negative: pd.DataFrame, config: Config, *, jobs: int,
-                progress: Callable[[int], None] | None) -> dict[str, TermStats]:
-    if negative.empty:
-        return {}
-    ranked = _sort_posts(negative)
-    texts = ranked["text"].tolist()
-    keys = list(zip((-ranked["engagement"]).tolist(), _ns(ranked["created_at"]).tolist(),
-                    ranked["source_file"].tolist(), ranked["source_line"].tolist(),
-                    ranked["kind"].tolist(), ranked["id"].tolist(), texts))
-    engagement = ranked["engagement"].tolist()
-    authors, urls = ranked["author"].tolist(), ranked["url"].tolist()
-    stats: dict[str, TermStats] = {}
-    # Posts come most engaging first, so the first post seen with a term is its example.
-    for i, terms in enumerate(cached_terms(texts, config, jobs=jobs, progress=progress)):
-        for t in terms:
-            s = stats.get(t)
-            if s is None:
-                stats[t] = TermStats(1, engagement[i], keys[i], texts[i], authors[i], urls[i])
-            else:
-                s.posts += 1
-                s.engagement += engagement[i]
-    return stats
+def _term_stats(ranked: pd.DataFrame, config: Config, *, jobs: int,
+                progress: Callable[[int], None] | None) -> pd.DataFrame:
+    """The term table of some negative posts, given in POST_ORDER (vectorised: a chunk
+    holds 100,000s of term uses)."""
+    if ranked.empty:
+        return _empty_terms()
+    codes, uniques = pd.factorize(ranked["text"].to_numpy(dtype=object))
+    owner, words = term_pairs(list(uniques), config, jobs=jobs, progress=progress)
+    # Expand each distinct text's terms to every post with that text.
+    per_text = np.bincount(owner, minlength=len(uniques))
+    first = np.concatenate([[0], np.cumsum(per_text)[:-1]])
+    n = per_text[codes]
+    if not n.sum():
+        return _empty_terms()
+    row = np.repeat(np.arange(len(ranked)), n)
+    within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    term = words[np.repeat(first[codes], n) + within]
+    engagement = ranked["engagement"].to_numpy(dtype=np.int64)
+    pairs = pd.DataFrame({"term": term, "row": row, "engagement": engagement[row]})
+    g = pairs.groupby("term", sort=False)
+    # Posts are most engaging first, so a term's smallest row is its example.
+    best = g["row"].min().to_numpy()
+    out = pd.DataFrame({"posts": g.size().to_numpy(dtype=np.int64),
+                        "engagement": g["engagement"].sum().to_numpy(dtype=np.int64)},
+                       index=pd.Index(g["row"].min().index.to_numpy(dtype=object),
+                                      name="term"))
+    picked = ranked.iloc[best]
+    out["k_engagement"] = -picked["engagement"].to_numpy(dtype=np.int64)
+    out["k_time"] = _ns(picked["created_at"])
+    out["source_line"] = picked["source_line"].to_numpy(dtype=np.int64)
+    # Object columns, not pandas' Arrow strings: merges compare and copy them row-wise.
+    for col, src in (("source_file", "source_file"), ("kind", "kind"), ("id", "id"),
+                     ("example", "text"), ("author", "author"), ("url", "url")):
+        out[col] = pd.Series(picked[src].to_numpy(dtype=object), index=out.index,
+                             dtype=object)
+    return out.loc[:, list(TERM_COLUMNS)]
 
 
-def _merge_terms(a: dict[str, TermStats], b: dict[str, TermStats]) -> dict[str, TermStats]:
-    out = dict(a)
-    for term, s in b.items():
-        mine = out.get(term)
-        if mine is None:
-            out[term] = s
-        else:
-            best = mine if mine.key <= s.key else s
-            out[term] = TermStats(mine.posts + s.posts, mine.engagement + s.engagement,
-                                  best.key, best.example, best.author, best.url)
+def _merge_terms(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Both tables' counts added; per term, the example first in POST_ORDER."""
+    if b.empty:
+        return a
+    if a.empty:
+        return b
+    index = a.index.union(b.index, sort=False)
+    x, y = a.reindex(index), b.reindex(index)
+    only_y = x["posts"].isna().to_numpy()
+    only_x = y["posts"].isna().to_numpy()
+    # y's example wins where it comes strictly first: compare the keys from the last.
+    less = np.zeros(len(index), dtype=bool)
+    both = ~only_x & ~only_y
+    for col in reversed(TERM_KEYS):
+        xv, yv = x[col].to_numpy(dtype=object)[both], y[col].to_numpy(dtype=object)[both]
+        less[both] = (yv < xv) | ((yv == xv) & less[both])
+    take_y = only_y | less
+    out = x.copy()
+    for col in (*TERM_KEYS, "author", "url"):
+        vals = out[col].to_numpy(dtype=object).copy()
+        vals[take_y] = y[col].to_numpy(dtype=object)[take_y]
+        out[col] = pd.Series(vals, index=out.index, dtype=object)
+    for col in ("posts", "engagement"):
+        out[col] = (x[col].fillna(0).to_numpy(dtype=np.int64)
+                    + y[col].fillna(0).to_numpy(dtype=np.int64))
+    for col in ("k_engagement", "k_time", "source_line"):
+        out[col] = out[col].astype("int64")
     return out
+
+
+def _top_terms(stats: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The ``top`` terms by negative posts, then engagement, then the term itself."""
+    if len(stats) > top > 0:
+        # Only terms used at least as often as the top-th can be in the top.
+        floor = np.partition(stats["posts"].to_numpy(), len(stats) - top)[len(stats) - top]
+        stats = stats[stats["posts"].to_numpy() >= floor]
+    ranked = stats.assign(_p=-stats["posts"], _e=-stats["engagement"],
+                          _t=stats.index.to_numpy(dtype=object))
+    ranked = ranked.sort_values(["_p", "_e", "_t"], kind="stable")
+    return ranked.head(top).drop(columns=["_p", "_e", "_t"])
 
 
 def merge_all(parts: Iterable[Aggregate]) -> Aggregate | None:

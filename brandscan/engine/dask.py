@@ -30,14 +30,18 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from brandscan.engine.radar import FetchedWindows
 from brandscan.engine.stream import (
     PiecePart,
     RunSpec,
     StreamResult,
+    alert_ranges,
+    concat_windows,
     finish,
     keys_report,
     piece_aggregate,
     piece_keys,
+    piece_windows,
     prepare,
     tasks_of,
 )
@@ -61,12 +65,23 @@ def _aggregate(task: tuple[int, Piece], scans: list[FileScan], spec: RunSpec, pl
     return piece_aggregate(scans[task[0]], task[1], spec, plan, users, scorer)
 
 
+def _windows(task: tuple[int, Piece], scans: list[FileScan], spec: RunSpec, plan: Any,
+             users: Any, scorer: Scorer, ranges: list[tuple[int, int]]) -> Any:
+    return piece_windows(scans[task[0]], task[1], spec, plan, users, scorer, ranges)
+
+
 def _merge(parts: Iterable[PiecePart]) -> PiecePart | None:
     out: PiecePart | None = None
     for part in parts:
         if part is not None:
             out = part if out is None else out.merge(part)
     return out
+
+
+def _closed(ranges: list[tuple[int, int]]) -> Any:
+    # The alert windows are read while the cluster is up (needed_ranges covers every
+    # window the radar asks for); asking later for another is a bug, not a user error.
+    raise RuntimeError(f"window posts outside the ranges read on the cluster: {ranges}")
 
 
 def _import_dask() -> tuple[Any, Any, Any]:
@@ -126,7 +141,16 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], spec: RunSpec, *,
             total = bag.map(_aggregate, shared["scans"], shared["spec"], model["plan"],
                             model["users"], model["scorer"]).reduction(
                 _merge, _merge, split_every=SPLIT_EVERY).compute()
-        return finish(scans, [total] if total is not None else [], spec)
+        result = finish(scans, [total] if total is not None else [], spec)
+        if spec.radar and total is not None and total.radar is not None:
+            # The second, targeted reading: only the alert windows' posts come back.
+            ranges = alert_ranges(total, spec)
+            frames = bag.map(_windows, shared["scans"], shared["spec"], model["plan"],
+                             model["users"], model["scorer"], ranges).compute() if (
+                ranges) else []
+            result.windows = FetchedWindows(_closed, ranges, total.radar.data_end,
+                                            frame=concat_windows(list(frames)) if ranges else None)
+        return result
     finally:
         client.close()
         if cluster is not None:

@@ -30,13 +30,16 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from brandscan.config import Config
 from brandscan.engine.aggregates import INTERVALS, Aggregate
+from brandscan.engine.radar import FetchedWindows, RadarPartial, needed_ranges
 from brandscan.errors import BrandscanError
 from brandscan.load.accounting import FileReport, LoadReport
 from brandscan.load.chunks import (
@@ -77,6 +80,15 @@ class RunSpec:
     chunk_rows: int = CHUNK_ROWS
     small_file_bytes: int = SMALL_FILE_BYTES
     parquet_dir: str | None = None  # write each chunk's scored posts there
+    radar: bool = False  # also the crisis radar's partials (alerts, responses, authors)
+    history: timedelta | None = None  # how far before the window the alert baselines look
+
+    def read_window(self) -> Window | None:
+        """The posts to score: the window, from the start of the baselines with ``radar``."""
+        w = self.window
+        if not self.radar or self.history is None or w is None or w.since is None:
+            return w
+        return Window(w.since - self.history, w.until)
 
 
 @dataclass
@@ -86,10 +98,13 @@ class PiecePart:
     aggregate: Aggregate
     reports: list[tuple[int, FileReport]] = field(default_factory=list)
     rows: int = 0  # input records read
+    radar: RadarPartial | None = None
 
     def merge(self, other: PiecePart) -> PiecePart:
+        radar = (other.radar if self.radar is None else self.radar if other.radar is None
+                 else self.radar.merge(other.radar))
         return PiecePart(self.aggregate.merge(other.aggregate),
-                         self.reports + other.reports, self.rows + other.rows)
+                         self.reports + other.reports, self.rows + other.rows, radar)
 
 
 @dataclass
@@ -98,6 +113,8 @@ class StreamResult:
 
     aggregate: Aggregate
     report: LoadReport
+    radar: RadarPartial | None = None  # with ``RunSpec.radar``
+    windows: FetchedWindows | None = None  # the alert windows' posts, read again
 
 
 def empty_part(spec: RunSpec) -> PiecePart:
@@ -121,18 +138,76 @@ def piece_aggregate(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePla
     from brandscan.analyze.scoring import score_posts, select_posts
 
     part = empty_part(spec)
+    read = spec.read_window()
+    w = spec.window or Window()
     for number, (posts, report) in enumerate(piece_posts(
             scan, piece, spec.options, plan, users, chunk_rows=spec.chunk_rows)):
         part.reports.append((scan.index, report))
         part.rows += report.rows_read
-        selected = select_posts(posts, spec.config, brands=spec.brands, window=spec.window)
-        scored = score_posts(selected, spec.config, scorer=scorer)
+        selected = select_posts(posts, spec.config, brands=spec.brands, window=read)
+        history = score_posts(selected, spec.config, scorer=scorer)
+        scored = history if read is spec.window else history[w.mask(history["created_at"])]
         if spec.parquet_dir is not None:
             write_parquet(scored, spec.parquet_dir, scan.index, piece.number + number,
                           model=scorer.model_id)
-        part.aggregate = part.aggregate.merge(Aggregate.of(
-            scored, spec.config, intervals=spec.intervals, top=spec.top, terms=spec.terms))
+        add_chunk(part, history, spec, posts=posts, scored=scored)
     return part
+
+
+def add_chunk(part: PiecePart, history: pd.DataFrame, spec: RunSpec, *,
+              posts: pd.DataFrame | None = None, scored: pd.DataFrame | None = None) -> None:
+    """Count one chunk of scored posts into ``part``: the posts in the window into the
+    aggregates, and (``spec.radar``) those since the baselines began into the radar.
+    ``posts`` are the chunk's loaded posts (official replies are looked for there);
+    ``scored`` the window's rows of ``history`` when the caller has them already."""
+    w = spec.window or Window()
+    if scored is None:
+        scored = history if spec.read_window() is spec.window else history[
+            w.mask(history["created_at"])]
+    part.aggregate = part.aggregate.merge(Aggregate.of(
+        scored, spec.config, intervals=spec.intervals, top=spec.top, terms=spec.terms))
+    if spec.radar:
+        radar = RadarPartial.of(history, spec.config, posts=posts, brands=spec.brands,
+                                since=w.since, until=w.until)
+        part.radar = radar if part.radar is None else part.radar.merge(radar)
+
+
+def piece_windows(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePlan,
+                  users: pd.DataFrame | None, scorer: Scorer,
+                  ranges: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """The scored posts of one piece created in one of ``ranges`` (``[start, end)``, UTC
+    ns): the second, targeted reading that names the posts behind each alert. Only those
+    posts are selected and scored."""
+    from brandscan.analyze.scoring import score_posts, select_posts
+
+    frames = []
+    empty = None
+    for posts, _ in piece_posts(scan, piece, spec.options, plan, users,
+                                chunk_rows=spec.chunk_rows):
+        ns = posts["created_at"].dt.tz_convert("UTC").astype("int64").to_numpy()
+        keep = np.zeros(len(posts), dtype=bool)
+        for start, end in ranges:
+            keep |= (ns >= start) & (ns < end) & posts["created_at"].notna().to_numpy()
+        sub = posts[keep] if keep.any() else posts.iloc[0:0]
+        scored = score_posts(select_posts(sub, spec.config, brands=spec.brands,
+                                          window=spec.read_window()), spec.config,
+                             scorer=scorer)
+        if len(scored):
+            frames.append(scored)
+        elif empty is None:
+            empty = scored
+    if frames:
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return empty if empty is not None else pd.DataFrame()
+
+
+def alert_ranges(part: PiecePart, spec: RunSpec) -> list[tuple[int, int]]:
+    """What the second reading must cover (none without the radar or without alerts)."""
+    if not spec.radar or part.radar is None:
+        return []
+    w = spec.window or Window()
+    return needed_ranges(part.radar, spec.config, brands=spec.brands, since=w.since,
+                         until=w.until)
 
 
 def write_parquet(scored: pd.DataFrame, folder: str, file: int, chunk: int, *,
@@ -206,7 +281,7 @@ def finish(scans: Sequence[FileScan], parts: Iterable[PiecePart], spec: RunSpec
         add_report(scans[index].report, report)
     for scan in scans:  # in line order, as load_posts lists them
         scan.report.skipped.sort(key=lambda s: s.line)
-    return StreamResult(total.aggregate, LoadReport([s.report for s in scans]))
+    return StreamResult(total.aggregate, LoadReport([s.report for s in scans]), total.radar)
 
 
 def keys_report(scans: Sequence[FileScan], keys: Iterable[ChunkKeys]) -> LoadReport:
@@ -237,7 +312,13 @@ def _aggregate_task(task: tuple[int, Piece]) -> PiecePart:
                            s["scorer"])
 
 
-def _run_tasks(fn: Callable[[tuple[int, Piece]], Any], tasks: list[tuple[int, Piece]],
+def _windows_task(task: tuple[int, Piece]) -> pd.DataFrame:
+    s = _STATE
+    return piece_windows(s["scans"][task[0]], task[1], s["spec"], s["plan"], s["users"],
+                         s["scorer"], s["ranges"])
+
+
+def run_tasks(fn: Callable[[tuple[int, Piece]], Any], tasks: list[tuple[int, Piece]],
                jobs: int) -> Iterator[Any]:
     if jobs <= 1 or len(tasks) <= 1 or "fork" not in mp.get_all_start_methods():
         for task in tasks:
@@ -276,7 +357,7 @@ def run_stream(paths: Iterable[str | os.PathLike[str]], spec: RunSpec, *, jobs: 
     tasks = tasks_of(scans)
     _STATE.update(scans=scans, spec=spec)
     try:
-        keys = [k for ks in _run_tasks(_keys_task, tasks, jobs) for k in ks]
+        keys = [k for ks in run_tasks(_keys_task, tasks, jobs) for k in ks]
         if on_keys is not None:
             on_keys(keys_report(scans, keys))
         plan = build_plan(keys)
@@ -284,13 +365,35 @@ def run_stream(paths: Iterable[str | os.PathLike[str]], spec: RunSpec, *, jobs: 
         scorer = warm_up(spec.config, scorer, spec.terms)
         _STATE.update(plan=plan, users=users_frame(scans), scorer=scorer)
         total = empty_part(spec)
-        for part in _run_tasks(_aggregate_task, tasks, jobs):
+        for part in run_tasks(_aggregate_task, tasks, jobs):
             if progress is not None:
                 progress(part.rows)
             total = total.merge(part)  # as they come: memory holds one merged aggregate
-        return finish(scans, [total], spec)
+        result = finish(scans, [total], spec)
+        if spec.radar and total.radar is not None:
+            state = dict(_STATE)
+
+            def fetch(ranges: list[tuple[int, int]]) -> pd.DataFrame:
+                _STATE.update(state, ranges=ranges)
+                try:
+                    return concat_windows(list(run_tasks(_windows_task, tasks, jobs)))
+                finally:
+                    _STATE.clear()
+
+            _STATE.clear()
+            result.windows = FetchedWindows(fetch, alert_ranges(total, spec),
+                                            total.radar.data_end)
+        return result
     finally:
         _STATE.clear()
+
+
+def concat_windows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Window posts of every piece (pieces without any give an empty scored frame)."""
+    full = [f for f in frames if len(f)]
+    if not full:
+        return next((f for f in frames if len(f.columns)), pd.DataFrame())
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
 
 
 def input_bytes(paths: Iterable[str | os.PathLike[str]]) -> int:

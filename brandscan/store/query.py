@@ -333,12 +333,41 @@ def iter_scored(store: Store, config: Config, *, window: Window | None = None,
     For engines that merge per-chunk aggregates (order-independent by design): memory
     stays bounded by the chunk, whatever the size of the store.
     """
+    for scored, _ in iter_scored_origin(store, config, window=window, brands=brands,
+                                        kind=kind, exclude=exclude, chunk_rows=chunk_rows):
+        yield scored
+
+
+def iter_scored_origin(store: Store, config: Config, *, window: Window | None = None,
+                       brands: Sequence[str] = (), kind: str = "all",
+                       exclude: pd.DataFrame | None = None, chunk_rows: int = 200_000
+                       ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`iter_scored` with, per chunk, each post's model and last batch too."""
     plan = _plan(config, window, brands, kind, exclude)
     with _registered(store, plan):
         reader = store.con.sql(plan.sql, params=plan.params).to_arrow_reader(chunk_rows)
         for batch in reader:
             if batch.num_rows:
-                yield _finish(batch.to_pandas(), plan, config, brands)[0]
+                yield _finish(batch.to_pandas(), plan, config, brands)
+
+
+def count_posts(store: Store, window: Window | None, kind: str) -> int:
+    """Stored posts in ``window`` (any brand)."""
+    where, params = _where(window, kind)
+    return int(store.con.execute(f"SELECT count(*) FROM posts WHERE {where}",
+                                 params).fetchall()[0][0])
+
+
+def time_cuts(store: Store, window: Window | None, kind: str, parts: int) -> list[datetime]:
+    """Times that cut the stored posts of ``window`` into ``parts`` runs of about equal
+    size (fewer when posts share times), for reading them in parallel."""
+    if parts <= 1:
+        return []
+    where, params = _where(window, kind)
+    qs = [i / parts for i in range(1, parts)]
+    row = store.con.execute(f"SELECT quantile_disc(created_at, {qs}) FROM posts WHERE {where}",
+                            params).fetchall()[0][0]
+    return sorted({pd.Timestamp(t).to_pydatetime() for t in (row or []) if t is not None})
 
 
 def file_keys(posts: pd.DataFrame) -> pd.DataFrame:

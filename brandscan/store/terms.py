@@ -18,6 +18,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from brandscan.errors import BrandscanError
 
 if TYPE_CHECKING:
@@ -49,6 +51,32 @@ def lookup(con: duckdb.DuckDBPyConnection, fingerprint: str, texts: Sequence[str
     finally:
         con.unregister("term_texts")
     return {text: list(terms) for text, terms in rows}
+
+
+def lookup_pairs(con: duckdb.DuckDBPyConnection, fingerprint: str, texts: Sequence[str]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`lookup` as flat arrays (see :meth:`~brandscan.analyze.terms.TermSource.lookup_pairs`),
+    never building a Python list per text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not texts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=object)
+    con.register("term_texts", pa.table({"i": pa.array(np.arange(len(texts)), pa.int64()),
+                                          "text": pa.array(list(texts), pa.string())}))
+    try:
+        table = con.sql("""
+            SELECT t.i, c.terms FROM term_texts t
+            JOIN terms c ON c.text_md5 = md5_number(t.text) AND c.fingerprint = ?""",
+                        params=[fingerprint]).to_arrow_table()
+    finally:
+        con.unregister("term_texts")
+    found = table.column("i").to_numpy()
+    lists = table.column("terms").combine_chunks()
+    parents = pc.list_parent_indices(lists).to_numpy()
+    flat = pc.list_flatten(lists).to_numpy(zero_copy_only=False)
+    return found, found[parents], flat.astype(object)
 
 
 def insert(con: duckdb.DuckDBPyConnection, fingerprint: str, found: dict[str, list[str]]
@@ -104,6 +132,13 @@ class StoreTerms:
 
         with open_store(self.path, lock_timeout=self.lock_timeout) as store:
             return lookup(store.con, fingerprint, texts)
+
+    def lookup_pairs(self, fingerprint: str, texts: Sequence[str]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from brandscan.store.db import open_store
+
+        with open_store(self.path, lock_timeout=self.lock_timeout) as store:
+            return lookup_pairs(store.con, fingerprint, texts)
 
     def remember(self, fingerprint: str, found: dict[str, list[str]]) -> None:
         self.pending.setdefault(fingerprint, {}).update(found)

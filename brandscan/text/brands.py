@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from brandscan.config import Brand
@@ -116,4 +117,10 @@ def clause_table(posts: pd.DataFrame, brands: Sequence[Brand], names: Sequence[s
 
 def has_brand(brands: pd.Series, name: str) -> pd.Series:
     """Rows whose ``brands`` cell lists ``name``."""
-    return brands.map(lambda cell: name in cell.split(";") if cell else False).astype(bool)
+    # A column holds few distinct cells (the combinations of brands), so each is split
+    # once: a million rows cost a factorize, not a million splits.
+    codes, cells = pd.factorize(brands.to_numpy(dtype=object), use_na_sentinel=False)
+    listed = np.fromiter(((name in c.split(";")) if isinstance(c, str) and c else False
+                          for c in cells), dtype=bool, count=len(cells))
+    return pd.Series(listed[codes] if len(cells) else np.zeros(len(brands), dtype=bool),
+                     index=brands.index, dtype=bool)
