@@ -67,7 +67,8 @@ def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
                                 since=since, until=until)
     base = history if history is not None else scored
     radar = RadarPartial.of(base, config, posts=posts if posts is not None and len(posts)
-                            else None, brands=brands, since=since, until=until)
+                            else None, brands=brands, since=since, until=until,
+                            authors=influencers)
     add_radar(rep, radar, agg, config, window_posts=frame_window_posts(base), brands=brands,
               since=since, until=until, influencers=influencers, top=top)
     return rep

@@ -101,16 +101,15 @@ def _streamed_report(env: Env, kw: dict[str, Any], engine: str, fmt: str
     of just the alert windows.
     """
     from brandscan.analyze.report import report_from_aggregate
-    from brandscan.cli.common import resolve_config
-    from brandscan.cli.radar import baseline_span
     from brandscan.engine.aggregates import INTERVALS
     from brandscan.engine.radar import add_radar
     from brandscan.text.sentiment import get_scorer
 
     intervals = (kw["interval"],) if kw["interval"] else INTERVALS
-    span = baseline_span(resolve_config(kw).alerts)
+    influencers = fmt in ("xlsx", "html")  # the reports that show the ranking
     loaded, result, window = aggregate_inputs(env, kw, engine, intervals=intervals,
-                                              top=kw["top"], terms=True, history=span)
+                                              top=kw["top"], terms=True, radar=True,
+                                              authors=influencers)
     agg, config = result.aggregate, loaded.config
     # A store-only run names the model(s) its stored scores came from.
     model = loaded.model or get_scorer(config.sentiment.model).model_id
@@ -119,7 +118,7 @@ def _streamed_report(env: Env, kw: dict[str, Any], engine: str, fmt: str
                                 until=window.until)
     add_radar(rep, result.radar, agg, config, window_posts=result.windows,
               brands=kw["brands"], since=window.since, until=window.until,
-              influencers=fmt in ("xlsx", "html"), top=kw["top"])
+              influencers=influencers, top=kw["top"])
     return loaded, rep, agg.complaint_posts(config, top=kw["top"])
 
 

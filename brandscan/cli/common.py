@@ -532,13 +532,15 @@ def engine_of(kw: dict[str, Any]) -> str:
 
 def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
                      intervals: tuple[str, ...], top: int = 0, terms: bool = False,
-                     history: timedelta | None = None) -> tuple[Loaded, Any, Any]:
+                     radar: bool = False, authors: bool = False) -> tuple[Loaded, Any, Any]:
     """(loaded, :class:`~brandscan.engine.stream.StreamResult`, window) of the files, read
     in chunks by the stream or Dask engine: the same numbers as :func:`scored_inputs` and
     the in-memory analyses, without holding the posts. ``loaded.result.posts`` is empty;
-    its report is complete. ``history`` adds the crisis radar's partials, with alert
-    baselines reaching that far before ``--since``.
+    its report is complete. ``radar`` adds the crisis radar's partials, with the posts
+    before ``--since`` that the alert baselines need, and ``authors`` the influencer
+    ranking's per-author statistics.
     """
+    from brandscan.cli.radar import baseline_span
     from brandscan.engine.stream import RunSpec, run_stream
     from brandscan.load.accounting import LoadReport
     from brandscan.load.posts import LoadResult
@@ -555,8 +557,9 @@ def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
     spec = RunSpec(opts, config, window=window, brands=tuple(kw.get("brands") or ()),
                    intervals=intervals, top=top, terms=terms,
                    chunk_rows=int(kw.get("chunk_rows") or 50_000),
-                   parquet_dir=kw.get("parquet_dir"), radar=history is not None,
-                   history=history)
+                   parquet_dir=kw.get("parquet_dir"), radar=radar,
+                   history=baseline_span(config.alerts) if radar else None,
+                   authors=authors)
     if store:
         loaded, result = _aggregate_store(env, kw, loaded, spec)
         return loaded, result, window

@@ -74,7 +74,8 @@ def radar_history(env: Env, loaded: Loaded, kw: dict[str, Any], scored: pd.DataF
     return pd.concat([before, scored], ignore_index=True)
 
 
-def _alerts_of(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any, Any]:
+def _alerts_of(env: Env, kw: dict[str, Any], *, authors: bool = False
+               ) -> tuple[Loaded, pd.DataFrame, Any, Any]:
     """(loaded, alerts fired in the window, the scored posts or the streamed result, the
     history's window_posts): in memory, or from merged partials (--engine stream/dask,
     and the store alone)."""
@@ -84,9 +85,8 @@ def _alerts_of(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any,
     engine = engine_of(kw)
     brands = kw["brands"] or None
     if engine != "local":
-        span = baseline_span(resolve_config(kw).alerts)
-        loaded, result, window = aggregate_inputs(env, kw, engine, intervals=(),
-                                                  history=span)
+        loaded, result, window = aggregate_inputs(env, kw, engine, intervals=(), radar=True,
+                                                  authors=authors)
         found = detect_alerts_from(result.radar.hourly, loaded.config, brands=brands,
                                    since=window.since, until=window.until,
                                    window_posts=result.windows)
@@ -94,7 +94,7 @@ def _alerts_of(env: Env, kw: dict[str, Any]) -> tuple[Loaded, pd.DataFrame, Any,
     loaded, scored, window = scored_inputs(env, kw)
     history = radar_history(env, loaded, kw, scored, window)
     partial = RadarPartial.of(history, loaded.config, brands=kw["brands"], since=window.since,
-                              until=window.until)
+                              until=window.until, authors=authors)
     window_posts = frame_window_posts(history)
     found = detect_alerts_from(partial.hourly, loaded.config, brands=brands,
                                since=window.since, until=window.until,
@@ -183,7 +183,7 @@ def influencers(env: Env, **kw: Any) -> None:
     """
     from brandscan.analyze.influencers import dominant_posts_from, influencers_from
 
-    loaded, found, got, window_posts = _alerts_of(env, kw)
+    loaded, found, got, window_posts = _alerts_of(env, kw, authors=True)
     authors = got[1].authors if isinstance(got, tuple) else got.radar.authors
     table = influencers_from(authors, loaded.config, top=kw["top"],
                              dominant=dominant_posts_from(found, window_posts, loaded.config))

@@ -59,19 +59,20 @@ class RadarPartial:
     """Mergeable partials of the radar (see the module docstring)."""
 
     hourly: HourlyPartial
-    authors: AuthorPartial
+    authors: AuthorPartial | None  # None: the influencer ranking was not asked for
     officials: pd.DataFrame  # posts by any brand's official accounts, before ``until``
     data_end: int | None  # newest post before ``until`` (UTC ns), of every loaded post
 
     @classmethod
     def of(cls, history: pd.DataFrame, config: Config, *, posts: pd.DataFrame | None = None,
            brands: Sequence[str] = (), since: datetime | None = None,
-           until: datetime | None = None) -> RadarPartial:
+           until: datetime | None = None, authors: bool = True) -> RadarPartial:
         """The partials of one chunk.
 
         ``history`` is the chunk's scored posts from the start of the alert baselines to
         ``until``; ``posts`` every post loaded in the chunk (scored or not, any brand),
-        where official replies are looked for — ``history`` when None.
+        where official replies are looked for — ``history`` when None. ``authors`` adds
+        the per-author statistics of the influencer ranking.
         """
         times = history["created_at"]
         inside = np.ones(len(history), dtype=bool)
@@ -87,7 +88,8 @@ class RadarPartial:
                else everything.iloc[0:0])
         return cls(
             HourlyPartial.of(history, config, brands=list(brands) or None, until=until),
-            AuthorPartial.of(history[inside] if not inside.all() else history),
+            (AuthorPartial.of(history[inside] if not inside.all() else history)
+             if authors else None),
             own.loc[:, list(POST_COLUMNS)].reset_index(drop=True),
             _max_ns(everything["created_at"]),
         )
@@ -98,8 +100,10 @@ class RadarPartial:
         frames = [f for f in (self.officials, other.officials) if len(f)]
         officials = (pd.concat(frames, ignore_index=True) if len(frames) > 1
                      else (frames[0] if frames else self.officials))
-        return RadarPartial(self.hourly.merge(other.hourly), self.authors.merge(other.authors),
-                            officials, max(ends) if ends else None)
+        authors = (self.authors.merge(other.authors)
+                   if self.authors is not None and other.authors is not None else None)
+        return RadarPartial(self.hourly.merge(other.hourly), authors, officials,
+                            max(ends) if ends else None)
 
     def data_end_time(self) -> pd.Timestamp | None:
         if self.data_end is None:
@@ -132,6 +136,8 @@ def add_radar(rep: Report, radar: RadarPartial, agg: Aggregate, config: Config, 
         rep.share_by_period = share_from_aggregate(agg, config, interval=rep.interval,
                                                    since=since, until=until)
     if influencers:
+        if radar.authors is None:
+            raise ValueError("the radar's partials were built without authors")
         dominant = dominant_posts_from(rep.alerts, window_posts, config)
         rep.extra["influencers"] = influencers_from(radar.authors, config, top=max(top, 20),
                                                     dominant=dominant)

@@ -80,8 +80,9 @@ class RunSpec:
     chunk_rows: int = CHUNK_ROWS
     small_file_bytes: int = SMALL_FILE_BYTES
     parquet_dir: str | None = None  # write each chunk's scored posts there
-    radar: bool = False  # also the crisis radar's partials (alerts, responses, authors)
+    radar: bool = False  # also the crisis radar's partials (alerts, responses)
     history: timedelta | None = None  # how far before the window the alert baselines look
+    authors: bool = True  # with radar: the influencer ranking's per-author statistics
 
     def read_window(self) -> Window | None:
         """The posts to score: the window, from the start of the baselines with ``radar``."""
@@ -168,7 +169,7 @@ def add_chunk(part: PiecePart, history: pd.DataFrame, spec: RunSpec, *,
         scored, spec.config, intervals=spec.intervals, top=spec.top, terms=spec.terms))
     if spec.radar:
         radar = RadarPartial.of(history, spec.config, posts=posts, brands=spec.brands,
-                                since=w.since, until=w.until)
+                                since=w.since, until=w.until, authors=spec.authors)
         part.radar = radar if part.radar is None else part.radar.merge(radar)
 
 

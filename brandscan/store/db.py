@@ -335,9 +335,17 @@ def _damaged(path: Path, msg: str) -> BrandscanError:
 
 def _probe(path: Path, deadline: float) -> int:
     """The schema version of a store, opened read-only; refuse foreign or newer files."""
+    return _probe_keep(path, deadline, keep=False)[0]
+
+
+def _probe_keep(path: Path, deadline: float, *, keep: bool
+                ) -> tuple[int, duckdb.DuckDBPyConnection | None]:
+    """:func:`_probe`, handing back its read-only connection (``keep``) when the store
+    is current: a reader then needs no second connection."""
     import duckdb
 
     con = _connect(path, read_only=True, deadline=deadline)
+    kept = False
     try:
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
@@ -347,18 +355,20 @@ def _probe(path: Path, deadline: float) -> int:
             meta = dict(con.execute("SELECT key, value FROM brandscan_meta").fetchall())
         except duckdb.Error as exc:
             raise _not_a_store(path, one_line(exc)) from None
+        if meta.get("app") != APP or not str(meta.get("schema_version", "")).isdigit():
+            raise _not_a_store(path, "its brandscan_meta table is not brandscan's")
+        version = int(meta["schema_version"])
+        if version > SCHEMA_VERSION:
+            raise BrandscanError(
+                f"this store was written by a newer brandscan "
+                f"({meta.get('written_by', '?')}, store schema v{version}; this brandscan "
+                f"{__version__} reads up to v{SCHEMA_VERSION})", where=str(path),
+                hint="upgrade brandscan (pip install -U brandscan), or use another --db")
+        kept = keep and version == SCHEMA_VERSION
+        return version, (con if kept else None)
     finally:
-        con.close()
-    if meta.get("app") != APP or not str(meta.get("schema_version", "")).isdigit():
-        raise _not_a_store(path, "its brandscan_meta table is not brandscan's")
-    version = int(meta["schema_version"])
-    if version > SCHEMA_VERSION:
-        raise BrandscanError(
-            f"this store was written by a newer brandscan ({meta.get('written_by', '?')}, "
-            f"store schema v{version}; this brandscan {__version__} reads up to "
-            f"v{SCHEMA_VERSION})", where=str(path),
-            hint="upgrade brandscan (pip install -U brandscan), or use another --db")
-    return version
+        if not kept:
+            con.close()
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:
@@ -476,9 +486,10 @@ def open_store(path: str | os.PathLike[str] | None = None, *, write: bool = Fals
     lock = StoreLock(p, exclusive=write or not p.exists(), timeout=lock_timeout)
     with lock:
         fresh = not p.exists()
+        con = None
         if not fresh:
             _check_file(p)  # it may have appeared while we waited
-            version = _probe(p, deadline)
+            version, con = _probe_keep(p, deadline, keep=not write)
             if version < SCHEMA_VERSION:
                 if not lock.exclusive:
                     lock.release()
@@ -492,7 +503,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, write: bool = Fals
                     lock = StoreLock(p, exclusive=False, timeout=lock_timeout)
                     lock.acquire()
         try:
-            con = _connect(p, read_only=not write and not fresh, deadline=deadline)
+            if con is None:
+                con = _connect(p, read_only=not write and not fresh, deadline=deadline)
         except BrandscanError:
             if fresh:
                 _remove_new(p)

@@ -343,12 +343,24 @@ def iter_scored_origin(store: Store, config: Config, *, window: Window | None = 
                        exclude: pd.DataFrame | None = None, chunk_rows: int = 200_000
                        ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """:func:`iter_scored` with, per chunk, each post's model and last batch too."""
+    import pyarrow as pa
+
     plan = _plan(config, window, brands, kind, exclude)
     with _registered(store, plan):
         reader = store.con.sql(plan.sql, params=plan.params).to_arrow_reader(chunk_rows)
+        # DuckDB hands over batches smaller than asked for; gathered up to ``chunk_rows``,
+        # each chunk's fixed costs are paid once.
+        pending: list[pa.RecordBatch] = []
+        size = 0
         for batch in reader:
             if batch.num_rows:
-                yield _finish(batch.to_pandas(), plan, config, brands)
+                pending.append(batch)
+                size += batch.num_rows
+            if size >= chunk_rows:
+                yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands)
+                pending, size = [], 0
+        if pending:
+            yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands)
 
 
 def count_posts(store: Store, window: Window | None, kind: str) -> int:
