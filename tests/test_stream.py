@@ -385,3 +385,21 @@ def test_radar_commands_are_the_same_from_every_engine(runner: object, command: 
     local = _run(runner, [*command, *common, "--engine", "local"]).stdout
     streamed = _run(runner, [*command, *common, "--engine", "stream", "--jobs", "2"]).stdout
     assert streamed == local and len(local.splitlines()) > 2
+
+
+def test_the_second_reading_opens_only_the_pieces_an_alert_window_touches(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path, config, spec, rep = example_radar_case(None, None)
+    read: list[int] = []
+    real = stream.piece_windows
+
+    def counting(scan, piece, *args, **kw):  # type: ignore[no-untyped-def]
+        read.append(piece.number)
+        return real(scan, piece, *args, **kw)
+
+    monkeypatch.setattr(stream, "piece_windows", counting)
+    result = run_stream([path], spec, jobs=1)
+    pieces = len(stream.tasks_of(stream.prepare([path], spec)))
+    # The example runs in time order: a week in ~8 pieces, the crisis in a few of them.
+    assert pieces >= 6 and 0 < len(read) < pieces
+    assert_same_reports(streamed_report(result, config, spec), rep)

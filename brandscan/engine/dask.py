@@ -44,6 +44,7 @@ from brandscan.engine.stream import (
     piece_windows,
     prepare,
     tasks_of,
+    touching,
 )
 from brandscan.errors import BrandscanError
 from brandscan.load.accounting import LoadReport
@@ -145,9 +146,10 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], spec: RunSpec, *,
         if spec.radar and total is not None and total.radar is not None:
             # The second, targeted reading: only the alert windows' posts come back.
             ranges = alert_ranges(total, spec)
-            frames = bag.map(_windows, shared["scans"], shared["spec"], model["plan"],
-                             model["users"], model["scorer"], ranges).compute() if (
-                ranges) else []
+            todo = touching(tasks, total, ranges) if ranges else []
+            frames = db.from_sequence(todo, npartitions=len(todo)).map(
+                _windows, shared["scans"], shared["spec"], model["plan"], model["users"],
+                model["scorer"], ranges).compute() if todo else []
             result.windows = FetchedWindows(_closed, ranges, total.radar.data_end,
                                             frame=concat_windows(list(frames)) if ranges else None)
         return result

@@ -200,7 +200,7 @@ class FetchedWindows:
             self._read([(lo, hi)])
         frames = [f for f in self._frames if len(f)]
         if not frames:
-            return self._frames[0] if self._frames else pd.DataFrame()
+            return _no_posts()
         posts = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         ns = posts["created_at"].dt.tz_convert("UTC").astype("int64").to_numpy()
         inside = ns >= lo if end is None else (ns >= lo) & (ns < hi)
@@ -208,3 +208,13 @@ class FetchedWindows:
         # The same post read twice (overlapping reads) counts once.
         return found.drop_duplicates(subset=["platform", "kind", "id", "source_file",
                                              "source_line", "text"]) if len(frames) > 1 else found
+
+
+def _no_posts() -> pd.DataFrame:
+    """An empty scored frame: a window nobody posted in."""
+    from brandscan.schema import SCORED_COLUMNS, empty_posts
+
+    out = empty_posts()
+    for col in SCORED_COLUMNS:
+        out[col] = pd.Series([], dtype="float64" if col == "sentiment" else object)
+    return out

@@ -100,12 +100,16 @@ class PiecePart:
     reports: list[tuple[int, FileReport]] = field(default_factory=list)
     rows: int = 0  # input records read
     radar: RadarPartial | None = None
+    #: (file, piece number) -> first and last post time (UTC ns) in the piece, None when
+    #: no post has a time: the alert windows are read again only from pieces they touch.
+    spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
 
     def merge(self, other: PiecePart) -> PiecePart:
         radar = (other.radar if self.radar is None else self.radar if other.radar is None
                  else self.radar.merge(other.radar))
         return PiecePart(self.aggregate.merge(other.aggregate),
-                         self.reports + other.reports, self.rows + other.rows, radar)
+                         self.reports + other.reports, self.rows + other.rows, radar,
+                         {**self.spans, **other.spans})
 
 
 @dataclass
@@ -152,7 +156,37 @@ def piece_aggregate(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePla
             write_parquet(scored, spec.parquet_dir, scan.index, piece.number + number,
                           model=scorer.model_id)
         add_chunk(part, history, spec, posts=posts, scored=scored)
+        if spec.radar:
+            _widen(part.spans, (piece.file, piece.number), posts["created_at"])
     return part
+
+
+def _widen(spans: dict[tuple[int, int], tuple[int, int] | None], key: tuple[int, int],
+           times: pd.Series) -> None:
+    times = times.dropna()
+    span = spans.get(key)
+    if times.empty:
+        spans.setdefault(key, None)
+        return
+    lo, hi = int(times.min().value), int(times.max().value)
+    spans[key] = (lo, hi) if span is None else (min(span[0], lo), max(span[1], hi))
+
+
+def touching(tasks: Sequence[tuple[int, Piece]], part: PiecePart,
+             ranges: Sequence[tuple[int, int]]) -> list[tuple[int, Piece]]:
+    """The pieces holding a post in one of ``ranges`` (``[start, end)``, UTC ns): exports
+    are mostly in time order, so an alert window is usually in one or two pieces."""
+    out = []
+    for task in tasks:
+        key = (task[1].file, task[1].number)
+        if key not in part.spans:  # not seen: read it, to be safe
+            out.append(task)
+            continue
+        span = part.spans[key]
+        if span is not None and any(span[0] < end and start <= span[1]
+                                    for start, end in ranges):
+            out.append(task)
+    return out
 
 
 def add_chunk(part: PiecePart, history: pd.DataFrame, spec: RunSpec, *,
@@ -377,7 +411,8 @@ def run_stream(paths: Iterable[str | os.PathLike[str]], spec: RunSpec, *, jobs: 
             def fetch(ranges: list[tuple[int, int]]) -> pd.DataFrame:
                 _STATE.update(state, ranges=ranges)
                 try:
-                    return concat_windows(list(run_tasks(_windows_task, tasks, jobs)))
+                    return concat_windows(list(run_tasks(
+                        _windows_task, touching(tasks, total, ranges), jobs)))
                 finally:
                     _STATE.clear()
 
