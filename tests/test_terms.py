@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -36,9 +37,14 @@ class FakeSource:
         self.asked: list[str] = []
         self.remembered: dict[str, list[str]] = {}
 
-    def lookup(self, fingerprint: str, texts: Sequence[str]) -> dict[str, list[str]]:
+    def lookup_pairs(self, fingerprint: str, texts: Sequence[str]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         self.asked.extend(texts)
-        return {t: self.known[t] for t in texts if t in self.known}
+        found = [i for i, t in enumerate(texts) if t in self.known]
+        owner = [i for i in found for _ in self.known[texts[i]]]
+        words = [w for i in found for w in self.known[texts[i]]]
+        return (np.asarray(found, dtype=np.int64), np.asarray(owner, dtype=np.int64),
+                np.asarray(words, dtype=object))
 
     def remember(self, fingerprint: str, found: dict[str, list[str]]) -> None:
         self.remembered.update(found)

@@ -36,13 +36,11 @@ _LRU: OrderedDict[tuple[Hashable, str], list[str]] = OrderedDict()
 class TermSource(Protocol):
     """Terms remembered between runs, by fingerprint and text."""
 
-    def lookup(self, fingerprint: str, texts: Sequence[str]) -> dict[str, list[str]]:
-        """The remembered terms of those of ``texts`` that have them."""
-
     def lookup_pairs(self, fingerprint: str, texts: Sequence[str]
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The same as flat arrays, for speed: (positions in ``texts`` found, and for
-        each term found, its text's position and the term)."""
+        """The remembered terms of those of ``texts`` that have them, as flat arrays:
+        (positions in ``texts`` found, and for each term found, its text's position and
+        the term)."""
 
     def remember(self, fingerprint: str, found: dict[str, list[str]]) -> None:
         """Terms just computed (the source decides when and whether to keep them)."""
@@ -91,34 +89,15 @@ def fingerprint(config: Config) -> str:
 
 def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
                  progress: Callable[[int], None] | None = None) -> list[list[str]]:
-    """``complaint_terms`` of each text, segmenting only texts not remembered."""
-    from brandscan.analyze.complaints import complaint_terms
-
-    key = config_key(config)
+    """``complaint_terms`` of each text, segmenting only texts not remembered (the list
+    form of :func:`term_pairs`)."""
     distinct = list(dict.fromkeys(texts))
-    found: dict[str, list[str]] = {}
-    for t in distinct:
-        hit = _LRU.get((key, t))
-        if hit is not None:
-            _LRU.move_to_end((key, t))
-            found[t] = hit
-    source = _SOURCE[-1] if _SOURCE else None
-    if source is not None and len(found) < len(distinct):
-        fp = fingerprint(config)
-        found.update(source.lookup(fp, [t for t in distinct if t not in found]))
-    missing = [t for t in distinct if t not in found]
-    if progress is not None and len(texts) > len(missing):
-        progress(len(texts) - len(missing))
-    fresh = dict(zip(missing, complaint_terms(missing, config, jobs=jobs, progress=progress))
-                 ) if missing else {}  # (no tokenizer to build when everything was known)
-    found.update(fresh)
-    if source is not None and fresh:
-        source.remember(fingerprint(config), fresh)
-    for t, terms in fresh.items():
-        _LRU[(key, t)] = terms
-    while len(_LRU) > TERM_CACHE_SIZE:
-        _LRU.popitem(last=False)
-    return [found[t] for t in texts]
+    owner, words = term_pairs(distinct, config, jobs=jobs, progress=progress)
+    per_text: list[list[str]] = [[] for _ in distinct]
+    for i, word in zip(owner.tolist(), words.tolist()):
+        per_text[i].append(word)
+    by_text = dict(zip(distinct, per_text))
+    return [by_text[t] for t in texts]
 
 
 def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
@@ -127,9 +106,8 @@ def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
     """The complaint terms of distinct ``texts`` as flat arrays ``(owner, term)``: term
     ``term[k]`` is one of the terms of ``texts[owner[k]]``, owners ascending.
 
-    What :func:`cached_terms` does, without a Python list per text where a
-    :class:`TermSource` can hand over arrays: a report over a year of stored posts reads
-    millions of remembered terms.
+    Flat arrays rather than a Python list per text: a report over a year of stored posts
+    reads millions of remembered terms.
     """
     from brandscan.analyze.complaints import complaint_terms
 

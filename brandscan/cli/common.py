@@ -483,10 +483,7 @@ def with_store(env: Env, kw: dict[str, Any], loaded: Loaded, scored: pd.DataFram
     from brandscan.store import open_store
     from brandscan.store.query import combine, file_keys, read_scored
 
-    if kw.get("keep_chain"):
-        raise BrandscanError("--keep-chain works on files only: the store keeps each post's "
-                             "own words and its repost chain apart",
-                             hint="drop --keep-chain, or analyse the files without --db")
+    _refuse_keep_chain(kw)
     with open_store(kw.get("db"), lock_timeout=kw.get("lock_timeout", 30.0)) as store:
         read = read_scored(store, loaded.config, window=window, brands=kw.get("brands", ()),
                            kind=kw.get("kind", "all"),
@@ -495,13 +492,27 @@ def with_store(env: Env, kw: dict[str, Any], loaded: Loaded, scored: pd.DataFram
     if account:
         loaded.result.report.files.extend(read.report.files)
         loaded.model = read.model
-    if read.stale:
-        env.warn(f"brandscan: {read.stale:,} of {len(read.scored):,} stored posts were scored "
-                 f"by another sentiment model than {read.current_model}; 'brandscan rescore' "
-                 "updates them")
-    if env.stderr_tty:
-        env.warn(f"brandscan: {len(read.scored):,} posts from the store {where}")
+    _store_notes(env, read.models, read.current_model, where)
     return combine(read.scored, scored)
+
+
+def _refuse_keep_chain(kw: dict[str, Any]) -> None:
+    if kw.get("keep_chain"):
+        raise BrandscanError("--keep-chain works on files only: the store keeps each post's "
+                             "own words and its repost chain apart",
+                             hint="drop --keep-chain, or analyse the files without --db")
+
+
+def _store_notes(env: Env, models: dict[str, int], current: str, where: Any) -> None:
+    """On stderr: how many stored posts carry a stale score; on a terminal, how many
+    posts came from the store."""
+    total = sum(models.values())
+    stale = sum(n for m, n in models.items() if m != current)
+    if stale:
+        env.warn(f"brandscan: {stale:,} of {total:,} stored posts were scored by another "
+                 f"sentiment model than {current}; 'brandscan rescore' updates them")
+    if env.stderr_tty:
+        env.warn(f"brandscan: {total:,} posts from the store {where}")
 
 
 def engine_of(kw: dict[str, Any]) -> str:
@@ -591,25 +602,17 @@ def _aggregate_store(env: Env, kw: dict[str, Any], loaded: Loaded, spec: Any
                      ) -> tuple[Loaded, Any]:
     """The stored posts of the window, read in chunks (see :mod:`brandscan.engine.store`)."""
     from brandscan.engine.store import STORE_CHUNK_ROWS, run_store
+    from brandscan.store.db import resolve_path
     from brandscan.store.query import model_note
 
-    if kw.get("keep_chain"):
-        raise BrandscanError("--keep-chain works on files only: the store keeps each post's "
-                             "own words and its repost chain apart",
-                             hint="drop --keep-chain, or analyse the files without --db")
+    _refuse_keep_chain(kw)
     remember_terms(kw)
     run = run_store(kw.get("db"), spec, lock_timeout=kw.get("lock_timeout", 30.0),
                     jobs=jobs_of(kw), chunk_rows=int(kw.get("chunk_rows") or STORE_CHUNK_ROWS))
     result = run.result
     loaded.result.report = result.report
     loaded.model = model_note(run.models, run.current)
-    stale = sum(n for m, n in run.models.items() if m != run.current)
-    if stale:
-        env.warn(f"brandscan: {stale:,} of {sum(run.models.values()):,} stored posts were "
-                 f"scored by another sentiment model than {run.current}; 'brandscan "
-                 "rescore' updates them")
-    if env.stderr_tty:
-        env.warn(f"brandscan: {result.aggregate.mentions:,} posts from the store")
+    _store_notes(env, run.models, run.current, resolve_path(kw.get("db")))
     return loaded, result
 
 

@@ -120,7 +120,7 @@ def _slice_task(task: tuple[int, Window]) -> tuple[PiecePart, dict[str, int], se
             batches.update(int(b) for b in mine["last_batch"].unique())
             # A store-only run has no other loaded posts: official replies are looked
             # for among the stored ones, as the in-memory path does.
-            add_chunk(part, history, spec, posts=None, scored=scored)
+            add_chunk(part, history, scored, spec)
             part.rows += len(history)
     source = current_source()
     if source is not None and hasattr(source, "save") and os.getpid() != s.get("parent"):

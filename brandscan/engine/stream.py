@@ -155,7 +155,7 @@ def piece_aggregate(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePla
         if spec.parquet_dir is not None:
             write_parquet(scored, spec.parquet_dir, scan.index, piece.number + number,
                           model=scorer.model_id)
-        add_chunk(part, history, spec, posts=posts, scored=scored)
+        add_chunk(part, history, scored, spec, posts=posts)
         if spec.radar:
             _widen(part.spans, (piece.file, piece.number), posts["created_at"])
     return part
@@ -189,16 +189,13 @@ def touching(tasks: Sequence[tuple[int, Piece]], part: PiecePart,
     return out
 
 
-def add_chunk(part: PiecePart, history: pd.DataFrame, spec: RunSpec, *,
-              posts: pd.DataFrame | None = None, scored: pd.DataFrame | None = None) -> None:
-    """Count one chunk of scored posts into ``part``: the posts in the window into the
-    aggregates, and (``spec.radar``) those since the baselines began into the radar.
-    ``posts`` are the chunk's loaded posts (official replies are looked for there);
-    ``scored`` the window's rows of ``history`` when the caller has them already."""
+def add_chunk(part: PiecePart, history: pd.DataFrame, scored: pd.DataFrame, spec: RunSpec,
+              *, posts: pd.DataFrame | None = None) -> None:
+    """Count one chunk of scored posts into ``part``: ``scored`` (the rows of ``history``
+    in the window) into the aggregates, and (``spec.radar``) ``history`` (since the
+    baselines began) into the radar. ``posts`` are the chunk's loaded posts, where
+    official replies are looked for."""
     w = spec.window or Window()
-    if scored is None:
-        scored = history if spec.read_window() is spec.window else history[
-            w.mask(history["created_at"])]
     part.aggregate = part.aggregate.merge(Aggregate.of(
         scored, spec.config, intervals=spec.intervals, top=spec.top, terms=spec.terms))
     if spec.radar:

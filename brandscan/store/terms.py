@@ -35,28 +35,10 @@ CREATE TABLE terms (
 )"""
 
 
-def lookup(con: duckdb.DuckDBPyConnection, fingerprint: str, texts: Sequence[str]
-           ) -> dict[str, list[str]]:
-    """Stored terms of those of ``texts`` that have them."""
-    import pyarrow as pa
-
-    if not texts:
-        return {}
-    con.register("term_texts", pa.table({"text": pa.array(list(texts), pa.string())}))
-    try:
-        rows = con.execute("""
-            SELECT t.text, c.terms FROM term_texts t
-            JOIN terms c ON c.text_md5 = md5_number(t.text) AND c.fingerprint = ?""",
-                           [fingerprint]).fetchall()
-    finally:
-        con.unregister("term_texts")
-    return {text: list(terms) for text, terms in rows}
-
-
 def lookup_pairs(con: duckdb.DuckDBPyConnection, fingerprint: str, texts: Sequence[str]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`lookup` as flat arrays (see :meth:`~brandscan.analyze.terms.TermSource.lookup_pairs`),
-    never building a Python list per text."""
+    """The stored terms of those of ``texts`` that have them, as flat arrays (see
+    :meth:`~brandscan.analyze.terms.TermSource.lookup_pairs`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -127,12 +109,6 @@ class StoreTerms:
         self.lock_timeout = lock_timeout
         self.pending: dict[str, dict[str, list[str]]] = {}
 
-    def lookup(self, fingerprint: str, texts: Sequence[str]) -> dict[str, list[str]]:
-        from brandscan.store.db import open_store
-
-        with open_store(self.path, lock_timeout=self.lock_timeout) as store:
-            return lookup(store.con, fingerprint, texts)
-
     def lookup_pairs(self, fingerprint: str, texts: Sequence[str]
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         from brandscan.store.db import open_store
@@ -185,8 +161,8 @@ def fill(path: str | os.PathLike[str] | None, config: Config, *, jobs: int = 1,
         for chunk in iter_scored(store, config):
             texts.extend(chunk.loc[chunk["label"] == "negative", "text"].tolist())
         texts = list(dict.fromkeys(texts))
-        known = lookup(store.con, fp, texts)
-    todo = [t for t in texts if t not in known]
+        known = set(lookup_pairs(store.con, fp, texts)[0].tolist())
+    todo = [t for i, t in enumerate(texts) if i not in known]
     if total is not None:
         total(len(todo))
     added = 0
