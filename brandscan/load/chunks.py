@@ -64,6 +64,7 @@ from brandscan.load.read import (
     Skip,
     _looks_binary,
     _unique,
+    bom_encoding,
     delimited_rows,
     flatten,
     jsonl_rows,
@@ -285,12 +286,7 @@ def detect_encoding(path: str) -> tuple[str, str]:
     for the file's bytes, read block by block instead of all at once."""
     with open(path, "rb") as fh:
         head = fh.read(200_000)
-    if head.startswith(codecs.BOM_UTF8):
-        enc = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc = "utf-16"
-    else:
-        enc = ""
+    enc = bom_encoding(head)
     if not any(block.strip() for block in _blocks(path)):
         raise BrandscanError("empty file", where=path)
     if enc:

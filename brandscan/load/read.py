@@ -52,18 +52,22 @@ class RawTable:
     meta: dict[str, Any] = field(default_factory=dict)  # top-level values of a JSON object
 
 
+def bom_encoding(head: bytes) -> str:
+    """The encoding a byte-order mark at the start names ('' for none)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return ""
+
+
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode file bytes; returns (text, encoding name).
 
     Order: BOMs (UTF-8, UTF-16), strict UTF-8, GB18030 (a superset of GBK and GB2312, what
     Chinese Excel and old crawlers write), then charset-normalizer's best guess.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        enc = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc = "utf-16"
-    else:
-        enc = ""
+    enc = bom_encoding(data)
     if enc:
         try:
             return data.decode(enc), enc

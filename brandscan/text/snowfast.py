@@ -684,11 +684,11 @@ class SentimentEngine:
 
     # ------------------------------------------------------------------ segmenter
 
-    def _segment_rows(self, chunks: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Bayes rows of the kept words of each CJK run (``seg.single_seg`` followed by
-        ``filter_stop``): flat rows and the count per run."""
-        if not chunks:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
+    def word_starts(self, chunks: list[str]
+                    ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """snownlp's segmentation of CJK runs (``Seg.seg``) as word boundaries:
+        ``(joined runs, code points - _CJK_LO, run offsets, word starts, word ends)``,
+        positions in the joined text. ``chunks`` must not be empty."""
         lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
         offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
@@ -718,6 +718,14 @@ class SentimentEngine:
         is_start[offsets[:-1]] = True
         wstart = np.flatnonzero(is_start)
         wend = np.append(wstart[1:], len(joined))
+        return joined, codes, offsets, wstart, wend
+
+    def _segment_rows(self, chunks: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Bayes rows of the kept words of each CJK run (``seg.single_seg`` followed by
+        ``filter_stop``): flat rows and the count per run."""
+        if not chunks:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        joined, codes, offsets, wstart, wend = self.word_starts(chunks)
         wlen = wend - wstart
 
         # Exact integer key for words of <= _PACK_MAX chars, dict for longer ones.

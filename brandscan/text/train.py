@@ -515,35 +515,11 @@ def snownlp_words(texts: Sequence[str]) -> list[list[str]]:
 def _segment_runs(engine: Any, runs: list[str]) -> list[list[str]]:
     """Words of CJK runs, by the engine's exact port of snownlp's tagger.
 
-    Mirrors ``SentimentEngine._segment_rows`` up to the word boundaries: snownlp's
-    ``Seg.seg`` starts a word at a 'b' or 's' tag and after an 'e'.
+    The boundaries ``SentimentEngine._segment_rows`` scores with, cut into words.
     """
-    from brandscan.text import snowfast as sf
-
     if not runs:
         return []
-    lengths = np.fromiter(map(len, runs), dtype=np.int64, count=len(runs))
-    offsets = np.zeros(len(runs) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    joined = "".join(runs)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    cids = engine._cjk_cid[codes - sf._CJK_LO]
-    tags = np.empty(len(joined), dtype=np.int8)
-    order = np.argsort(-lengths, kind="stable")
-    sorted_len = lengths[order]
-    cum = np.cumsum(sorted_len)
-    start = 0
-    while start < len(order):
-        base = int(cum[start - 1]) if start else 0
-        stop = max(int(np.searchsorted(cum, base + sf._BATCH_POSITIONS, side="right")),
-                   start + 1)
-        engine._viterbi(cids, offsets[order[start:stop]], sorted_len[start:stop], tags)
-        start = stop
-    is_start = (tags == 0) | (tags == 3)
-    is_start[1:] |= tags[:-1] == 2
-    is_start[offsets[:-1]] = True
-    wstart = np.flatnonzero(is_start)
-    wend = np.append(wstart[1:], len(joined))
+    joined, _, offsets, wstart, wend = engine.word_starts(runs)
     run_of = np.searchsorted(offsets, wstart, side="right") - 1
     bounds = np.searchsorted(run_of, np.arange(len(runs) + 1))
     words = [joined[a:b] for a, b in zip(wstart.tolist(), wend.tolist())]
