@@ -113,7 +113,7 @@ def brandscan(*args: str | Path) -> list[str]:
 
 BASELINE = """
 import sys
-from brandscan.analyze.scoring import analyse
+from brandscan.text.scoring import analyse
 from brandscan.config import Config
 from brandscan.load.posts import load_posts
 from brandscan.parallel import default_jobs

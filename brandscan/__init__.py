@@ -19,7 +19,7 @@ _EXPORTS = {
     "LoadOptions": "brandscan.load.posts",
     "load_config": "brandscan.config",
     "Config": "brandscan.config",
-    "analyse": "brandscan.analyze.scoring",
+    "analyse": "brandscan.text.scoring",
     "timeline": "brandscan.analyze.timeline",
     "complaints": "brandscan.analyze.complaints",
     "build_report": "brandscan.analyze.report",

@@ -25,7 +25,7 @@ source_file    str                         the input file it came from
 source_line    int64                       its line (CSV/JSONL) or item number (JSON), 1-based
 =============  ==========================  =================================================
 
-Scoring (:func:`brandscan.analyze.scoring.score_posts`) adds ``brands`` (``;``-joined),
+Scoring (:func:`brandscan.text.scoring.score_posts`) adds ``brands`` (``;``-joined),
 ``sentiment`` (0..1, float64), ``label`` (positive/neutral/negative) and ``categories``.
 """
 

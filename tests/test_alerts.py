@@ -284,8 +284,8 @@ def test_config_changes_the_decision() -> None:
 
 @cache
 def example_scored(name: str = "crisis_weibo_search.csv") -> pd.DataFrame:
-    from brandscan.analyze.scoring import analyse
     from brandscan.load.posts import LoadOptions, load_posts
+    from brandscan.text.scoring import analyse
 
     opts = LoadOptions(columns={"text": "content", "time": "published_at", "id": "post_id"}
                        if name.endswith(".jsonl") else {})

@@ -10,11 +10,11 @@ import pytest
 
 from brandscan.analyze.complaints import complaints, term_category
 from brandscan.analyze.report import auto_interval, build_report
-from brandscan.analyze.scoring import analyse, has_words
 from brandscan.analyze.timeline import timeline
 from brandscan.config import DEFAULT_CATEGORIES, parse_config
 from brandscan.load.accounting import LoadReport
 from brandscan.schema import conform
+from brandscan.text.scoring import analyse, has_words
 from brandscan.window import Window
 
 TZ = "Asia/Shanghai"

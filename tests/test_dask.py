@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from brandscan.analyze.report import build_report, report_from_aggregate
-from brandscan.analyze.scoring import analyse
 from brandscan.cli import cli
 from brandscan.engine.stream import RunSpec
 from brandscan.load.inspection import files_table
 from brandscan.load.posts import LoadOptions, load_posts
+from brandscan.text.scoring import analyse
 from tests.test_stream import CONFIG, NOW, write_inputs
 
 distributed = pytest.importorskip("distributed", reason="dask is the optional extra "

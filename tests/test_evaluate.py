@@ -32,9 +32,9 @@ import pytest
 from click.testing import CliRunner
 
 from brandscan.analyze.evaluate import evaluate, metrics, roc_auc
-from brandscan.analyze.scoring import complaint_push, score_posts
 from brandscan.cli import cli
 from brandscan.config import Config, SentimentConfig
+from brandscan.text.scoring import complaint_push, score_posts
 from tests.conftest import FIXTURES
 from tests.test_model import emoticon_model
 

@@ -96,8 +96,8 @@ T0 = pd.Timestamp("2026-11-05 08:00", tz=TZ)
 @cache
 def example(name: str) -> tuple[pd.DataFrame, pd.DataFrame, Config]:
     """The bundled example, scored, with its alerts (as tests/test_alerts.py loads it)."""
-    from brandscan.analyze.scoring import analyse
     from brandscan.load.posts import LoadOptions, load_posts
+    from brandscan.text.scoring import analyse
 
     config = load_config(CONFIG_EXAMPLE)
     opts = LoadOptions(columns={"text": "content", "time": "published_at", "id": "post_id"}

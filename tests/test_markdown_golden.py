@@ -80,9 +80,9 @@ def test_post_text_cannot_inject_markdown() -> None:
 
 def test_terminal_report_fits_80_columns() -> None:
     from brandscan.analyze.report import build_report
-    from brandscan.analyze.scoring import analyse
     from brandscan.cli.common import Env, load_inputs, window_of
     from brandscan.render.report import to_rich
+    from brandscan.text.scoring import analyse
 
     env = Env(stdout_tty=True, stderr_tty=False, no_color=True, quiet=True)
     kw = {"files": (str(CRISIS),), "config_path": str(CONFIG_EXAMPLE),

@@ -69,8 +69,8 @@ def test_positive_volume_spike_is_no_incident_to_answer() -> None:
 
 
 def test_example_apology_came_32_hours_after_the_viral_post() -> None:
-    from brandscan.analyze.scoring import analyse
     from brandscan.load.posts import LoadOptions, load_posts
+    from brandscan.text.scoring import analyse
 
     config = load_config(CONFIG_EXAMPLE)
     posts = load_posts([EXAMPLES / "crisis_weibo_search.csv"], LoadOptions()).posts

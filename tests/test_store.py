@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from brandscan.analyze.report import build_report, report_from_aggregate
-from brandscan.analyze.scoring import analyse, categorize
 from brandscan.config import Config, load_config, parse_config
 from brandscan.errors import BrandscanError
 from brandscan.load.posts import LoadOptions, load_posts
@@ -34,6 +33,7 @@ from brandscan.store.query import (
     store_info,
 )
 from brandscan.text.brands import BrandMatcher
+from brandscan.text.scoring import analyse, categorize
 from brandscan.text.sentiment import get_scorer
 from brandscan.window import Window
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES, SHARED, weibo_search_csv

@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from brandscan.analyze.report import Report, build_report, report_from_aggregate
-from brandscan.analyze.scoring import analyse
 from brandscan.cli import cli
 from brandscan.config import Config, parse_config
 from brandscan.engine import stream
@@ -30,6 +29,7 @@ from brandscan.load.chunks import (
 from brandscan.load.inspection import files_table, skipped_table
 from brandscan.load.posts import LoadOptions, load_posts
 from brandscan.load.read import decode
+from brandscan.text.scoring import analyse
 from brandscan.window import Window
 from tests.conftest import WEIBO_SEARCH_HEADER
 

@@ -15,11 +15,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-import brandscan.analyze.complaints as complaints_module
-from brandscan.analyze.complaints import complaint_terms
-from brandscan.analyze.terms import _LRU, cached_terms, fingerprint, term_source
+import brandscan.text.terms as complaints_module
 from brandscan.cli import cli
 from brandscan.config import Config, load_config
+from brandscan.text.terms import _LRU, cached_terms, complaint_terms, fingerprint, term_source
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 
 EXAMPLE = EXAMPLES / "crisis_weibo_search.csv"

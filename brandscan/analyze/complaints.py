@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 
 from brandscan.config import Config
-from brandscan.text.segment import builtin_stopwords, get_segmenter, is_noise
 
 COMPLAINT_COLUMNS = ("rank", "term", "category", "negative_posts", "share", "engagement",
                      "example")
@@ -22,30 +21,6 @@ def term_category(term: str, categories: Mapping[str, Sequence[str]]) -> str:
         if any(len(w) >= 2 and w in term for w in words):
             return name
     return ""
-
-
-def complaint_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
-                    progress: Callable[[int], None] | None = None) -> list[list[str]]:
-    """Distinct complaint terms of each text: jieba words minus stopwords, brands and noise."""
-    seg = get_segmenter(tuple(dict.fromkeys((*config.brand_terms(), *config.user_words,
-                                             *_category_words(config)))))
-    stop = builtin_stopwords() | set(config.stopwords)
-    brand_words = {t.lower() for t in config.brand_terms()}
-    out = []
-    for words in seg.cut_many(texts, jobs=jobs, progress=progress):
-        terms = []
-        for w in words:
-            if (len(w) < config.min_term_length or w in stop or w.lower() in brand_words
-                    or is_noise(w)):
-                continue
-            terms.append(w)
-        out.append(list(dict.fromkeys(terms)))
-    return out
-
-
-def _category_words(config: Config) -> list[str]:
-    # Category phrases are kept whole so "不新鲜" is one term, not 不 + 新鲜.
-    return [w for words in config.categories.values() for w in words if len(w) >= 2]
 
 
 def complaints(scored: pd.DataFrame, config: Config, *, top: int = 20, jobs: int = 1,

@@ -15,7 +15,7 @@ classes, so the figures come in two groups:
   of the labelled data, so a neutral post is neither right nor wrong: it lowers
   coverage (``1 - predicted_neutral_share``), not ``decided_accuracy``.
 
-Scores come from the same path as in an analysis (:func:`brandscan.analyze.scoring.
+Scores come from the same path as in an analysis (:func:`brandscan.text.scoring.
 sentiment_scores`, then the complaint rule), on the text exactly as given: labels refer
 to the whole text, so no repost chain is cut off. ``complaint_rule_moved`` counts the
 posts the complaint rule moved toward negative and ``complaint_rule_precision`` the
@@ -167,7 +167,7 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
     ``scorer`` defaults to the config's model; ``complaint_shift`` to the configured
     complaint rule (0 turns it off, to measure what the rule changes).
     """
-    from brandscan.analyze.scoring import complaint_push, resolve_shift, sentiment_scores
+    from brandscan.text.scoring import complaint_push, resolve_shift, sentiment_scores
     from brandscan.text.sentiment import get_scorer
 
     scorer = scorer or get_scorer(config.sentiment.model)

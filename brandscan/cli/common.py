@@ -435,7 +435,7 @@ def scored_inputs(env: Env, kw: dict[str, Any], *, history: timedelta | None = N
     ``history`` reads that much more before ``--since`` (a baseline for alerts); the
     window returned is still the one the user asked for.
     """
-    from brandscan.analyze.scoring import analyse
+    from brandscan.text.scoring import analyse
     from brandscan.window import Window
 
     loaded = load_inputs(env, kw)
@@ -460,8 +460,8 @@ def scored_inputs(env: Env, kw: dict[str, Any], *, history: timedelta | None = N
 def remember_terms(kw: dict[str, Any]) -> None:
     """Complaint terms come from the store when it has them, and the ones this command
     has to segment are written back when it ends (if the store is free right then)."""
-    from brandscan.analyze.terms import term_source
     from brandscan.store.terms import StoreTerms
+    from brandscan.text.terms import term_source
 
     ctx = click.get_current_context(silent=True)
     if ctx is None or ctx.meta.get("brandscan.terms"):

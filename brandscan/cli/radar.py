@@ -55,7 +55,7 @@ def radar_history(env: Env, loaded: Loaded, kw: dict[str, Any], scored: pd.DataF
         return scored
     import pandas as pd
 
-    from brandscan.analyze.scoring import analyse
+    from brandscan.text.scoring import analyse
     from brandscan.window import Window
 
     earlier = Window(window.since - baseline_span(loaded.config.alerts), window.since)

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from brandscan.analyze.complaints import COMPLAINT_COLUMNS, term_category
-from brandscan.analyze.terms import term_pairs
 from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_range, period_start
+from brandscan.text.terms import term_pairs
 
 if TYPE_CHECKING:
     from brandscan.config import Config

@@ -95,9 +95,9 @@ _STATE: dict[str, Any] = {}
 
 def _slice_task(task: tuple[int, Window]) -> tuple[PiecePart, dict[str, int], set[int]]:
     """One stretch of time, read in chunks: its partials, models and batches."""
-    from brandscan.analyze.terms import current_source
     from brandscan.store.db import open_store
     from brandscan.store.query import iter_scored_origin
+    from brandscan.text.terms import current_source
 
     s = _STATE
     spec: RunSpec = s["spec"]

@@ -140,7 +140,7 @@ def piece_aggregate(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePla
                     users: pd.DataFrame | None, scorer: Scorer) -> PiecePart:
     """Partial aggregates of one piece (the second reading): posts as ``load_posts``
     has them, selected and scored as ``analyse`` does, then counted."""
-    from brandscan.analyze.scoring import score_posts, select_posts
+    from brandscan.text.scoring import score_posts, select_posts
 
     part = empty_part(spec)
     read = spec.read_window()
@@ -210,7 +210,7 @@ def piece_windows(scan: FileScan, piece: Piece, spec: RunSpec, plan: DedupePlan,
     """The scored posts of one piece created in one of ``ranges`` (``[start, end)``, UTC
     ns): the second, targeted reading that names the posts behind each alert. Only those
     posts are selected and scored."""
-    from brandscan.analyze.scoring import score_posts, select_posts
+    from brandscan.text.scoring import score_posts, select_posts
 
     frames = []
     empty = None
@@ -366,7 +366,7 @@ def warm_up(config: Config, scorer: Scorer | None, terms: bool) -> Scorer:
 
     scorer = scorer or get_scorer(config.sentiment.model)
     if terms:
-        from brandscan.analyze.complaints import complaint_terms
+        from brandscan.text.terms import complaint_terms
 
         complaint_terms(["预热"], config)
     return scorer

@@ -130,12 +130,12 @@ def post_keys(posts: pd.DataFrame) -> pd.Series:
 
 def sentiments(texts: Sequence[str], scorer: Scorer, *, jobs: int = 1,
                progress: Callable[[int], None] | None = None) -> np.ndarray:
-    """The model's own scores, as :func:`brandscan.analyze.scoring.score_posts` gets them.
+    """The model's own scores, as :func:`brandscan.text.scoring.score_posts` gets them.
 
     What the store keeps: a function of the text and the model only. Rules that depend on
     the config (the complaint rule, labels) are applied when the store is read.
     """
-    from brandscan.analyze.scoring import sentiment_scores
+    from brandscan.text.scoring import sentiment_scores
 
     return sentiment_scores(list(texts), scorer, jobs=jobs, progress=progress)
 

@@ -1,6 +1,6 @@
 """The store -> the canonical scored frame; and the store's upkeep: rescore, info, export, prune.
 
-:func:`read_scored` returns the same frame :func:`brandscan.analyze.scoring.analyse`
+:func:`read_scored` returns the same frame :func:`brandscan.text.scoring.analyse`
 returns for the same posts given as files — same columns, dtypes, rows and row order —
 so every analysis runs unchanged on history. What can be pushed into SQL is: the window
 (``--since/--until``), ``--kind``, and a substring pre-filter on the brands' names and
@@ -276,8 +276,8 @@ def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows as selected by SQL -> the scored frame ``analyse`` gives, and per row the
     model and batch it came from."""
-    from brandscan.analyze.scoring import categorize, complaint_push, select_posts
     from brandscan.schema import POST_COLUMNS, conform
+    from brandscan.text.scoring import categorize, complaint_push, select_posts
     from brandscan.text.sentiment import label_scores
 
     posts = conform(raw, config.timezone)

@@ -1,7 +1,7 @@
 """The store's memory of complaint terms: jieba's work, done once per text and word list.
 
 A report over a year of stored posts would otherwise spend most of its time segmenting the
-negative posts again (see :mod:`brandscan.analyze.terms`). The ``terms`` table keeps, per
+negative posts again (see :mod:`brandscan.text.terms`). The ``terms`` table keeps, per
 fingerprint of the word lists and per MD5 of the text, the complaint terms of that text.
 It is a cache: dropping it changes no answer, only the time.
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 TERMS_DDL = """
 CREATE TABLE terms (
-    fingerprint VARCHAR NOT NULL,  -- brandscan.analyze.terms.fingerprint of the word lists
+    fingerprint VARCHAR NOT NULL,  -- brandscan.text.terms.fingerprint of the word lists
     text_md5 UHUGEINT NOT NULL,    -- md5_number(text)
     terms VARCHAR[] NOT NULL
 )"""
@@ -38,7 +38,7 @@ CREATE TABLE terms (
 def lookup_pairs(con: duckdb.DuckDBPyConnection, fingerprint: str, texts: Sequence[str]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stored terms of those of ``texts`` that have them, as flat arrays (see
-    :meth:`~brandscan.analyze.terms.TermSource.lookup_pairs`)."""
+    :meth:`~brandscan.text.terms.TermSource.lookup_pairs`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -98,7 +98,7 @@ def count(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 class StoreTerms:
-    """A :class:`~brandscan.analyze.terms.TermSource` over the store at ``path``.
+    """A :class:`~brandscan.text.terms.TermSource` over the store at ``path``.
 
     Lookups open the store shared, like any reader. Terms computed meanwhile are kept in
     memory and written by :meth:`save` when the command is done.
@@ -150,10 +150,9 @@ def fill(path: str | os.PathLike[str] | None, config: Config, *, jobs: int = 1,
     with no lock held; every ``batch`` texts are committed under the exclusive one, so an
     ingest waits seconds, not the whole run, and an interrupted fill keeps its batches.
     Returns how many texts were added; ``total`` is told how many there are to do."""
-    from brandscan.analyze.complaints import complaint_terms
-    from brandscan.analyze.terms import fingerprint
     from brandscan.store.db import open_store
     from brandscan.store.query import iter_scored
+    from brandscan.text.terms import complaint_terms, fingerprint
 
     fp = fingerprint(config)
     with open_store(path, lock_timeout=lock_timeout) as store:

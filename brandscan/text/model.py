@@ -161,7 +161,7 @@ class LinearModel:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, rename: a failed run leaves no half model."""
-    from brandscan.render.output import atomic_write
+    from brandscan.files import atomic_write
 
     if str(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from brandscan.text.segment import builtin_stopwords, get_segmenter, is_noise
+
 if TYPE_CHECKING:
     from brandscan.config import Config
 
@@ -74,8 +76,6 @@ def config_key(config: Config) -> Hashable:
 def _fingerprint(key: Hashable) -> str:
     from importlib.metadata import version
 
-    from brandscan.text.segment import builtin_stopwords
-
     h = hashlib.sha256(repr(key).encode())
     h.update(version("jieba").encode())
     h.update("\n".join(sorted(builtin_stopwords())).encode())
@@ -109,8 +109,6 @@ def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
     Flat arrays rather than a Python list per text: a report over a year of stored posts
     reads millions of remembered terms.
     """
-    from brandscan.analyze.complaints import complaint_terms
-
     key = config_key(config)
     owners: list[np.ndarray] = []
     terms: list[np.ndarray] = []
@@ -153,3 +151,27 @@ def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
     term = np.concatenate(terms) if terms else np.empty(0, dtype=object)
     order = np.argsort(owner, kind="stable")
     return owner[order], term[order]
+
+
+def complaint_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
+                    progress: Callable[[int], None] | None = None) -> list[list[str]]:
+    """Distinct complaint terms of each text: jieba words minus stopwords, brands and noise."""
+    seg = get_segmenter(tuple(dict.fromkeys((*config.brand_terms(), *config.user_words,
+                                             *_category_words(config)))))
+    stop = builtin_stopwords() | set(config.stopwords)
+    brand_words = {t.lower() for t in config.brand_terms()}
+    out = []
+    for words in seg.cut_many(texts, jobs=jobs, progress=progress):
+        terms = []
+        for w in words:
+            if (len(w) < config.min_term_length or w in stop or w.lower() in brand_words
+                    or is_noise(w)):
+                continue
+            terms.append(w)
+        out.append(list(dict.fromkeys(terms)))
+    return out
+
+
+def _category_words(config: Config) -> list[str]:
+    # Category phrases are kept whole so "不新鲜" is one term, not 不 + 新鲜.
+    return [w for words in config.categories.values() for w in words if len(w) >= 2]
