@@ -36,3 +36,7 @@ class BrandscanError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+class UsageError(BrandscanError):
+    """Options that do not go together: the CLI answers as for any usage error (exit 2)."""

@@ -46,11 +46,24 @@ COUNT_COLUMNS: tuple[str, ...] = ("reposts", "comments", "likes")
 SCORED_COLUMNS: tuple[str, ...] = ("brands", "sentiment", "label", "categories")
 
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
+#: The name every post goes under when no brand is configured.
+ALL_POSTS = "(all posts)"
+#: The columns a listed post shows (the most engaging negative posts of a report).
+TOP_POST_COLUMNS: tuple[str, ...] = ("created_at", "author", "followers", "reposts",
+                                     "comments", "likes", "sentiment", "text", "url")
 
 
 def empty_posts(tz: str = "Asia/Shanghai") -> pd.DataFrame:
     """A canonical posts frame with no rows but the right dtypes."""
     return conform(pd.DataFrame({c: [] for c in POST_COLUMNS}), tz)
+
+
+def empty_scored(tz: str = "Asia/Shanghai") -> pd.DataFrame:
+    """A scored posts frame (canonical and scored columns) with no rows."""
+    out = empty_posts(tz)
+    for col in SCORED_COLUMNS:
+        out[col] = pd.Series([], dtype="float64" if col == "sentiment" else object)
+    return out
 
 
 def conform(df: pd.DataFrame, tz: str) -> pd.DataFrame:

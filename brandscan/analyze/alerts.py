@@ -40,21 +40,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from brandscan.analyze.partial import POST_ORDER, Chunk, Context, Finished, WindowPosts
 from brandscan.config import AlertConfig, Config
-from brandscan.engine.aggregates import POST_ORDER
+from brandscan.schema import ALL_POSTS, empty_scored
 from brandscan.text.brands import has_brand
 
 SEVERITIES = ("watch", "spike", "crisis")
 KINDS = ("volume", "negative", "influential")
-ALL_POSTS = "(all posts)"
 
 _POST_FIELDS = ("time", "author", "followers", "reposts", "comments", "likes", "text", "url")
 ALERT_COLUMNS = (
@@ -80,9 +80,12 @@ FIRST_ORDER: tuple[tuple[str, bool], ...] = (
     ("engagement", False), *_TIES)
 TOP_ORDER: tuple[tuple[str, bool], ...] = (*POST_ORDER, *_TIES)
 
-#: ``window_posts(brand, start, end)``: the scored posts of ``brand`` with
-#: ``start <= created_at < end``.
-WindowPosts = Callable[[str, pd.Timestamp, pd.Timestamp], pd.DataFrame]
+def baseline_span(alerts: AlertConfig) -> timedelta:
+    """How far before ``--since`` the alert baselines look (weekly check and MAD window)."""
+    v = alerts.volume
+    days = max(v.baseline_days, 7 * v.weeks, alerts.negative.days, v.fallback_hours / 24,
+               alerts.min_history_hours / 24)
+    return timedelta(days=days + math.ceil(v.spread_hours / 24) + 1)
 
 
 def severity_rank(severity: str) -> int:
@@ -900,3 +903,57 @@ def signal_table_from(partial: HourlyPartial, config: Config, brand: str) -> pd.
 def signal_table(scored: pd.DataFrame, config: Config, brand: str) -> pd.DataFrame:
     """The hourly series behind the alerts of one brand, for checking a decision."""
     return signal_table_from(HourlyPartial.of(scored, config, brands=[brand]), config, brand)
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """Alerts fired in the window, per brand and hour, from the hourly sums of the window
+    and of the baselines before it (the chunks' ``history``).
+
+    The posts an alert names come from a second read of just its window: :meth:`ranges`
+    says which time ranges that read must cover.
+    """
+
+    name: str = "alerts"
+    needs: tuple[str, ...] = ()
+
+    def _brands(self, ctx: Context) -> list[str] | None:
+        return list(ctx.brands) or None
+
+    def empty(self, ctx: Context) -> HourlyPartial:
+        return HourlyPartial.of(empty_scored(ctx.tz), ctx.config, brands=self._brands(ctx),
+                                until=ctx.until)
+
+    def partial(self, chunk: Chunk, ctx: Context) -> HourlyPartial:
+        return HourlyPartial.of(chunk.history, ctx.config, brands=self._brands(ctx),
+                                until=ctx.until)
+
+    def merge(self, a: HourlyPartial, b: HourlyPartial) -> HourlyPartial:
+        return a.merge(b)
+
+    def ranges(self, partial: HourlyPartial, ctx: Context) -> list[tuple[int, int]]:
+        """The time ranges (UTC ns, ``[start, end)``) a second read must cover: each alert
+        window, widened by the cooldown (alerts that close ranks form one incident, and an
+        ongoing one runs to the end of the data), overlapping ones joined."""
+        gap = pd.Timedelta(hours=ctx.config.alerts.cooldown_hours).value
+        spans = sorted((pd.Timestamp(s).value, pd.Timestamp(e).value + gap)
+                       for _, s, e in alert_windows(partial, ctx.config,
+                                                    brands=self._brands(ctx),
+                                                    since=ctx.since, until=ctx.until))
+        out: list[tuple[int, int]] = []
+        for s, e in spans:
+            if out and s <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], e))
+            else:
+                out.append((s, e))
+        return out
+
+    def data_end(self, partial: HourlyPartial) -> int | None:
+        """The newest post the sums hold (UTC ns): where an ongoing alert's window ends."""
+        return partial.last
+
+    def finish(self, partial: HourlyPartial, ctx: Context, run: Finished) -> pd.DataFrame:
+        return detect_alerts_from(partial, ctx.config, brands=self._brands(ctx),
+                                  since=ctx.since, until=ctx.until,
+                                  window_posts=run.window_posts())
+

@@ -14,28 +14,33 @@ that merge chunk by chunk — so a streamed or Dask run that never holds all pos
 authors exactly as :func:`influencers` does on a frame (which builds one partial of the
 whole frame). Every choice of one post among several (an author's latest name, their
 verification, their top post, the post that drove a spike) follows a total order of posts
-(:data:`~brandscan.engine.aggregates.POST_ORDER`), never the position of a row.
+(:data:`~brandscan.analyze.partial.POST_ORDER`), never the position of a row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from brandscan.config import Config
-from brandscan.engine.aggregates import (
+from brandscan.analyze.partial import (
     POST_ORDER,
     ZERO,
+    Chunk,
+    Context,
     Exact,
+    Finished,
+    WindowPosts,
     exact_add,
     exact_group_sums,
     exact_mean,
 )
+from brandscan.config import Config
+from brandscan.schema import empty_scored
 
 INFLUENCER_COLUMNS = ("rank", "author", "author_id", "verified", "followers", "reach",
                       "reach_basis", "posts", "engagement", "mean_sentiment", "negative_posts",
@@ -46,7 +51,6 @@ _CHAIN_AUTHOR = re.compile(r"(?:^|//)@([^:：\s/]+)[:：]")
 
 #: ``window_posts(brand, start, end)``: the scored posts naming ``brand`` (every post for
 #: ``alerts.ALL_POSTS``) created in ``[start, end)``; ``end`` None means no upper bound.
-WindowPosts = Callable[[str, pd.Timestamp, "pd.Timestamp | None"], pd.DataFrame]
 
 # Chosen posts are compared on the POST_ORDER keys, the time as UTC nanoseconds in ``_t``
 # (a plain int64, NaT its smallest value), then on what was chosen from them, so that two
@@ -489,3 +493,36 @@ def _first_post(posts: pd.DataFrame) -> pd.Series:
     order = [(c, asc) for c, asc in (*POST_ORDER, ("author_id", True)) if c in best]
     return best.sort_values([c for c, _ in order], ascending=[asc for _, asc in order],
                             kind="stable").iloc[0]
+
+
+@dataclass(frozen=True)
+class Influencers:
+    """Authors of the window's posts by reach; ``drove_spike`` from the run's alerts."""
+
+    top: int = 20
+    name: str = "influencers"
+    needs: tuple[str, ...] = ("alerts",)
+
+    def empty(self, ctx: Context) -> AuthorPartial:
+        return AuthorPartial.of(empty_scored(ctx.tz))
+
+    def partial(self, chunk: Chunk, ctx: Context) -> AuthorPartial:
+        return AuthorPartial.of(window_rows(chunk.history, ctx))
+
+    def merge(self, a: AuthorPartial, b: AuthorPartial) -> AuthorPartial:
+        return a.merge(b)
+
+    def finish(self, partial: AuthorPartial, ctx: Context, run: Finished) -> pd.DataFrame:
+        dominant = dominant_posts_from(run.result("alerts"), run.window_posts(), ctx.config)
+        return influencers_from(partial, ctx.config, top=self.top, dominant=dominant)
+
+
+def window_rows(history: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """The rows of ``history`` inside the run's window (``history`` itself when all are)."""
+    times = history["created_at"]
+    inside = np.ones(len(history), dtype=bool)
+    if ctx.since is not None:
+        inside &= (times >= pd.Timestamp(ctx.since)).to_numpy()
+    if ctx.until is not None:
+        inside &= (times < pd.Timestamp(ctx.until)).to_numpy()
+    return history[inside] if not inside.all() else history

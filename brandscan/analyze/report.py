@@ -1,18 +1,37 @@
-"""The one-page answer: headline numbers, sentiment mix, timeline, complaints, worst posts."""
+"""The one-page answer: headline numbers, sentiment mix, timeline, complaints, worst posts,
+and the crisis radar (alerts, response times, share of voice, influencers).
+
+:class:`ReportAnalysis` composes the other analyses: its partial holds theirs, merged
+member by member, and its finish reads each section off them — one pass over the posts
+for the whole report, whatever the engine.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from brandscan.analyze.alerts import Alerts
+from brandscan.analyze.complaints import Complaints
+from brandscan.analyze.influencers import Influencers
+from brandscan.analyze.negatives import NegativePosts
+from brandscan.analyze.partial import (
+    Analysis,
+    Chunk,
+    Context,
+    Finished,
+    WindowPosts,
+    exact_mean,
+)
+from brandscan.analyze.response import Response
+from brandscan.analyze.share import BrandPeriods, Voices, share_table, share_totals
+from brandscan.analyze.summary import Summary, Totals
+from brandscan.analyze.timeline import INTERVALS, Periods, Timeline
 from brandscan.config import Config
 from brandscan.load.accounting import LoadReport
-
-TOP_POST_COLUMNS = ("created_at", "author", "followers", "reposts", "comments", "likes",
-                    "sentiment", "text", "url")
 
 
 @dataclass
@@ -26,78 +45,128 @@ class Report:
     complaints: pd.DataFrame
     negative_posts: pd.DataFrame
     skipped: pd.DataFrame
-    extra: dict[str, Any] = field(default_factory=dict)
     # The crisis radar (analyze.alerts, .response, .share); None when not computed.
     alerts: pd.DataFrame | None = None  # alerts fired in the window, oldest first
     response: pd.DataFrame | None = None  # the brand's response time to each negative spike
     share_of_voice: pd.DataFrame | None = None  # per brand over the window
     share_by_period: pd.DataFrame | None = None  # per brand per period
+    influencers: pd.DataFrame | None = None  # the influencer ranking (xlsx and html show it)
+    #: The example post of each top complaint term (text, author, created_at, url,
+    #: engagement): what renderers show beside a complaint.
+    complaint_posts: pd.DataFrame | None = None
 
 
-def auto_interval(scored: pd.DataFrame) -> str:
-    """Hours for up to three days of posts, days up to ten weeks, weeks beyond."""
-    if scored.empty:
-        return "day"
-    span = scored["created_at"].max() - scored["created_at"].min()
-    if span <= pd.Timedelta(days=3):
-        return "hour"
-    return "day" if span <= pd.Timedelta(weeks=10) else "week"
+@dataclass
+class _Sections:
+    """A :class:`Finished` for the report's own members: alerts come from the report."""
+
+    run: Finished
+    alerts: pd.DataFrame
+
+    def window_posts(self) -> WindowPosts:
+        return self.run.window_posts()
+
+    def result(self, name: str) -> Any:
+        if name != "alerts":
+            raise KeyError(name)
+        return self.alerts
 
 
-def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
-                 interval: str | None = None, top: int = 10, model: str = "",
-                 since: Any = None, until: Any = None, jobs: int = 1,
-                 progress: Callable[[int], None] | None = None,
-                 history: pd.DataFrame | None = None, posts: pd.DataFrame | None = None,
-                 brands: Sequence[str] = (), influencers: bool = False) -> Report:
-    """Assemble every section from the scored posts and the load accounting.
+@dataclass(frozen=True)
+class ReportAnalysis:
+    """Every section of the report from one pass (see the module docstring).
 
-    ``history`` (scored posts before the window too) gives the alert baselines, ``posts``
-    (every loaded post) the brand's official replies; both default to ``scored``.
-    ``brands`` are the ``--brand`` names the posts were selected by; ``influencers`` adds
-    the influencer ranking (the xlsx and html reports show it).
+    ``interval`` None picks hours, days or weeks from the posts' time span; ``top`` is the
+    length of the complaint and post lists; ``influencers`` adds the ranking; ``model``
+    names the sentiment model in the headline (a source that knows better, the store,
+    names its own).
     """
-    from brandscan.analyze.alerts import frame_window_posts
-    from brandscan.engine.aggregates import Aggregate
-    from brandscan.engine.radar import RadarPartial, add_radar
 
-    # One implementation for every engine: the whole frame is one chunk of aggregates.
-    agg = Aggregate.of(scored, config, top=top, terms=True, jobs=jobs, progress=progress)
-    rep = report_from_aggregate(agg, config, load, interval=interval, top=top, model=model,
-                                since=since, until=until)
-    base = history if history is not None else scored
-    radar = RadarPartial.of(base, config, posts=posts if posts is not None and len(posts)
-                            else None, brands=brands, since=since, until=until,
-                            authors=influencers)
-    add_radar(rep, radar, agg, config, window_posts=frame_window_posts(base), brands=brands,
-              since=since, until=until, influencers=influencers, top=top)
-    return rep
+    interval: str | None = None
+    top: int = 10
+    influencers: bool = False
+    model: str = ""
+    name: str = "report"
+    needs: tuple[str, ...] = ()
+
+    def members(self) -> dict[str, Analysis[Any]]:
+        kept = (self.interval,) if self.interval else INTERVALS
+        out: dict[str, Analysis[Any]] = {
+            "summary": Summary(),
+            "timeline": Timeline(None, kept),
+            "complaints": Complaints(self.top),
+            "negative_posts": NegativePosts(self.top),
+            "alerts": Alerts(),
+            "response": Response(),
+        }
+        if self.influencers:
+            out["influencers"] = Influencers(max(self.top, 20))
+        return out
+
+    def empty(self, ctx: Context) -> dict[str, Any]:
+        out = {k: a.empty(ctx) for k, a in self.members().items()}
+        out["brands"] = BrandPeriods.empty(out["timeline"].intervals)
+        return out
+
+    def partial(self, chunk: Chunk, ctx: Context) -> dict[str, Any]:
+        out = {k: a.partial(chunk, ctx) for k, a in self.members().items()}
+        # Share of voice reads the timeline's periods: only the brands' are its own.
+        out["brands"] = BrandPeriods.of(chunk.scored, out["timeline"].intervals)
+        return out
+
+    def merge(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        members = self.members()
+        out = {k: m.merge(a[k], b[k]) for k, m in members.items()}
+        out["brands"] = a["brands"].merge(b["brands"])
+        return out
+
+    def ranges(self, partial: dict[str, Any], ctx: Context) -> list[tuple[int, int]]:
+        return Alerts().ranges(partial["alerts"], ctx)
+
+    def data_end(self, partial: dict[str, Any]) -> int | None:
+        return Alerts().data_end(partial["alerts"])
+
+    def finish(self, partial: dict[str, Any], ctx: Context, run: Finished) -> Report:
+        config, members = ctx.config, self.members()
+        totals: Totals = partial["summary"]
+        periods: Periods = partial["timeline"]
+        interval = self.interval or periods.auto_interval()
+        rep = _sections(totals, periods, partial["complaints"].top(config, self.top),
+                        members["negative_posts"].finish(partial["negative_posts"], ctx, run),
+                        config, run.load(), interval=interval, model=run.model() or self.model,
+                        since=ctx.since, until=ctx.until)
+        rep.complaint_posts = partial["complaints"].examples(config, ctx.tz, self.top)
+        rep.alerts = members["alerts"].finish(partial["alerts"], ctx, run)
+        sections = _Sections(run, rep.alerts)
+        rep.response = members["response"].finish(partial["response"], ctx, sections)
+        if len(config.brands) >= 2 and not ctx.brands:
+            voices = Voices(periods, partial["brands"])
+            rep.share_of_voice = share_totals(voices, config)
+            rep.share_by_period = share_table(voices, config, interval=rep.interval,
+                                              since=ctx.since, until=ctx.until)
+        if self.influencers:
+            rep.influencers = members["influencers"].finish(partial["influencers"], ctx,
+                                                            sections)
+        return rep
 
 
-def report_from_aggregate(agg: Any, config: Config, load: LoadReport, *,
-                          interval: str | None = None, top: int = 10, model: str = "",
-                          since: Any = None, until: Any = None) -> Report:
-    """The report's sections from merged partial aggregates
-    (:class:`brandscan.engine.aggregates.Aggregate`, built with complaint terms and at
-    least ``top`` negative posts) — what ``--engine stream`` and ``--engine dask`` build
-    without ever holding the posts. :func:`build_report` goes through here too.
-    """
-    from brandscan.engine.aggregates import exact_mean
-
-    interval = interval or agg.auto_interval()
-    tl = agg.timeline(interval, tz=config.timezone, since=since, until=until)
-    n = agg.mentions
+def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
+              negatives: pd.DataFrame, config: Config, load: LoadReport, *, interval: str,
+              model: str, since: Any, until: Any) -> Report:
+    """The report's sections besides the radar."""
+    tl = periods.table(interval, tz=config.timezone, since=since, until=until)
+    n = totals.mentions
     peak = tl.loc[tl["mentions"].idxmax()] if len(tl) and tl["mentions"].max() > 0 else None
     headline: dict[str, Any] = {
         "mentions": n,
-        "posts": agg.posts,
-        "comments": agg.comments,
-        "authors": len(agg.authors),
-        "first": agg.first_time(),
-        "last": agg.last_time(),
-        "negative_share": agg.negative / n if n else 0.0,
-        "mean_sentiment": exact_mean(agg.sentiment, agg.scored) if n else None,
-        "engagement": agg.engagement,
+        "posts": totals.posts,
+        "comments": totals.comments,
+        "authors": len(totals.authors),
+        "first": periods.first_time(),
+        "last": periods.last_time(),
+        "negative_share": totals.negative / n if n else 0.0,
+        "mean_sentiment": exact_mean(totals.sentiment, totals.scored) if n else None,
+        "engagement": totals.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,
         "brands": ", ".join(b.name for b in config.brands) or "(all posts)",
@@ -108,5 +177,30 @@ def report_from_aggregate(agg: Any, config: Config, load: LoadReport, *,
     }
     reasons = load.skip_reasons
     skipped = pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())})
-    return Report(headline, agg.sentiment_mix(), tl, interval, agg.complaints(config, top=top),
-                  agg.negative_posts(top), skipped)
+    return Report(headline, totals.sentiment_mix(), tl, interval, complaints, negatives,
+                  skipped)
+
+
+def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
+                 interval: str | None = None, top: int = 10, model: str = "",
+                 since: Any = None, until: Any = None, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None,
+                 history: pd.DataFrame | None = None, posts: pd.DataFrame | None = None,
+                 brands: Sequence[str] = (), influencers: bool = False) -> Report:
+    """Every section from scored posts in memory and the load accounting.
+
+    ``history`` (scored posts before the window too) gives the alert baselines, ``posts``
+    (every loaded post) the brand's official replies; both default to ``scored``.
+    ``brands`` are the ``--brand`` names the posts were selected by; ``influencers`` adds
+    the influencer ranking (the xlsx and html reports show it). The frame is one chunk of
+    the same analysis every engine runs.
+    """
+    from brandscan.analyze.run import run_frame
+
+    ctx = Context(config, since=since, until=until, brands=tuple(brands), jobs=jobs,
+                  progress=progress)
+    analysis = ReportAnalysis(interval=interval, top=top, influencers=influencers,
+                              model=model)
+    chunk = Chunk(scored, history if history is not None else scored,
+                  posts if posts is not None and len(posts) else None)
+    return run_frame(analysis, chunk, ctx, load=load)

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from brandscan.analyze.alerts import official_accounts, official_mask
+from brandscan.analyze.partial import Chunk, Context, Finished
 from brandscan.config import Config
+from brandscan.schema import POST_COLUMNS, empty_posts
 
 RESPONSE_COLUMNS = ("brand", "incident_start", "incident_end", "trigger_author",
                     "trigger_text", "severity", "responded_at", "responder", "response_text",
@@ -118,3 +120,60 @@ def response_times(alerts: pd.DataFrame, posts: pd.DataFrame, config: Config, *,
             row["status"] = "no response" if waited > target else "waiting"
         rows.append(row)
     return pd.DataFrame(rows, columns=list(RESPONSE_COLUMNS))
+
+
+@dataclass
+class Officials:
+    """The posts of every brand's official accounts before ``until`` (few: kept whole) and
+    the time of the newest post before it (how long a brand has been silent)."""
+
+    posts: pd.DataFrame
+    data_end: int | None = None  # UTC ns
+
+    @classmethod
+    def of(cls, posts: pd.DataFrame, config: Config, until: pd.Timestamp | None) -> Officials:
+        if until is not None and len(posts):
+            posts = posts[posts["created_at"] < pd.Timestamp(until)]
+        accounts = [a for b in config.brands for a in b.official_accounts]
+        own = posts[official_mask(posts, accounts)] if accounts else posts.iloc[0:0]
+        times = posts["created_at"]
+        end = None if times.empty or times.isna().all() else int(times.max().value)
+        return cls(own.loc[:, list(POST_COLUMNS)].reset_index(drop=True), end)
+
+    def merge(self, other: Officials) -> Officials:
+        ends = [t for t in (self.data_end, other.data_end) if t is not None]
+        frames = [f for f in (self.posts, other.posts) if len(f)]
+        posts = (pd.concat(frames, ignore_index=True) if len(frames) > 1
+                 else (frames[0] if frames else self.posts))
+        return Officials(posts, max(ends) if ends else None)
+
+    def data_end_time(self, tz: str) -> pd.Timestamp | None:
+        if self.data_end is None:
+            return None
+        return pd.Timestamp(self.data_end, tz="UTC").tz_convert(tz)
+
+
+@dataclass(frozen=True)
+class Response:
+    """The brand's response time to each negative incident among the run's alerts.
+
+    Official replies are looked for in every loaded post of a chunk (``Chunk.posts``),
+    not only those naming the brand: a reply need not.
+    """
+
+    name: str = "response"
+    needs: tuple[str, ...] = ("alerts",)
+
+    def empty(self, ctx: Context) -> Officials:
+        return Officials(empty_posts(ctx.tz).loc[:, list(POST_COLUMNS)])
+
+    def partial(self, chunk: Chunk, ctx: Context) -> Officials:
+        posts = chunk.history if chunk.posts is None else chunk.posts
+        return Officials.of(posts, ctx.config, ctx.until)
+
+    def merge(self, a: Officials, b: Officials) -> Officials:
+        return a.merge(b)
+
+    def finish(self, partial: Officials, ctx: Context, run: Finished) -> pd.DataFrame:
+        return response_times(run.result("alerts"), partial.posts, ctx.config,
+                              data_end=partial.data_end_time(ctx.tz))

@@ -9,20 +9,27 @@ with no mentions in a period, because no posts have no mood.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from brandscan.analyze.partial import (
+    ZERO,
+    Chunk,
+    Context,
+    Exact,
+    Finished,
+    Tally,
+    exact_add,
+    exact_mean,
+    utc_ns,
+)
+from brandscan.analyze.timeline import Periods, period_start
 from brandscan.config import Config
 from brandscan.errors import BrandscanError
-
-if TYPE_CHECKING:
-    from brandscan.engine.aggregates import Aggregate, Exact, Tally
-
-ALL_POSTS = "(all posts)"
-LABELS = ("positive", "neutral", "negative")
+from brandscan.schema import ALL_POSTS, LABELS
 
 SHARE_COLUMNS = ("period", "brand", "mentions", "share_of_voice", "positive", "neutral",
                  "negative", "net_sentiment", "mean_sentiment", "engagement")
@@ -38,35 +45,94 @@ def compared_brands(config: Config, compare: Sequence[str] = ()) -> list[str]:
     return list(dict.fromkeys(compare)) or known
 
 
-def share_totals(scored: pd.DataFrame, config: Config, *, compare: Sequence[str] = ()
-                 ) -> pd.DataFrame:
-    """One row per brand over the whole frame (the columns of :func:`share_of_voice`
-    without ``period``)."""
-    from brandscan.engine.aggregates import Aggregate
+@dataclass
+class BrandPeriods:
+    """Counts and exact sentiment sums per (period, brand), for each interval kept; a post
+    naming two brands counts for both."""
 
-    agg = Aggregate.of(scored, intervals=("day",))
-    return totals_from_aggregate(agg, config, compare=compare)
+    tallies: dict[str, Tally]
+
+    @classmethod
+    def empty(cls, intervals: Sequence[str]) -> BrandPeriods:
+        return cls({i: Tally.empty(["period", "brand"]) for i in intervals})
+
+    @classmethod
+    def of(cls, scored: pd.DataFrame, intervals: Sequence[str]) -> BrandPeriods:
+        out = cls.empty(intervals)
+        exploded = _brand_rows(scored) if len(scored) else None
+        if exploded is None:
+            return out
+        rows, names = exploded
+        times = scored["created_at"]
+        for interval in intervals:
+            start = utc_ns(period_start(times, interval))
+            out.tallies[interval] = Tally.of(
+                pd.DataFrame({"period": start[rows], "brand": names}), scored.iloc[rows])
+        return out
+
+    def merge(self, other: BrandPeriods) -> BrandPeriods:
+        return BrandPeriods({i: t.merge(other.tallies[i]) for i, t in self.tallies.items()})
+
+
+@dataclass
+class Voices:
+    """The partial of share of voice: every post's periods and the brands' periods."""
+
+    periods: Periods
+    brands: BrandPeriods
+
+    def merge(self, other: Voices) -> Voices:
+        return Voices(self.periods.merge(other.periods), self.brands.merge(other.brands))
+
+
+@dataclass(frozen=True)
+class ShareOfVoice:
+    """Share of voice per brand and ``interval`` (None: one row per brand, the totals)."""
+
+    interval: str | None = "day"
+    compare: tuple[str, ...] = ()
+    name: str = "share_of_voice"
+    needs: tuple[str, ...] = ()
+
+    def kept(self) -> tuple[str, ...]:
+        return (self.interval or "day",)
+
+    def empty(self, ctx: Context) -> Voices:
+        return Voices(Periods.empty(ctx.tz, self.kept()), BrandPeriods.empty(self.kept()))
+
+    def partial(self, chunk: Chunk, ctx: Context) -> Voices:
+        return Voices(Periods.of(chunk.scored, self.kept()),
+                      BrandPeriods.of(chunk.scored, self.kept()))
+
+    def merge(self, a: Voices, b: Voices) -> Voices:
+        return a.merge(b)
+
+    def finish(self, partial: Voices, ctx: Context, run: Finished) -> pd.DataFrame:
+        if self.interval is None:
+            return share_totals(partial, ctx.config, compare=self.compare)
+        return share_table(partial, ctx.config, compare=self.compare, interval=self.interval,
+                           since=ctx.since, until=ctx.until)
 
 
 def share_of_voice(scored: pd.DataFrame, config: Config, *, compare: Sequence[str] = (),
-                   interval: str = "day", since: datetime | None = None,
+                   interval: str | None = "day", since: datetime | None = None,
                    until: datetime | None = None) -> pd.DataFrame:
-    """Mentions, share of voice and sentiment mix per brand per period (empty periods too)."""
-    from brandscan.engine.aggregates import Aggregate
+    """Mentions, share of voice and sentiment mix per brand per period (empty periods
+    too), or per brand over the whole frame with ``interval`` None. The frame is one
+    chunk of the partials the streaming engines merge."""
+    kept = (interval or "day",)
+    voices = Voices(Periods.of(scored, kept), BrandPeriods.of(scored, kept))
+    if interval is None:
+        return share_totals(voices, config, compare=compare)
+    return share_table(voices, config, compare=compare, interval=interval, since=since,
+                       until=until)
 
-    # The counts and exact sums the streaming engines merge: one implementation.
-    agg = Aggregate.of(scored, intervals=(interval,))
-    return share_from_aggregate(agg, config, compare=compare, interval=interval,
-                                since=since, until=until)
 
-
-def _brand_tally(agg: Aggregate, interval: str, names: list[str]) -> Tally:
+def _brand_tally(voices: Voices, interval: str, names: list[str]) -> Tally:
     """Per (period, brand) tallies; the all-posts tally under one name when no brands."""
-    from brandscan.engine.aggregates import Tally
-
     if names != [ALL_POSTS]:
-        return agg.brand_periods[interval]
-    t = agg.periods[interval]
+        return voices.brands.tallies[interval]
+    t = voices.periods.tally(interval)
     keys = pd.MultiIndex.from_arrays([t.counts.index, [ALL_POSTS] * len(t.counts)],
                                      names=["period", "brand"])
     return Tally(t.counts.set_axis(keys), {(k, ALL_POSTS): v for k, v in t.sentiment.items()})
@@ -85,13 +151,12 @@ def _columns(counts: pd.DataFrame, means: list[float]) -> pd.DataFrame:
     return out
 
 
-def totals_from_aggregate(agg: Aggregate, config: Config, *, compare: Sequence[str] = ()
-                          ) -> pd.DataFrame:
-    """:func:`share_totals` from merged partial aggregates (any interval they kept)."""
-    from brandscan.engine.aggregates import ZERO, exact_add, exact_mean
-
+def share_totals(voices: Voices, config: Config, *, compare: Sequence[str] = ()
+                 ) -> pd.DataFrame:
+    """One row per brand over all periods (the columns of :data:`SHARE_COLUMNS` without
+    ``period``), from merged partials (any interval they kept)."""
     names = compared_brands(config, compare) or [ALL_POSTS]
-    tally = _brand_tally(agg, agg.intervals[0], names)
+    tally = _brand_tally(voices, voices.periods.intervals[0], names)
     counts = tally.counts.groupby(level="brand").sum().reindex(names, fill_value=0)
     sums: dict[str, Exact] = {}
     for (_, brand), value in tally.sentiment.items():
@@ -104,16 +169,17 @@ def totals_from_aggregate(agg: Aggregate, config: Config, *, compare: Sequence[s
     return out.reset_index().loc[:, [c for c in SHARE_COLUMNS if c != "period"]]
 
 
-def share_from_aggregate(agg: Aggregate, config: Config, *, compare: Sequence[str] = (),
-                         interval: str = "day", since: datetime | None = None,
-                         until: datetime | None = None) -> pd.DataFrame:
-    """:func:`share_of_voice` from merged partial aggregates (built with ``interval``)."""
+def share_table(voices: Voices, config: Config, *, compare: Sequence[str] = (),
+                interval: str = "day", since: datetime | None = None,
+                until: datetime | None = None) -> pd.DataFrame:
+    """Per brand and period, from merged partials (kept with ``interval``)."""
     names = compared_brands(config, compare) or [ALL_POSTS]
-    timeline = agg.timeline(interval, since=since, until=until)  # the periods of every post
+    # The periods of every post, in the posts' timezone.
+    timeline = voices.periods.table(interval, since=since, until=until)
     if timeline.empty:
         return pd.DataFrame({c: [] for c in SHARE_COLUMNS})
     periods = pd.DatetimeIndex(timeline["period"])
-    tally = _brand_tally(agg, interval, names)
+    tally = _brand_tally(voices, interval, names)
     keys = pd.MultiIndex.from_product(
         [pd.Index(periods.tz_convert("UTC").as_unit("ns").asi8), names],
         names=["period", "brand"])
@@ -124,3 +190,23 @@ def share_from_aggregate(agg: Aggregate, config: Config, *, compare: Sequence[st
     with np.errstate(invalid="ignore", divide="ignore"):
         out.insert(1, "share_of_voice", (out["mentions"] / totals.where(totals > 0)).fillna(0.0))
     return out.reset_index().loc[:, list(SHARE_COLUMNS)]
+
+
+def _brand_rows(scored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """(row positions, brand names): one entry per post and brand it names."""
+    if "brands" not in scored:
+        return None
+    # Few distinct cells (combinations of brands): split each once, then expand by code.
+    codes, cells = pd.factorize(scored["brands"].to_numpy(dtype=object),
+                                use_na_sentinel=False)
+    names = [list(dict.fromkeys(b for b in c.split(";") if b)) if isinstance(c, str) else []
+             for c in cells]
+    counts = np.asarray([len(n) for n in names], dtype=np.int64)
+    if not counts.any():
+        return None
+    per_row = counts[codes]
+    rows = np.repeat(np.arange(len(codes)), per_row)
+    flat = np.asarray([b for n in names for b in n], dtype=object)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    within = np.arange(per_row.sum()) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return rows, flat[np.repeat(start[codes], per_row) + within]

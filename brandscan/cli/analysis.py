@@ -9,23 +9,18 @@ import click
 from brandscan.cli.common import (
     REPORT_FORMATS,
     Env,
-    aggregate_inputs,
     analysis_options,
     cli,
     emit_binary,
     emit_frame,
-    engine_of,
     engine_options,
     handles_errors,
     input_options,
-    jobs_of,
     load_inputs,
     output_format,
     output_options,
-    raise_file_errors,
-    scored_inputs,
+    request_of,
 )
-from brandscan.cli.radar import radar_history
 from brandscan.errors import BrandscanError
 
 
@@ -41,10 +36,10 @@ from brandscan.errors import BrandscanError
 @handles_errors
 def report(env: Env, **kw: Any) -> None:
     """The one-page answer: totals, sentiment, timeline, complaints, worst posts."""
-    from brandscan.analyze.report import build_report
+    from brandscan.analyze.report import ReportAnalysis
+    from brandscan.app.run import run
     from brandscan.render import report as render
     from brandscan.render.output import emit
-    from brandscan.text.sentiment import get_scorer
 
     # Decided first: a wrong format should fail before minutes of scoring.
     fmt = output_format(env, kw["fmt"], kw["output"], default="markdown",
@@ -54,72 +49,39 @@ def report(env: Env, **kw: Any) -> None:
                              hint="use markdown, json, xlsx or html with -o")
     if fmt == "xlsx" and not kw["output"]:
         emit_binary(env, b"", None)  # refuses a terminal now, not after the analysis
-    engine = engine_of(kw)
-    if engine != "local":
-        # ``scored`` stands for the posts renderers look complaint examples up in.
-        loaded, rep, scored = _streamed_report(env, kw, engine, fmt)
-    else:
-        loaded, scored, window = scored_inputs(env, kw)
-        # A store-only run names the model its stored scores came from.
-        model = loaded.model or get_scorer(loaded.config.sentiment.model).model_id
-        history = radar_history(env, loaded, kw, scored, window)
-        negatives = int((scored["label"] == "negative").sum())
-        with env.progress("complaint terms", negatives) as advance:
-            rep = build_report(scored, loaded.config, loaded.result.report,
-                               interval=kw["interval"], top=kw["top"], model=model,
-                               since=window.since, until=window.until, jobs=jobs_of(kw),
-                               progress=advance, history=history,
-                               posts=loaded.result.posts, brands=kw["brands"],
-                               influencers=fmt in ("xlsx", "html"))
+    request = request_of(kw)
+    analysis = ReportAnalysis(kw["interval"], kw["top"], influencers=fmt in ("xlsx", "html"),
+                              model=_model_id(request))
+    out = run(request, [analysis], env)
+    rep, tz = out["report"], out.config.timezone
+    # Complaint examples are looked up in the posts when they are at hand.
+    posts = out.scored if out.scored is not None else rep.complaint_posts
     if fmt == "table":
         render.to_rich(rep, env.console())
     elif fmt == "markdown":
-        emit(render.to_markdown(rep, posts=scored), kw["output"])
+        emit(render.to_markdown(rep, posts=posts), kw["output"])
     elif fmt == "xlsx":
         from brandscan.render.xlsx import report_workbook
 
-        # A streamed run has no posts sheet: its input may be millions of rows.
-        emit_binary(env, report_workbook(rep, posts=scored if engine == "local" else None,
-                                         raw=kw["raw"],
-                                         timezone=loaded.config.timezone,
-                                         generated=loaded.now), kw["output"])
+        # Only a run in memory has a posts sheet: a streamed input may be millions of rows.
+        emit_binary(env, report_workbook(rep, posts=out.scored, raw=kw["raw"], timezone=tz,
+                                         generated=out.now), kw["output"])
     elif fmt == "html":
         from brandscan.render.html import to_html
 
-        emit(to_html(rep, posts=scored, generated=loaded.now,
-                     timezone=loaded.config.timezone), kw["output"])
+        emit(to_html(rep, posts=posts, generated=out.now, timezone=tz), kw["output"])
     else:
         emit(render.to_json(rep), kw["output"])
 
 
-def _streamed_report(env: Env, kw: dict[str, Any], engine: str, fmt: str
-                     ) -> tuple[Any, Any, Any]:
-    """The report from partial aggregates built chunk by chunk (--engine stream or dask).
-
-    Every section is the local engine's, number for number: the crisis radar's partials
-    are merged like the rest, and the posts behind the alerts come from a second reading
-    of just the alert windows.
-    """
-    from brandscan.analyze.report import report_from_aggregate
-    from brandscan.engine.aggregates import INTERVALS
-    from brandscan.engine.radar import add_radar
+def _model_id(request: Any) -> str:
+    """The configured sentiment model's id (a store-only run names the stored ones)."""
+    from brandscan.app.request import resolve_config
     from brandscan.text.sentiment import get_scorer
 
-    intervals = (kw["interval"],) if kw["interval"] else INTERVALS
-    influencers = fmt in ("xlsx", "html")  # the reports that show the ranking
-    loaded, result, window = aggregate_inputs(env, kw, engine, intervals=intervals,
-                                              top=kw["top"], terms=True, radar=True,
-                                              authors=influencers)
-    agg, config = result.aggregate, loaded.config
-    # A store-only run names the model(s) its stored scores came from.
-    model = loaded.model or get_scorer(config.sentiment.model).model_id
-    rep = report_from_aggregate(agg, config, loaded.result.report, interval=kw["interval"],
-                                top=kw["top"], model=model, since=window.since,
-                                until=window.until)
-    add_radar(rep, result.radar, agg, config, window_posts=result.windows,
-              brands=kw["brands"], since=window.since, until=window.until,
-              influencers=influencers, top=kw["top"])
-    return loaded, rep, agg.complaint_posts(config, top=kw["top"])
+    if request.store and not request.files:
+        return ""
+    return get_scorer(resolve_config(request).sentiment.model).model_id
 
 
 @cli.command()
@@ -133,19 +95,12 @@ def _streamed_report(env: Env, kw: dict[str, Any], engine: str, fmt: str
 @handles_errors
 def timeline(env: Env, **kw: Any) -> None:
     """Mentions and sentiment per hour, day or week (empty periods as zeros)."""
-    from brandscan.analyze.timeline import timeline as make_timeline
+    from brandscan.analyze.timeline import Timeline
+    from brandscan.app.run import run
 
-    engine = engine_of(kw)
-    if engine != "local":
-        loaded, result, window = aggregate_inputs(env, kw, engine,
-                                                  intervals=(kw["interval"],))
-        tl = result.aggregate.timeline(kw["interval"], tz=loaded.config.timezone,
-                                       since=window.since, until=window.until)
-    else:
-        loaded, scored, window = scored_inputs(env, kw)
-        tl = make_timeline(scored, interval=kw["interval"], tz=loaded.config.timezone,
-                           since=window.since, until=window.until)
-    emit_frame(env, tl, kw["fmt"], kw["output"], title=f"Mentions per {kw['interval']}")
+    out = run(request_of(kw), [Timeline(kw["interval"])], env)
+    emit_frame(env, out["timeline"], kw["fmt"], kw["output"],
+               title=f"Mentions per {kw['interval']}")
 
 
 @cli.command()
@@ -158,19 +113,11 @@ def timeline(env: Env, **kw: Any) -> None:
 @handles_errors
 def complaints(env: Env, **kw: Any) -> None:
     """What negative posts are about: terms, categories, an example post each."""
-    from brandscan.analyze.complaints import complaints as top_complaints
+    from brandscan.analyze.complaints import Complaints
+    from brandscan.app.run import run
 
-    engine = engine_of(kw)
-    if engine != "local":
-        loaded, result, _ = aggregate_inputs(env, kw, engine, intervals=(), terms=True)
-        table = result.aggregate.complaints(loaded.config, top=kw["top"])
-    else:
-        loaded, scored, _ = scored_inputs(env, kw)
-        negatives = int((scored["label"] == "negative").sum())
-        with env.progress("complaint terms", negatives) as advance:
-            table = top_complaints(scored, loaded.config, top=kw["top"], jobs=jobs_of(kw),
-                                   progress=advance)
-    emit_frame(env, table, kw["fmt"], kw["output"], title="Top complaints")
+    out = run(request_of(kw), [Complaints(kw["top"])], env)
+    emit_frame(env, out["complaints"], kw["fmt"], kw["output"], title="Top complaints")
 
 
 @cli.command()
@@ -181,8 +128,13 @@ def complaints(env: Env, **kw: Any) -> None:
 @handles_errors
 def posts(env: Env, **kw: Any) -> None:
     """One scored row per post (canonical columns + brands, sentiment, label, categories)."""
-    _, scored, _ = scored_inputs(env, kw)
-    emit_frame(env, scored, kw["fmt"], kw["output"], title="Posts")
+    from dataclasses import replace
+
+    from brandscan.app.run import run
+
+    # Every post is listed, so they are held in memory whatever their number.
+    out = run(replace(request_of(kw), engine="local"), (), env)
+    emit_frame(env, out.scored, kw["fmt"], kw["output"], title="Posts")
 
 
 @cli.command()
@@ -202,7 +154,7 @@ def inspect(env: Env, **kw: Any) -> None:
     loaded = load_inputs(env, kw, fail_on_bad_file=False)
     report = loaded.result.report
     if kw["brands"]:
-        from brandscan.cli.common import check_brands
+        from brandscan.app.request import check_brands
         from brandscan.text.brands import clause_table
 
         check_brands(loaded.config, kw["brands"])
@@ -213,4 +165,6 @@ def inspect(env: Env, **kw: Any) -> None:
         title = "Skipped rows" if kw["show_skipped"] else "Input files"
     emit_frame(env, table, kw["fmt"], kw["output"], title=title)
     if report.errors:
+        from brandscan.app.run import raise_file_errors
+
         raise_file_errors(report)

@@ -12,18 +12,20 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from brandscan import __version__
-from brandscan.errors import BrandscanError, ExitStatus
+from brandscan.app.request import COLUMN_OPTIONS
+from brandscan.errors import BrandscanError, ExitStatus, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
+    from brandscan.app.request import Request
     from brandscan.config import Config
     from brandscan.load.posts import LoadResult
 
@@ -35,8 +37,6 @@ SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "json
                   ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 #: Formats that end in a spreadsheet, where the formula guard applies (--raw turns it off).
 SPREADSHEET_FORMATS = ("csv", "tsv", "xlsx")
-COLUMN_OPTIONS = ("text", "time", "id", "author", "author_id", "followers", "reposts",
-                  "comments", "likes", "url", "platform")
 
 
 @dataclass
@@ -74,6 +74,9 @@ class Env:
         if not self.quiet:
             click.echo(message, err=True)
 
+    def error(self, message: str) -> None:
+        click.echo(message, err=True)
+
 
 def _fail(exc: BrandscanError) -> click.ClickException:
     err = click.ClickException(exc.format())
@@ -88,6 +91,8 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(exc.format()) from None
         except BrandscanError as exc:
             raise _fail(exc) from None
 
@@ -282,344 +287,49 @@ def emit_binary(env: Env, data: bytes, output: str | None, what: str = "xlsx") -
     emit(data, output)
 
 
-# --- helpers shared by commands ---------------------------------------------------------
+# --- the application layer, as commands see it -------------------------------------------
+
+def request_of(kw: dict[str, Any]) -> Request:
+    """The typed request of a command's parameters."""
+    from brandscan.app.request import Request
+
+    return Request.from_params(kw)
+
+
+def resolve_config(kw: dict[str, Any]) -> Config:
+    """The config file with --tz and --model applied on top."""
+    from brandscan.app.request import resolve_config as resolve
+
+    return resolve(request_of(kw))
+
+
+def expand_globs(files: tuple[str, ...]) -> list[str]:
+    """Globs are expanded here too, for shells (and cron lines) that pass them quoted."""
+    from brandscan.app.request import Request
+
+    return Request(files=tuple(files)).expanded_files()
+
+
+def jobs_of(kw: dict[str, Any]) -> int:
+    return request_of(kw).job_count()
+
 
 @dataclass
 class Loaded:
     config: Config
     result: LoadResult
     now: datetime
-    #: Which sentiment model(s) the numbers come from, when posts were read from the store.
-    model: str | None = None
-
-
-def uses_store(kw: dict[str, Any]) -> bool:
-    """Commands with ``--db`` read the store when it is given, and when no FILE is."""
-    return "db" in kw and (bool(kw.get("db")) or not kw.get("files"))
 
 
 def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) -> Loaded:
-    from brandscan.load.posts import load_posts
-
-    if not kw.get("files") and not uses_store(kw):
-        raise click.UsageError("Missing argument 'FILES...'.")
-    config, opts, now, clock = input_settings(kw)
-    result = load_posts(expand_globs(kw["files"]), opts)
-    report = result.report
-    check_file_errors(report)
-    check_strict(report, kw)
-    load_summary(env, report, fail_on_bad_file=fail_on_bad_file)
-    return Loaded(config, result, now or clock)
-
-
-def resolve_config(kw: dict[str, Any]) -> Config:
-    """The config file with --tz and --model applied on top."""
-    from dataclasses import replace
-    from zoneinfo import ZoneInfo
-
-    from brandscan.config import load_config
-
-    config = load_config(kw.get("config_path"))
-    if kw.get("tz"):
-        try:
-            ZoneInfo(kw["tz"])
-        except Exception:
-            raise BrandscanError(f"unknown timezone '{kw['tz']}'",
-                                 hint="use an IANA name such as Asia/Shanghai") from None
-        config = replace(config, timezone=kw["tz"])
-    if kw.get("model"):
-        # --model wins over sentiment.model: set here, every consumer of the config (the
-        # scorer, the report's "model" line, the store's rescoring check) sees the same.
-        config = replace(config, sentiment=replace(config.sentiment, model=kw["model"]))
-    return config
-
-
-def input_settings(kw: dict[str, Any]) -> tuple[Config, Any, datetime | None, datetime]:
-    """(config, LoadOptions, --now or None, the clock): how the files are to be read."""
-
-    from brandscan.load.posts import LoadOptions
-    from brandscan.window import parse_moment
-
-    config = resolve_config(kw)
-    if "model" in kw and config.sentiment.model:
-        # A missing or damaged model file fails now, not after minutes of reading posts
-        # (the scorer is cached, so scoring does not load it again).
-        from brandscan.text.sentiment import get_scorer
-
-        get_scorer(config.sentiment.model)
-    tz = config.tz
-    clock = datetime.now(tz)
-    now = parse_moment(kw["now_text"], tz=tz, now=clock, option="--now") if kw.get(
-        "now_text") else None
-    day = None
-    if kw.get("date_text"):
-        day = parse_moment(kw["date_text"], tz=tz, now=clock, option="--date").date()
-    columns = dict(config.columns)
-    columns.update({name: kw[f"col_{name}"] for name in COLUMN_OPTIONS if kw.get(f"col_{name}")})
-    opts = LoadOptions(tz=config.timezone, columns=columns, now=now, kind=kw.get("kind", "all"),
-                       keep_chain=kw.get("keep_chain", False), date=day,
-                       users=tuple(kw.get("users") or ()))
-    return config, opts, now, clock
-
-
-def check_file_errors(report: Any) -> None:
-    """Name every file that could not be read; stop when none could."""
-    if len(report.files) == 1 and report.errors:
-        raise BrandscanError(report.errors[0].error or "")
-    for fr in report.errors:
-        click.echo(f"brandscan: {fr.error}", err=True)
-    if report.errors and not report.ok_files:
-        raise BrandscanError("no input could be read", hint="see the messages above")
-
-
-def check_strict(report: Any, kw: dict[str, Any]) -> None:
-    """--strict: any skipped row is an error."""
-    if kw.get("strict") and report.skipped:
-        first = report.skipped[0]
-        raise BrandscanError(
-            f"{first.reason} ({len(report.skipped):,} row(s) skipped in all)",
-            where=f"{first.file}:{first.line}",
-            hint="--strict makes skipped rows errors; fix the rows or drop --strict; "
-                 "'inspect --skipped' lists them")
-
-
-def load_summary(env: Env, report: Any, *, fail_on_bad_file: bool = True) -> None:
-    """The one-line accounting on stderr; a file that could not be read fails the run."""
-    if report.ok_files and (env.stderr_tty or report.skipped or report.errors):
-        env.warn(f"brandscan: {report.summary_line()}")
-    if report.errors and fail_on_bad_file:
-        raise_file_errors(report)
-
-
-def raise_file_errors(report: Any) -> None:
-    # The good files were read and counted; a bad one still fails the run, for cron.
-    raise BrandscanError(f"{len(report.errors)} of {len(report.files)} file(s) "
-                         "could not be read")
-
-
-def expand_globs(files: tuple[str, ...]) -> list[str]:
-    """Globs are expanded here too, for shells (and cron lines) that pass them quoted."""
-    import glob
-
-    out: list[str] = []
-    for f in files:
-        hits = sorted(glob.glob(f)) if any(ch in f for ch in "*?[") else []
-        out.extend(hits or [f])
-    return out
-
-
-def window_of(loaded: Loaded, kw: dict[str, Any]) -> Any:
-    from brandscan.window import Window, parse_moment
-
-    tz = loaded.config.tz
-    since = parse_moment(kw["since"], tz=tz, now=loaded.now) if kw.get("since") else None
-    until = (parse_moment(kw["until"], tz=tz, now=loaded.now, option="--until")
-             if kw.get("until") else None)
-    return Window(since, until)
-
-
-def check_brands(config: Config, brands: tuple[str, ...]) -> None:
-    known = {b.name for b in config.brands}
-    for name in brands:
-        if name not in known:
-            where = str(config.source) if config.source else "no config file"
-            raise BrandscanError(
-                f"--brand {name}: not a configured brand ({where})",
-                hint=f"configured: {', '.join(sorted(known)) or 'none'}; add it under brands:")
-
-
-def scored_inputs(env: Env, kw: dict[str, Any], *, history: timedelta | None = None
-                  ) -> tuple[Loaded, pd.DataFrame, Any]:
-    """Scored posts of the files, the store, or both (see :func:`uses_store`).
-
-    ``history`` reads that much more before ``--since`` (a baseline for alerts); the
-    window returned is still the one the user asked for.
-    """
-    from brandscan.text.scoring import analyse
-    from brandscan.window import Window
-
-    loaded = load_inputs(env, kw)
-    check_brands(loaded.config, kw.get("brands", ()))
-    window = window_of(loaded, kw)
-    read = window
-    if history is not None and window.since is not None:
-        read = Window(window.since - history, window.until)
-    posts = loaded.result.posts
-    if len(posts) or not uses_store(kw):  # (a store-only run needs no sentiment engine)
-        with env.progress("scoring", len(posts)) as advance:
-            scored = analyse(posts, loaded.config, brands=kw.get("brands", ()), window=read,
-                             jobs=jobs_of(kw), progress=advance)
-    else:
-        scored = posts
-    if uses_store(kw):
-        remember_terms(kw)
-        scored = with_store(env, kw, loaded, scored, read)
-    return loaded, scored, window
-
-
-def remember_terms(kw: dict[str, Any]) -> None:
-    """Complaint terms come from the store when it has them, and the ones this command
-    has to segment are written back when it ends (if the store is free right then)."""
-    from brandscan.store.terms import StoreTerms
-    from brandscan.text.terms import term_source
-
-    ctx = click.get_current_context(silent=True)
-    if ctx is None or ctx.meta.get("brandscan.terms"):
-        return
-    source = StoreTerms(kw.get("db"), lock_timeout=kw.get("lock_timeout", 30.0))
-    ctx.meta["brandscan.terms"] = source
-    ctx.with_resource(term_source(source))
-    ctx.call_on_close(source.save)
-
-
-def with_store(env: Env, kw: dict[str, Any], loaded: Loaded, scored: pd.DataFrame,
-               window: Any, *, account: bool = True) -> pd.DataFrame:
-    """``scored`` (posts of the files) plus the stored posts in ``window``.
-
-    A post that is also in a file given now is taken from the file. ``account`` adds the
-    stored posts' load accounting (rebuilt from their ingest batches) to ``loaded``; pass
-    False when reading a second window (an alert baseline) of the same run.
-    """
-    from brandscan.store import open_store
-    from brandscan.store.query import combine, file_keys, read_scored
-
-    _refuse_keep_chain(kw)
-    with open_store(kw.get("db"), lock_timeout=kw.get("lock_timeout", 30.0)) as store:
-        read = read_scored(store, loaded.config, window=window, brands=kw.get("brands", ()),
-                           kind=kw.get("kind", "all"),
-                           exclude=file_keys(loaded.result.posts))
-        where = store.path
-    if account:
-        loaded.result.report.files.extend(read.report.files)
-        loaded.model = read.model
-    _store_notes(env, read.models, read.current_model, where)
-    return combine(read.scored, scored)
-
-
-def _refuse_keep_chain(kw: dict[str, Any]) -> None:
-    if kw.get("keep_chain"):
-        raise BrandscanError("--keep-chain works on files only: the store keeps each post's "
-                             "own words and its repost chain apart",
-                             hint="drop --keep-chain, or analyse the files without --db")
-
-
-def _store_notes(env: Env, models: dict[str, int], current: str, where: Any) -> None:
-    """On stderr: how many stored posts carry a stale score; on a terminal, how many
-    posts came from the store."""
-    total = sum(models.values())
-    stale = sum(n for m, n in models.items() if m != current)
-    if stale:
-        env.warn(f"brandscan: {stale:,} of {total:,} stored posts were scored by another "
-                 f"sentiment model than {current}; 'brandscan rescore' updates them")
-    if env.stderr_tty:
-        env.warn(f"brandscan: {total:,} posts from the store {where}")
-
-
-def engine_of(kw: dict[str, Any]) -> str:
-    """The engine to run on: --engine, or for ``auto`` the one the input calls for."""
-    from brandscan.engine.stream import choose_engine
-
-    engine = kw.get("engine") or "auto"
-    store = uses_store(kw)
-    files = bool(kw.get("files"))
-    if store and not files and engine in ("auto", "stream") and not kw.get("scheduler"):
-        if kw.get("parquet_dir"):
-            raise click.UsageError("--write-parquet is for files, not the store")
-        # The store alone is read in chunks: bounded memory, the same answers.
-        return "stream"
-    if engine in ("stream", "dask") and store:
-        raise BrandscanError(
-            f"--engine {engine} reads either files or the store" if engine == "stream"
-            else "--engine dask reads files, not the store",
-            hint="use --engine local to combine files with --db, or ingest the files first")
-    if kw.get("scheduler") and engine not in ("auto", "dask"):
-        raise click.UsageError("--scheduler is for --engine dask")
-    if kw.get("parquet_dir") and engine == "local":
-        raise click.UsageError("--write-parquet is for --engine stream or dask")
-    return choose_engine(engine, expand_globs(kw.get("files") or ()),
-                         scheduler=kw.get("scheduler"), parquet=bool(kw.get("parquet_dir")),
-                         store=store)
-
-
-def aggregate_inputs(env: Env, kw: dict[str, Any], engine: str, *,
-                     intervals: tuple[str, ...], top: int = 0, terms: bool = False,
-                     radar: bool = False, authors: bool = False) -> tuple[Loaded, Any, Any]:
-    """(loaded, :class:`~brandscan.engine.stream.StreamResult`, window) of the files, read
-    in chunks by the stream or Dask engine: the same numbers as :func:`scored_inputs` and
-    the in-memory analyses, without holding the posts. ``loaded.result.posts`` is empty;
-    its report is complete. ``radar`` adds the crisis radar's partials, with the posts
-    before ``--since`` that the alert baselines need, and ``authors`` the influencer
-    ranking's per-author statistics.
-    """
-    from brandscan.cli.radar import baseline_span
-    from brandscan.engine.stream import RunSpec, run_stream
-    from brandscan.load.accounting import LoadReport
+    """The files read whole (for commands that need the posts themselves)."""
+    from brandscan.app.run import load
     from brandscan.load.posts import LoadResult
-    from brandscan.schema import empty_posts
 
-    store = uses_store(kw) and not kw.get("files")
-    if not kw.get("files") and not store:
-        raise click.UsageError("Missing argument 'FILES...'.")
-    config, opts, now, clock = input_settings(kw)
-    check_brands(config, kw.get("brands", ()))
-    loaded = Loaded(config, LoadResult(empty_posts(config.timezone), LoadReport()),
-                    now or clock)
-    window = window_of(loaded, kw)
-    spec = RunSpec(opts, config, window=window, brands=tuple(kw.get("brands") or ()),
-                   intervals=intervals, top=top, terms=terms,
-                   chunk_rows=int(kw.get("chunk_rows") or 50_000),
-                   parquet_dir=kw.get("parquet_dir"), radar=radar,
-                   history=baseline_span(config.alerts) if radar else None,
-                   authors=authors)
-    if store:
-        loaded, result = _aggregate_store(env, kw, loaded, spec)
-        return loaded, result, window
-    paths = expand_globs(kw["files"])
-    with contextlib.ExitStack() as stack:
-        bar: list[Callable[[int], None] | None] = [None]
-
-        def on_keys(report: Any) -> None:
-            check_strict(report, kw)
-            # The first reading counted the records: the second one, with scoring, shows
-            # its progress against them.
-            bar[0] = stack.enter_context(env.progress("scoring", report.total("rows_read")))
-
-        hooks: dict[str, Any] = {"on_scanned": check_file_errors, "on_keys": on_keys}
-        if engine == "dask":
-            from brandscan.engine.dask import run_dask
-
-            result = run_dask(paths, spec, scheduler=kw.get("scheduler"),
-                              workers=jobs_of(kw), **hooks)
-        else:
-            result = run_stream(paths, spec, jobs=jobs_of(kw),
-                                progress=lambda n: bar[0](n) if bar[0] else None, **hooks)
-    loaded.result.report = result.report
-    load_summary(env, result.report)
-    return loaded, result, window
-
-
-def _aggregate_store(env: Env, kw: dict[str, Any], loaded: Loaded, spec: Any
-                     ) -> tuple[Loaded, Any]:
-    """The stored posts of the window, read in chunks (see :mod:`brandscan.engine.store`)."""
-    from brandscan.engine.store import STORE_CHUNK_ROWS, run_store
-    from brandscan.store.db import resolve_path
-    from brandscan.store.query import model_note
-
-    _refuse_keep_chain(kw)
-    remember_terms(kw)
-    run = run_store(kw.get("db"), spec, lock_timeout=kw.get("lock_timeout", 30.0),
-                    jobs=jobs_of(kw), chunk_rows=int(kw.get("chunk_rows") or STORE_CHUNK_ROWS))
-    result = run.result
-    loaded.result.report = result.report
-    loaded.model = model_note(run.models, run.current)
-    _store_notes(env, run.models, run.current, resolve_path(kw.get("db")))
-    return loaded, result
-
-
-def jobs_of(kw: dict[str, Any]) -> int:
-    from brandscan.parallel import default_jobs
-
-    return int(kw.get("jobs") or default_jobs())
+    loaded = load(request_of(kw), env, fail_on_bad_file=fail_on_bad_file,
+                  check_model="model" in kw)
+    return Loaded(loaded.settings.config, LoadResult(loaded.posts, loaded.report),
+                  loaded.settings.moment)
 
 
 def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,

@@ -2,104 +2,29 @@
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from brandscan.cli.common import (
     Env,
-    Loaded,
-    aggregate_inputs,
     analysis_options,
     cli,
     emit_frame,
-    engine_of,
     engine_options,
     handles_errors,
     input_options,
-    jobs_of,
     output_options,
-    resolve_config,
-    scored_inputs,
-    uses_store,
+    request_of,
 )
 from brandscan.errors import BrandscanError, ExitStatus
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from brandscan.config import AlertConfig
 
 SEVERITIES = ("watch", "spike", "crisis")  # brandscan.analyze.alerts.SEVERITIES, kept light
 NOTIFY_FORMATS = ("json", "wecom", "dingtalk", "slack")
-
-
-def baseline_span(alerts: AlertConfig) -> timedelta:
-    """How far before ``--since`` the alert baselines look (weekly check and MAD window)."""
-    v = alerts.volume
-    days = max(v.baseline_days, 7 * v.weeks, alerts.negative.days, v.fallback_hours / 24,
-               alerts.min_history_hours / 24)
-    return timedelta(days=days + math.ceil(v.spread_hours / 24) + 1)
-
-
-def radar_history(env: Env, loaded: Loaded, kw: dict[str, Any], scored: pd.DataFrame,
-                  window: Any) -> pd.DataFrame:
-    """The window's scored posts plus those of the weeks before ``--since``.
-
-    Alert baselines need the days before the window; only those posts are scored here
-    (from the files, and from the store when the command reads one).
-    """
-    if window.since is None:
-        return scored
-    import pandas as pd
-
-    from brandscan.text.scoring import analyse
-    from brandscan.window import Window
-
-    earlier = Window(window.since - baseline_span(loaded.config.alerts), window.since)
-    posts = loaded.result.posts
-    store = uses_store(kw)
-    if len(posts) or not store:  # (a store-only run needs no sentiment engine)
-        with env.progress("scoring", int(earlier.mask(posts["created_at"]).sum())) as advance:
-            before = analyse(posts, loaded.config, brands=kw.get("brands", ()),
-                             window=earlier, jobs=jobs_of(kw), progress=advance)
-    else:
-        before = posts
-    if store:
-        from brandscan.cli.common import with_store
-
-        before = with_store(env, kw, loaded, before, earlier, account=False)
-    return pd.concat([before, scored], ignore_index=True)
-
-
-def _alerts_of(env: Env, kw: dict[str, Any], *, authors: bool = False
-               ) -> tuple[Loaded, pd.DataFrame, Any, Any]:
-    """(loaded, alerts fired in the window, the scored posts or the streamed result, the
-    history's window_posts): in memory, or from merged partials (--engine stream/dask,
-    and the store alone)."""
-    from brandscan.analyze.alerts import detect_alerts_from, frame_window_posts
-    from brandscan.engine.radar import RadarPartial
-
-    engine = engine_of(kw)
-    brands = kw["brands"] or None
-    if engine != "local":
-        loaded, result, window = aggregate_inputs(env, kw, engine, intervals=(), radar=True,
-                                                  authors=authors)
-        found = detect_alerts_from(result.radar.hourly, loaded.config, brands=brands,
-                                   since=window.since, until=window.until,
-                                   window_posts=result.windows)
-        return loaded, found, result, result.windows
-    loaded, scored, window = scored_inputs(env, kw)
-    history = radar_history(env, loaded, kw, scored, window)
-    partial = RadarPartial.of(history, loaded.config, brands=kw["brands"], since=window.since,
-                              until=window.until, authors=authors)
-    window_posts = frame_window_posts(history)
-    found = detect_alerts_from(partial.hourly, loaded.config, brands=brands,
-                               since=window.since, until=window.until,
-                               window_posts=window_posts)
-    return loaded, found, (scored, partial), window_posts
 
 
 @cli.command()
@@ -127,11 +52,11 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
     still make the baseline. Nothing is printed when nothing fires. Exit status 3 with
     --fail-on-alert when an alert fired, so a cron job mails only then.
     """
-    from brandscan.analyze.alerts import at_least
+    from brandscan.analyze.alerts import Alerts, at_least
+    from brandscan.app.run import run
 
     env: Env = ctx.obj
-    found = _alerts_of(env, kw)[1]
-    found = at_least(found, kw["min_severity"])
+    found = at_least(run(request_of(kw), [Alerts()], env)["alerts"], kw["min_severity"])
     if found.empty:
         if env.stderr_tty:
             env.warn("brandscan: no alerts")
@@ -181,13 +106,12 @@ def influencers(env: Env, **kw: Any) -> None:
     With post count, mean sentiment, most engaging post, how often others repost them in
     //@ chains, and a flag when one of their posts made most of an alert's engagement.
     """
-    from brandscan.analyze.influencers import dominant_posts_from, influencers_from
+    from brandscan.analyze.alerts import Alerts
+    from brandscan.analyze.influencers import Influencers
+    from brandscan.app.run import run
 
-    loaded, found, got, window_posts = _alerts_of(env, kw, authors=True)
-    authors = got[1].authors if isinstance(got, tuple) else got.radar.authors
-    table = influencers_from(authors, loaded.config, top=kw["top"],
-                             dominant=dominant_posts_from(found, window_posts, loaded.config))
-    emit_frame(env, table, kw["fmt"], kw["output"], title="Influencers")
+    out = run(request_of(kw), [Alerts(), Influencers(kw["top"])], env)
+    emit_frame(env, out["influencers"], kw["fmt"], kw["output"], title="Influencers")
 
 
 @cli.command()
@@ -207,28 +131,16 @@ def sov(env: Env, **kw: Any) -> None:
     A post naming two brands counts for both; net sentiment is (positive − negative) /
     mentions.
     """
-    from brandscan.analyze.share import (
-        compared_brands,
-        share_from_aggregate,
-        totals_from_aggregate,
-    )
-    from brandscan.engine.aggregates import Aggregate
+    from brandscan.analyze.share import ShareOfVoice, compared_brands
+    from brandscan.app.request import resolve_config
+    from brandscan.app.run import run
 
     compare = tuple(c.strip() for c in (kw["compare"] or "").split(",") if c.strip())
     compare = compare or tuple(kw["brands"])
-    kw = {**kw, "brands": ()}  # compare brands side by side, never filter posts to one
-    compared_brands(resolve_config(kw), compare)  # unknown names fail before any work
-    interval = "day" if kw["interval"] == "total" else kw["interval"]
-    engine = engine_of(kw)
-    if engine != "local":
-        loaded, result, window = aggregate_inputs(env, kw, engine, intervals=(interval,))
-        agg = result.aggregate
-    else:
-        loaded, scored, window = scored_inputs(env, kw)
-        agg = Aggregate.of(scored, intervals=(interval,))
-    if kw["interval"] == "total":
-        table = totals_from_aggregate(agg, loaded.config, compare=compare)
-    else:
-        table = share_from_aggregate(agg, loaded.config, compare=compare, interval=interval,
-                                     since=window.since, until=window.until)
+    # Brands side by side, never posts filtered to one.
+    request = request_of(kw).with_brands(())
+    compared_brands(resolve_config(request), compare)  # unknown names fail before any work
+    interval = None if kw["interval"] == "total" else kw["interval"]
+    out = run(request, [ShareOfVoice(interval, compare)], env)
+    table = out["share_of_voice"]
     emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice")

@@ -1,36 +1,31 @@
-"""The store read in chunks: a year of history analysed in bounded memory.
+"""The store read in stretches of time: a year of history analysed in bounded memory.
 
-``--engine stream`` over the store (the default when a command reads only the store):
 DuckDB hands over the window's posts (filters pushed into SQL, see
 :mod:`brandscan.store.query`) ``chunk_rows`` at a time; each chunk is counted into the
-same partial aggregates the file engines merge (:func:`brandscan.engine.stream.add_chunk`)
-and dropped. The posts behind the alerts are read again for just the alert windows. The
-answers are those of ``--engine local``, which reads every post of the window into memory.
+analyses' partials and dropped. A long window is cut at time quantiles into one stretch
+per process. The posts behind the alerts are read again for just the alert windows. The
+answers are those of the in-memory source, which reads every post of the window at once.
 
-Complaint terms come from the store's memory of them (:mod:`brandscan.store.terms`), so
-a report over the whole history segments only the posts no earlier run has.
+Complaint terms come from the store's memory of them (``Context.terms``), so a report
+over the whole history segments only the posts no earlier run has.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from brandscan.engine.radar import FetchedWindows
-from brandscan.engine.stream import (
-    PiecePart,
-    RunSpec,
-    StreamResult,
-    add_chunk,
-    alert_ranges,
-    empty_part,
-    run_tasks,
-)
+from brandscan.analyze.partial import Analysis, Chunk, Context, WindowPosts
+from brandscan.config import Config
+from brandscan.engine.driver import Part, Work
+from brandscan.engine.executors import Executor
+from brandscan.engine.windows import FetchedWindows
+from brandscan.load.accounting import LoadReport
 from brandscan.window import Window
 
 #: Posts per chunk: about 300 MB of frames at Weibo text lengths.
@@ -40,119 +35,98 @@ MIN_SLICE_ROWS = 100_000
 
 
 @dataclass
-class StoreRun:
-    """A chunked read of the store: the merged result and where its scores came from."""
+class StoreSource:
+    """The stored posts of ``read`` (the window, from the start of the alert baselines
+    when a run has alerts), in stretches of time, ``chunk_rows`` at a time."""
 
-    result: StreamResult
-    models: dict[str, int] = field(default_factory=dict)  # posts per model id, in the window
-    current: str = ""  # the configured model's id
+    path: str | os.PathLike[str] | None
+    config: Config
+    read: Window = field(default_factory=Window)
+    kind: str = "all"
+    lock_timeout: float = 30.0
+    chunk_rows: int = STORE_CHUNK_ROWS
+    jobs: int = 1
+    min_slice_rows: int = MIN_SLICE_ROWS
+    brands: tuple[str, ...] = ()
+    parent: int = field(default_factory=os.getpid)
+    models: dict[str, int] = field(default_factory=dict)  # stored posts per model id
 
+    def tasks(self, executor: Executor) -> list[Window]:
+        from brandscan.store.db import open_store
+        from brandscan.store.query import count_posts, time_cuts
 
-def run_store(path: str | os.PathLike[str] | None, spec: RunSpec, *,
-              lock_timeout: float = 30.0, chunk_rows: int = STORE_CHUNK_ROWS, jobs: int = 1,
-              min_slice_rows: int = MIN_SLICE_ROWS,
-              progress: Callable[[int], None] | None = None) -> StoreRun:
-    """Analyse the stored posts of ``spec.window`` (and of the alert baselines before it,
-    with ``spec.radar``) chunk by chunk, in ``jobs`` processes that each read one stretch
-    of time. ``progress`` is called with each stretch's size."""
-    from brandscan.store.db import open_store
-    from brandscan.store.query import batch_report, count_posts, model_id_for, time_cuts
+        with open_store(self.path, lock_timeout=self.lock_timeout) as store:
+            # One stretch per process, and none too small to be worth a process: a week
+            # of posts is read faster here than forked off.
+            parts = min(self.jobs, count_posts(store, self.read, self.kind)
+                        // self.min_slice_rows)
+            cuts = time_cuts(store, self.read, self.kind, parts)
+        edges = [self.read.since, *cuts, self.read.until]
+        return [Window(a, b) for a, b in itertools.pairwise(edges)]
 
-    read = spec.read_window() or Window()
-    with open_store(path, lock_timeout=lock_timeout) as store:
-        # One stretch per process, and none too small to be worth a process: a week of
-        # posts is read faster here than forked off.
-        parts = min(jobs, count_posts(store, read, spec.options.kind) // min_slice_rows)
-        cuts = time_cuts(store, read, spec.options.kind, parts)
-    edges = [read.since, *cuts, read.until]
-    slices = [Window(a, b) for a, b in itertools.pairwise(edges)]
-    _STATE.update(path=path, spec=spec, lock_timeout=lock_timeout, chunk_rows=chunk_rows,
-                  parent=os.getpid())
-    try:
-        part, models, batches = empty_part(spec), {}, set()
-        for sliced in run_tasks(_slice_task, list(enumerate(slices)), jobs):
-            p, m, b = sliced
-            part = part.merge(p)
-            for model, n in m.items():
-                models[model] = models.get(model, 0) + n
-            batches.update(b)
-            if progress is not None:
-                progress(p.rows)
-    finally:
-        _STATE.clear()
-    with open_store(path, lock_timeout=lock_timeout) as store:
-        report = batch_report(store, sorted(batches))
-    result = StreamResult(part.aggregate, report, part.radar)
-    if spec.radar and part.radar is not None:
-        result.windows = FetchedWindows(_fetcher(path, spec, lock_timeout),
-                                        alert_ranges(part, spec), part.radar.data_end)
-    return StoreRun(result, models, model_id_for(spec.config.sentiment.model))
+    def work(self, task: Window, analyses: Sequence[Analysis[Any]], ctx: Context) -> Part:
+        """One stretch of time, read in chunks: its partials, models and batches."""
+        from brandscan.store.db import open_store
+        from brandscan.store.query import iter_scored_origin
 
+        w = Window(ctx.since, ctx.until)
+        part = Part([])
+        worker = os.getpid() != self.parent
+        with open_store(self.path, lock_timeout=self.lock_timeout) as store:
+            if worker:
+                # Each worker has its core; DuckDB's own threads would only contend.
+                store.con.execute("SET threads = 1")
+            for history, origin in iter_scored_origin(store, self.config, window=task,
+                                                      brands=ctx.brands, kind=self.kind,
+                                                      chunk_rows=self.chunk_rows):
+                inside = w.mask(history["created_at"]).to_numpy()
+                scored = history if inside.all() else history[inside]
+                mine = origin[inside]
+                for model, n in mine["model_id"].value_counts().items():
+                    part.models[str(model)] = part.models.get(str(model), 0) + int(n)
+                part.batches.update(int(b) for b in mine["last_batch"].unique())
+                # A store-only run has no other loaded posts: official replies are looked
+                # for among the stored ones.
+                part.add(analyses, Chunk(scored, history), ctx)
+                part.rows += len(history)
+        save = getattr(ctx.terms, "save", None)
+        if worker and save is not None:
+            save()  # a worker's newly cut terms would be lost with it
+        return part
 
-# Set before forking: the workers read it instead of unpickling it per task.
-_STATE: dict[str, Any] = {}
+    def windows(self, total: Part | None, ranges: list[tuple[int, int]], data_end: int | None,
+                executor: Executor, work: Work) -> WindowPosts:
+        return FetchedWindows(self.fetch, ranges, data_end)
 
+    def fetch(self, ranges: Sequence[tuple[int, int]]) -> pd.DataFrame:
+        """The stored posts of ``ranges`` (UTC ns), never past the run's own window."""
+        from brandscan.store.db import open_store
+        from brandscan.store.query import read_scored
 
-def _slice_task(task: tuple[int, Window]) -> tuple[PiecePart, dict[str, int], set[int]]:
-    """One stretch of time, read in chunks: its partials, models and batches."""
-    from brandscan.store.db import open_store
-    from brandscan.store.query import iter_scored_origin
-    from brandscan.text.terms import current_source
-
-    s = _STATE
-    spec: RunSpec = s["spec"]
-    w = spec.window or Window()
-    part = empty_part(spec)
-    models: dict[str, int] = {}
-    batches: set[int] = set()
-    with open_store(s["path"], lock_timeout=s["lock_timeout"]) as store:
-        if os.getpid() != s.get("parent"):
-            # Each worker has its core; DuckDB's own threads would only contend.
-            store.con.execute("SET threads = 1")
-        for history, origin in iter_scored_origin(store, spec.config, window=task[1],
-                                                  brands=spec.brands, kind=spec.options.kind,
-                                                  chunk_rows=s["chunk_rows"]):
-            inside = w.mask(history["created_at"]).to_numpy()
-            scored = history if inside.all() else history[inside]
-            mine = origin[inside]
-            for model, n in mine["model_id"].value_counts().items():
-                models[str(model)] = models.get(str(model), 0) + int(n)
-            batches.update(int(b) for b in mine["last_batch"].unique())
-            # A store-only run has no other loaded posts: official replies are looked
-            # for among the stored ones, as the in-memory path does.
-            add_chunk(part, history, scored, spec)
-            part.rows += len(history)
-    source = current_source()
-    if source is not None and hasattr(source, "save") and os.getpid() != s.get("parent"):
-        source.save()  # a worker's newly cut terms would be lost with it
-    return part, models, batches
-
-
-def _fetcher(path: str | os.PathLike[str] | None, spec: RunSpec, lock_timeout: float
-             ) -> Callable[[list[tuple[int, int]]], pd.DataFrame]:
-    from brandscan.store.db import open_store
-    from brandscan.store.query import read_scored
-
-    tz = spec.config.timezone
-    read = spec.read_window() or Window()
-
-    def fetch(ranges: Sequence[tuple[int, int]]) -> pd.DataFrame:
+        tz = self.config.timezone
         frames = []
-        with open_store(path, lock_timeout=lock_timeout) as store:
+        with open_store(self.path, lock_timeout=self.lock_timeout) as store:
             for start, end in ranges:
                 since = pd.Timestamp(start, tz="UTC").tz_convert(tz)
                 until = pd.Timestamp(end, tz="UTC").tz_convert(tz)
-                # Never past the run's own window: those posts are not in its history.
-                if read.since is not None:
-                    since = max(since, pd.Timestamp(read.since))
-                if read.until is not None:
-                    until = min(until, pd.Timestamp(read.until))
-                window = Window(since, until)
-                frames.append(read_scored(store, spec.config, window=window,
-                                          brands=spec.brands, kind=spec.options.kind).scored)
+                if self.read.since is not None:
+                    since = max(since, pd.Timestamp(self.read.since))
+                if self.read.until is not None:
+                    until = min(until, pd.Timestamp(self.read.until))
+                frames.append(read_scored(store, self.config, window=Window(since, until),
+                                          brands=self.brands, kind=self.kind).scored)
         full = [f for f in frames if len(f)]
         if not full:
             return frames[0] if frames else pd.DataFrame()
         return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
 
-    return fetch
+
+    def accounting(self, total: Part | None) -> tuple[LoadReport, str | None]:
+        from brandscan.store.db import open_store
+        from brandscan.store.query import batch_report, model_id_for, model_note
+
+        batches = sorted(total.batches) if total is not None else []
+        with open_store(self.path, lock_timeout=self.lock_timeout) as store:
+            report = batch_report(store, batches)
+        self.models = dict(total.models) if total is not None else {}
+        return report, model_note(self.models, model_id_for(self.config.sentiment.model))

@@ -5,9 +5,9 @@ them — so brandscan segments a text once per set of word lists and remembers t
 
 - per process, the last :data:`TERM_CACHE_SIZE` texts (a repost or a copied complaint
   comes back chunk after chunk);
-- across runs, in a :class:`TermSource` when a command installs one with
-  :func:`term_source` — the store keeps the terms of the posts it holds, so a report over a
-  year of history reads them instead of cutting them again.
+- across runs, in a :class:`TermSource` a run passes in — the store keeps the terms of
+  the posts it holds, so a report over a year of history reads them instead of cutting
+  them again.
 
 Terms are a pure function of the text and of what :func:`fingerprint` covers (the brand
 names, user words, stopwords, minimum length, categories and the jieba version), so a
@@ -16,10 +16,9 @@ cache changes no answer; a changed config simply misses it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
@@ -48,24 +47,6 @@ class TermSource(Protocol):
         """Terms just computed (the source decides when and whether to keep them)."""
 
 
-_SOURCE: list[TermSource] = []
-
-
-@contextlib.contextmanager
-def term_source(source: TermSource) -> Iterator[TermSource]:
-    """Use ``source`` for every :func:`cached_terms` call inside the block."""
-    _SOURCE.append(source)
-    try:
-        yield source
-    finally:
-        _SOURCE.remove(source)
-
-
-def current_source() -> TermSource | None:
-    """The source :func:`term_source` installed, if any."""
-    return _SOURCE[-1] if _SOURCE else None
-
-
 def config_key(config: Config) -> Hashable:
     """Everything in the config that changes which terms a text has."""
     return (config.brand_terms(), tuple(config.user_words), tuple(config.stopwords),
@@ -88,11 +69,12 @@ def fingerprint(config: Config) -> str:
 
 
 def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
-                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
+                 progress: Callable[[int], None] | None = None,
+                 source: TermSource | None = None) -> list[list[str]]:
     """``complaint_terms`` of each text, segmenting only texts not remembered (the list
     form of :func:`term_pairs`)."""
     distinct = list(dict.fromkeys(texts))
-    owner, words = term_pairs(distinct, config, jobs=jobs, progress=progress)
+    owner, words = term_pairs(distinct, config, jobs=jobs, progress=progress, source=source)
     per_text: list[list[str]] = [[] for _ in distinct]
     for i, word in zip(owner.tolist(), words.tolist()):
         per_text[i].append(word)
@@ -101,8 +83,8 @@ def cached_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
 
 
 def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
-               progress: Callable[[int], None] | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
+               progress: Callable[[int], None] | None = None,
+               source: TermSource | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The complaint terms of distinct ``texts`` as flat arrays ``(owner, term)``: term
     ``term[k]`` is one of the terms of ``texts[owner[k]]``, owners ascending.
 
@@ -124,7 +106,6 @@ def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
             hit_terms.extend(hit)
     owners.append(np.asarray(hit_owner, dtype=np.int64))
     terms.append(np.asarray(hit_terms, dtype=object))
-    source = _SOURCE[-1] if _SOURCE else None
     if source is not None and todo.any():
         ask = np.flatnonzero(todo)
         found, owner, found_terms = source.lookup_pairs(fingerprint(config),
