@@ -27,7 +27,7 @@ from brandscan.analyze.partial import (
     exact_mean,
 )
 from brandscan.analyze.response import Response
-from brandscan.analyze.share import BrandPeriods, Voices, share_table, share_totals
+from brandscan.analyze.share import BrandPeriods, Voices, table_of, totals_of
 from brandscan.analyze.summary import Summary, Totals
 from brandscan.analyze.timeline import INTERVALS, Periods, Timeline
 from brandscan.config import Config
@@ -141,9 +141,9 @@ class ReportAnalysis:
         rep.response = members["response"].finish(partial["response"], ctx, sections)
         if len(config.brands) >= 2 and not ctx.brands:
             voices = Voices(periods, partial["brands"])
-            rep.share_of_voice = share_totals(voices, config)
-            rep.share_by_period = share_table(voices, config, interval=rep.interval,
-                                              since=ctx.since, until=ctx.until)
+            rep.share_of_voice = totals_of(voices, config)
+            rep.share_by_period = table_of(voices, config, interval=rep.interval,
+                                           since=ctx.since, until=ctx.until)
         if self.influencers:
             rep.influencers = members["influencers"].finish(partial["influencers"], ctx,
                                                             sections)

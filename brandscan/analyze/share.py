@@ -109,8 +109,8 @@ class ShareOfVoice:
 
     def finish(self, partial: Voices, ctx: Context, run: Finished) -> pd.DataFrame:
         if self.interval is None:
-            return share_totals(partial, ctx.config, compare=self.compare)
-        return share_table(partial, ctx.config, compare=self.compare, interval=self.interval,
+            return totals_of(partial, ctx.config, compare=self.compare)
+        return table_of(partial, ctx.config, compare=self.compare, interval=self.interval,
                            since=ctx.since, until=ctx.until)
 
 
@@ -123,9 +123,16 @@ def share_of_voice(scored: pd.DataFrame, config: Config, *, compare: Sequence[st
     kept = (interval or "day",)
     voices = Voices(Periods.of(scored, kept), BrandPeriods.of(scored, kept))
     if interval is None:
-        return share_totals(voices, config, compare=compare)
-    return share_table(voices, config, compare=compare, interval=interval, since=since,
-                       until=until)
+        return totals_of(voices, config, compare=compare)
+    return table_of(voices, config, compare=compare, interval=interval, since=since,
+                    until=until)
+
+
+def share_totals(scored: pd.DataFrame, config: Config, *, compare: Sequence[str] = ()
+                 ) -> pd.DataFrame:
+    """One row per brand over the whole frame (the columns of :func:`share_of_voice`
+    without ``period``)."""
+    return share_of_voice(scored, config, compare=compare, interval=None)
 
 
 def _brand_tally(voices: Voices, interval: str, names: list[str]) -> Tally:
@@ -151,7 +158,7 @@ def _columns(counts: pd.DataFrame, means: list[float]) -> pd.DataFrame:
     return out
 
 
-def share_totals(voices: Voices, config: Config, *, compare: Sequence[str] = ()
+def totals_of(voices: Voices, config: Config, *, compare: Sequence[str] = ()
                  ) -> pd.DataFrame:
     """One row per brand over all periods (the columns of :data:`SHARE_COLUMNS` without
     ``period``), from merged partials (any interval they kept)."""
@@ -169,7 +176,7 @@ def share_totals(voices: Voices, config: Config, *, compare: Sequence[str] = ()
     return out.reset_index().loc[:, [c for c in SHARE_COLUMNS if c != "period"]]
 
 
-def share_table(voices: Voices, config: Config, *, compare: Sequence[str] = (),
+def table_of(voices: Voices, config: Config, *, compare: Sequence[str] = (),
                 interval: str = "day", since: datetime | None = None,
                 until: datetime | None = None) -> pd.DataFrame:
     """Per brand and period, from merged partials (kept with ``interval``)."""
