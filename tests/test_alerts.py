@@ -16,10 +16,8 @@ from brandscan.analyze.alerts import (
     ALERT_COLUMNS,
     FIRST_ORDER,
     TOP_ORDER,
-    HourlyPartial,
     alert_windows,
     at_least,
-    brand_rows,
     detect_alerts,
     detect_alerts_from,
     episodes,
@@ -29,6 +27,7 @@ from brandscan.analyze.alerts import (
     volume_baseline,
     wilson_lower,
 )
+from brandscan.analyze.hourly import HourlyPartial, brand_rows
 from brandscan.config import AlertConfig, Brand, Config, VolumeRule, load_config, parse_config
 from brandscan.errors import BrandscanError
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from brandscan.analyze.alerts import brand_rows, detect_alerts
+from brandscan.analyze.alerts import detect_alerts
+from brandscan.analyze.hourly import brand_rows
 from brandscan.analyze.influencers import (
     INFLUENCER_COLUMNS,
     AuthorPartial,

@@ -443,7 +443,7 @@ def influencers(scored: pd.DataFrame, config: Config, *, alerts: pd.DataFrame | 
 def dominant_posts(alerts: pd.DataFrame, posts: pd.DataFrame, config: Config
                    ) -> dict[str, list[str]]:
     """Authors whose one post dominated an incident's engagement -> where, as text."""
-    from brandscan.analyze.alerts import brand_rows
+    from brandscan.analyze.hourly import brand_rows
 
     if alerts.empty or posts.empty:
         return {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from brandscan.analyze.alerts import official_accounts, official_mask
+from brandscan.analyze.hourly import official_accounts, official_mask
 from brandscan.analyze.partial import Chunk, Context, Finished
 from brandscan.config import Config
 from brandscan.schema import POST_COLUMNS, empty_posts

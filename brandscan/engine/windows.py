@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from brandscan.analyze.alerts import brand_rows
+from brandscan.analyze.hourly import brand_rows
 from brandscan.schema import empty_scored
 
 #: ``fetch(ranges)``: every scored post created in one of the ``[start, end)`` ranges
