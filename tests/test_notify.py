@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from brandscan.errors import BrandscanError
-from brandscan.notify import payload, post_json
+from brandscan.render.notify import payload, post_json
 from tests.test_alerts import example_alerts
 
 

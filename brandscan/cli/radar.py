@@ -63,7 +63,7 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
         return
     _emit_alerts(env, found, kw)
     if kw["notify_url"]:
-        from brandscan.notify import notify
+        from brandscan.render.notify import notify
 
         notify(kw["notify_url"], found, fmt=kw["notify_format"], timeout=kw["notify_timeout"])
         env.warn(f"brandscan: {len(found)} alert(s) sent to {kw['notify_url'].split('?')[0]}")
