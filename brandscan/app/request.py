@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,6 @@ class Request:
     scheduler: str | None = None
     chunk_rows: int | None = None
     parquet_dir: str | None = None
-    extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> Request:

@@ -45,6 +45,22 @@ class Hooks(Protocol):
                  ) -> AbstractContextManager[Callable[[int], None] | None]: ...
 
 
+class Silent:
+    """Hooks for library use: nothing on stderr, no progress bars."""
+
+    stderr_tty = False
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        pass
+
+    def progress(self, what: str, total: int
+                 ) -> AbstractContextManager[Callable[[int], None] | None]:
+        return contextlib.nullcontext()
+
+
 @dataclass
 class Outcome:
     """The results of a run and what they rest on."""
@@ -208,14 +224,17 @@ def _remembered_terms(request: Request) -> Iterator[Any]:
 
 # --- the run -------------------------------------------------------------------------------
 
-def run(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks) -> Outcome:
+def run(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks | None = None
+        ) -> Outcome:
     """Run ``analyses`` over the request's input (see the module docstring).
 
     Analyses with alert windows (``ranges``) get the weeks before ``--since`` as their
-    baseline history.
+    baseline history. ``hooks`` hears the messages a person at a terminal would see
+    (default: none).
     """
     from brandscan.engine.driver import execute
 
+    hooks = hooks if hooks is not None else Silent()
     engine = engine_of(request)
     radar = any(hasattr(a, "ranges") for a in analyses)
     with _remembered_terms(request) as terms:

@@ -1,8 +1,9 @@
-"""Engines that run the analyses beyond one machine's memory.
+"""Engines execute; analyses decide.
 
-- :mod:`brandscan.engine.aggregates` — mergeable partial aggregates every analysis table
-  is read from (the in-memory analyses use them too, so all engines agree to the bit);
-- :mod:`brandscan.engine.stream` — any number of files of any size, read in chunks with
-  bounded memory, on one machine (``--engine stream``);
-- :mod:`brandscan.engine.dask` — the same pipeline on a Dask cluster (``--engine dask``).
+- :mod:`brandscan.engine.driver` — one run: tasks -> partials -> merge -> the second read
+  of the alert windows -> finish;
+- sources: :mod:`~brandscan.engine.files` (files read in chunks),
+  :mod:`~brandscan.engine.store` (the store in stretches of time),
+  :mod:`~brandscan.engine.memory` (posts in memory, with the store's);
+- :mod:`brandscan.engine.executors` — this process, a pool of processes, a Dask cluster.
 """
