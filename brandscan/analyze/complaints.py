@@ -111,8 +111,12 @@ class Complaints:
         return Terms.empty()
 
     def partial(self, chunk: Chunk, ctx: Context) -> Terms:
-        return Terms.of(chunk.scored, ctx.config, jobs=ctx.jobs, progress=ctx.progress,
-                        source=ctx.terms)
+        if ctx.progress is None:
+            return Terms.of(chunk.scored, ctx.config, jobs=ctx.jobs, source=ctx.terms)
+        negatives = int((chunk.scored["label"] == "negative").sum())
+        with ctx.progress("complaint terms", negatives) as advance:
+            return Terms.of(chunk.scored, ctx.config, jobs=ctx.jobs, progress=advance,
+                            source=ctx.terms)
 
     def merge(self, a: Terms, b: Terms) -> Terms:
         return a.merge(b)

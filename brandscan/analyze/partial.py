@@ -25,6 +25,7 @@ of just the alert windows (:data:`WindowPosts`), which the engine serves.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from brandscan.load.accounting import LoadReport
     from brandscan.text.terms import TermSource
 
+
+#: ``progress(what, total)``: a context giving a callback that advances by n (or None).
+Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None] | None]]
 
 #: ``window_posts(brand, start, end)``: the scored posts naming ``brand`` (every post for
 #: :data:`~brandscan.schema.ALL_POSTS`) created in ``[start, end)``; ``end`` None: no
@@ -63,7 +67,8 @@ class Context:
     ``since``/``until`` are the window asked for (the chunks' ``history`` reaches back
     further, for the alert baselines); ``brands`` the ``--brand`` names posts were
     selected by; ``jobs`` and ``progress`` serve the in-memory path's parallel
-    segmentation; ``terms`` remembers complaint terms between runs (the store's).
+    segmentation (``progress(what, total)`` gives a context with a callback to advance
+    by n, or None); ``terms`` remembers complaint terms between runs (the store's).
     """
 
     config: Config
@@ -71,7 +76,7 @@ class Context:
     until: datetime | None = None
     brands: tuple[str, ...] = ()
     jobs: int = 1
-    progress: Callable[[int], None] | None = field(default=None, compare=False)
+    progress: Progress | None = field(default=None, compare=False)
     terms: TermSource | None = field(default=None, compare=False)
 
     @property

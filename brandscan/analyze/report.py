@@ -9,6 +9,7 @@ for the whole report, whatever the engine.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,7 +199,7 @@ def build_report(scored: pd.DataFrame, config: Config, load: LoadReport, *,
     from brandscan.analyze.run import run_frame
 
     ctx = Context(config, since=since, until=until, brands=tuple(brands), jobs=jobs,
-                  progress=progress)
+                  progress=(lambda what, total: nullcontext(progress)) if progress else None)
     analysis = ReportAnalysis(interval=interval, top=top, influencers=influencers,
                               model=model)
     chunk = Chunk(scored, history if history is not None else scored,

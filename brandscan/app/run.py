@@ -340,7 +340,7 @@ def _run_local(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks
                           store=request.db, use_store=request.store, kind=request.kind,
                           lock_timeout=request.lock_timeout, progress=hooks.progress)
     ctx = Context(config, since=window.since, until=window.until, brands=request.brands,
-                  jobs=jobs, terms=terms)
+                  jobs=jobs, progress=hooks.progress, terms=terms)
     results = execute(source, analyses, ctx, Serial())
     for read in source.store_reads:
         _store_notes(hooks, read.models, read.current, read.path)

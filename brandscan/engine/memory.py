@@ -8,7 +8,7 @@ combines files with the store (a post in both is taken from the file).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,15 +17,12 @@ from typing import Any
 import pandas as pd
 
 from brandscan.analyze.alerts import frame_window_posts
-from brandscan.analyze.partial import Analysis, Chunk, Context, WindowPosts
+from brandscan.analyze.partial import Analysis, Chunk, Context, Progress, WindowPosts
 from brandscan.config import Config
 from brandscan.engine.driver import Part, Work
 from brandscan.engine.executors import Executor
 from brandscan.load.accounting import LoadReport
 from brandscan.window import Window
-
-#: ``progress(what, total)``: a context giving a callback to advance by n (or None).
-Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None] | None]]
 
 
 def _no_progress(what: str, total: int) -> AbstractContextManager[None]:
