@@ -82,9 +82,6 @@ SMALL_FILE_BYTES = 8 * 2**20
 CHUNK_ROWS = 50_000
 #: Encodings in which a newline byte is always a newline (so files can be cut by bytes).
 _SPLITTABLE = ("utf-8", "utf-8-sig", "gb18030")
-#: Layouts whose mapping looks at the whole file (ids and authors taken from the file name
-#: when the column is empty throughout): such files (one account, one post) are read whole.
-_WHOLE_FILE_LAYOUTS = ("ced", "weibo-crawler")
 _BLOCK = 4 * 2**20
 _MAX_ITEM_CHARS = 64 * 2**20
 
@@ -195,7 +192,7 @@ def _scan_file(scan: FileScan, opts: LoadOptions, chunk_rows: int, small: int) -
         scan.report.rows_read, scan.report.skipped = scan.scanned[0], list(scan.scanned[1])
         raise
     scan.layout = layout
-    if layout is USERS_LAYOUT or layout.name.startswith(_WHOLE_FILE_LAYOUTS):
+    if layout.whole_file:
         _scan_whole(scan, opts)
 
 

@@ -228,7 +228,7 @@ def _map(frame: pd.DataFrame, layout: Layout, path: str, columns: list[str], ste
     for name, candidates in layout.fields.items():
         out[name] = _coalesce(frame, candidates, name in layout.joined)
     out["__line__"] = frame["__line__"]
-    if layout.name.startswith("ced"):
+    if layout.file_name == "ced":
         # CED names each file <n>_<bid>_<uid>.json: the id and author live in the name.
         parts = stem.split("_")
         if "id" not in out or (out["id"].astype(str) == "").all():
@@ -236,7 +236,7 @@ def _map(frame: pd.DataFrame, layout: Layout, path: str, columns: list[str], ste
         if layout.name == "ced" and len(parts) >= 3 and (
                 "author_id" not in out or (out["author_id"].astype(str) == "").all()):
             out["author_id"] = parts[2]
-    if layout.name.startswith("weibo-crawler") and (
+    if layout.file_name == "weibo-crawler" and (
             "author" not in out or (out["author"].astype(str) == "").all()):
         name, uid = author_from_filename(stem, parent)
         out["author"] = name
@@ -256,7 +256,8 @@ def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOpti
     stem, parent = Path(path).stem, Path(path).resolve().parent.name
     posts = _map(frame, layout, path, columns, stem, parent)
     comment_layout = Layout(layout.name, layout.platform, layout.required,
-                            layout.comment_fields, layout.description, kind="comment")
+                            layout.comment_fields, layout.description, kind="comment",
+                            file_name=layout.file_name)
     comments = _map(frame, comment_layout, path, columns, stem, parent)
     comments["parent_id"] = posts["id"]
     # A comment id is not exported; commenter + time + text identify it within its post.
