@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from brandscan.load.accounting import FileReport, LoadReport, add_report
+from brandscan.load.canonical import add_followers, comment_post_ids, frame_posts
 from brandscan.load.dedupe import (
     ChunkKeys,
     DedupePlan,
@@ -42,8 +43,7 @@ from brandscan.load.encoding import detect_encoding
 from brandscan.load.formats import delimiter
 from brandscan.load.jsondoc import stream_json_rows
 from brandscan.load.lines import SubLines, file_lines
-from brandscan.load.posts import LoadOptions, comment_post_ids, frame_posts
-from brandscan.load.posts import _add_followers as add_followers
+from brandscan.load.options import LoadOptions
 from brandscan.load.read import RawTable, read_table
 from brandscan.load.rows import RawChunk, delimited_rows, group_rows, jsonl_rows, read_header
 from brandscan.load.scan import CHUNK_ROWS, SMALL_FILE_BYTES, FileScan, Piece, scan_files

@@ -27,14 +27,14 @@ import pandas as pd
 
 from brandscan.errors import BrandscanError
 from brandscan.load.accounting import FileReport
+from brandscan.load.canonical import file_layout, load_users
 from brandscan.load.encoding import codec_of, detect_encoding
 from brandscan.load.files import file_blocks, file_size
 from brandscan.load.formats import delimiter, sniff_format
 from brandscan.load.jsondoc import MAX_ITEM_CHARS, scan_json
 from brandscan.load.layouts import USERS_LAYOUT, Layout
 from brandscan.load.lines import ByteRangeLines, SubLines, file_lines, splittable
-from brandscan.load.posts import LoadOptions, file_layout
-from brandscan.load.posts import _load_users as load_users
+from brandscan.load.options import LoadOptions
 from brandscan.load.read import RawTable, read_table
 from brandscan.load.rows import Skip, delimited_rows, jsonl_rows, read_header, unique_names
 
