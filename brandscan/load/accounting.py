@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from brandscan.load.read import Skip
+from brandscan.load.rows import Skip
 
 
 @dataclass
@@ -42,6 +42,23 @@ class FileReport:
     @property
     def skip_reasons(self) -> Counter[str]:
         return Counter(_reason_kind(s.reason) for s in self.skipped)
+
+
+def add_report(fr: FileReport, part: FileReport) -> None:
+    """Add the accounting of one part of a file (a chunk) to the file's."""
+    fr.rows_read += part.rows_read
+    fr.skipped.extend(part.skipped)
+    fr.relative_times += part.relative_times
+    fr.derived_posts += part.derived_posts
+    fr.duplicates += part.duplicates
+    fr.filtered += part.filtered
+    fr.used += part.used
+    fr.posts += part.posts
+    fr.comments += part.comments
+    if part.first is not None:
+        fr.first = part.first if fr.first is None else min(fr.first, part.first)
+    if part.last is not None:
+        fr.last = part.last if fr.last is None else max(fr.last, part.last)
 
 
 def _reason_kind(reason: str) -> str:

@@ -33,6 +33,16 @@ class Layout:
     forbidden: frozenset[str] = frozenset()
     #: For forks that append one comment per row: the comment's own fields.
     comment_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: How the export names its files, for fields the rows may lack ("ced":
+    #: ``<n>_<bid>_<uid>``; "weibo-crawler": ``<name>_<uid>`` or ``<name>/<uid>``); they
+    #: are taken from the name when the column is empty throughout the file.
+    file_name: str = ""
+
+    @property
+    def whole_file(self) -> bool:
+        """Whether a file of this layout is read as one piece: its mapping looks at the
+        whole file (fields from the file name), or it is a table of profiles."""
+        return bool(self.file_name)
 
     def matches(self, columns: Iterable[str]) -> bool:
         cols = set(columns)
@@ -68,7 +78,7 @@ LAYOUTS: tuple[Layout, ...] = (
            likes="点赞数", bid="bid", author=("用户昵称", "screen_name"),
            author_id=("用户id", "user_id")),
         "dataabc/weibo-crawler user timeline CSV",
-        url_template="https://weibo.com/{author_id}/{bid}",
+        url_template="https://weibo.com/{author_id}/{bid}", file_name="weibo-crawler",
     ),
     Layout(
         "weibo-crawler-json", "weibo",
@@ -79,7 +89,7 @@ LAYOUTS: tuple[Layout, ...] = (
            comments="comments_count", likes="attitudes_count", bid="bid"),
         "dataabc/weibo-crawler JSON backup",
         url_template="https://weibo.com/{author_id}/{bid}",
-        forbidden=frozenset({"mblogid"}),
+        forbidden=frozenset({"mblogid"}), file_name="weibo-crawler",
     ),
     Layout(
         "weibospider", "weibo", frozenset({"mblogid", "content", "created_at"}),
@@ -155,12 +165,12 @@ LAYOUTS: tuple[Layout, ...] = (
         _f(id=("mid", "id"), text="text", time="time", reposts="reposts",
            comments="comments", likes="likes", followers="user.followers",
            author_id=("uid", "user.id")),
-        "CED rumour corpus post (one JSON object)",
+        "CED rumour corpus post (one JSON object)", file_name="ced",
     ),
     Layout(
         "ced-reposts", "weibo", frozenset({"text", "date", "uid", "parent"}),
         _f(id="mid", text="text", time="date", author_id="uid"),
-        "CED rumour corpus reposts (JSON array)",
+        "CED rumour corpus reposts (JSON array)", file_name="ced",
     ),
 )
 
@@ -169,7 +179,7 @@ USERS_LAYOUT = Layout(
     "weibo-crawler-users", "weibo", frozenset({"用户id", "粉丝数"}),
     _f(author_id="用户id", author="昵称", followers="粉丝数", verified="认证类型"),
     "dataabc/weibo-crawler users.csv (profiles: adds followers to posts by author id)",
-    kind="user",
+    kind="user", file_name="weibo-crawler",
 )
 
 #: Column names that usually hold each field, for layouts brandscan does not know.
@@ -246,7 +256,8 @@ def with_overrides(layout: Layout, overrides: Mapping[str, str], columns: Iterab
     fields.update({k: (v,) for k, v in overrides.items()})
     return Layout(layout.name + "+mapping", layout.platform, layout.required, fields,
                   layout.description, layout.kind, layout.joined - set(overrides),
-                  layout.url_template, layout.forbidden, layout.comment_fields)
+                  layout.url_template, layout.forbidden, layout.comment_fields,
+                  layout.file_name)
 
 
 def _listing(cols: list[str]) -> str:

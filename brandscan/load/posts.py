@@ -1,42 +1,27 @@
-"""Files -> one canonical posts frame (see :mod:`brandscan.schema`) and its accounting."""
+"""Files -> one canonical posts frame (see :mod:`brandscan.schema`) and its accounting.
+
+The in-memory reading of :mod:`brandscan.load.chunks`: every file is one piece, read
+once, and all its posts are held, so the keys that find duplicates are the exact
+(platform, kind, id) values rather than their hashes.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from brandscan.errors import BrandscanError
-from brandscan.load import values
-from brandscan.load.accounting import FileReport, LoadReport
-from brandscan.load.layouts import (
-    USERS_LAYOUT,
-    Layout,
-    author_from_filename,
-    detect,
-    guess,
-    with_overrides,
-)
-from brandscan.load.read import Skip, read_table
-from brandscan.schema import conform, empty_posts
+from brandscan.load.accounting import LoadReport, add_report
+from brandscan.load.chunks import PostChunk, canonical_chunks, chunk_keys, chunk_posts, users_frame
+from brandscan.load.dedupe import build_plan, exact_keys
+from brandscan.load.options import LoadOptions
+from brandscan.load.scan import FileScan, scan_file
+from brandscan.schema import empty_posts
 
-
-@dataclass(frozen=True)
-class LoadOptions:
-    """What the user told the loader; everything else is detected."""
-
-    tz: str = "Asia/Shanghai"
-    columns: Mapping[str, str] = field(default_factory=dict)
-    now: datetime | None = None  # reference for 刚刚/5分钟前; default: each file's mtime
-    kind: str = "all"  # post, comment or all
-    keep_chain: bool = False
-    date: date | None = None  # for files with no time column
-    users: tuple[str, ...] = ()  # weibo-crawler users.csv files: followers by author id
+__all__ = ["LoadOptions", "LoadResult", "load_posts"]
 
 
 @dataclass
@@ -55,291 +40,27 @@ def load_posts(paths: Iterable[str | os.PathLike[str]], options: LoadOptions | N
     occurrence: crawlers append, so later rows carry the newer counts.
     """
     opts = options or LoadOptions()
-    report = LoadReport()
-    frames: list[pd.DataFrame] = []
-    users: list[pd.DataFrame] = []
-    for path in [*paths, *opts.users]:
-        fr = FileReport(path=str(path))
-        report.files.append(fr)
-        try:
-            frame = _load_file(str(path), opts, fr)
-        except BrandscanError as exc:
-            fr.error = exc.format() if exc.where else f"{path}: {exc.format()}"
-            continue
-        (users if fr.layout == USERS_LAYOUT.name else frames).append(frame)
+    scans: list[FileScan] = []
+    chunks: list[PostChunk] = []
+    start = 0
+    for index, path in enumerate([*paths, *opts.users]):
+        scan, raw = scan_file(index, path, opts, small_file_bytes=None)
+        scans.append(scan)
+        for piece in scan.pieces:
+            for chunk in canonical_chunks(scan, piece, opts, chunk_rows=None, raw=raw):
+                chunk.seq += np.uint64(start)  # positions in the file -> in all the input
+                start += len(chunk.posts)
+                chunks.append(chunk)
+        del raw  # mapped: not held while the next file is read
+    keys = exact_keys([c.posts for c in chunks])
+    plan = build_plan(chunk_keys(c, k) for c, k in zip(chunks, keys))
+    users = users_frame(scans)
+    frames = []
+    for chunk, k in zip(chunks, keys):
+        posts, part = chunk_posts(chunk, plan, users, opts, k)
+        add_report(scans[chunk.file].report, part)
+        frames.append(posts)
+    for scan in scans:  # in line order, as a file read in chunks lists them too
+        scan.report.skipped.sort(key=lambda s: s.line)
     posts = pd.concat(frames, ignore_index=True) if frames else empty_posts(opts.tz)
-    posts = _dedupe(posts, report)
-    if users:
-        posts = _add_followers(posts, pd.concat(users, ignore_index=True))
-    if opts.kind != "all":
-        keep = posts["kind"] == opts.kind
-        for fr in report.ok_files:
-            fr.filtered = int((~keep & (posts["source_file"] == fr.path)).sum())
-        posts = posts[keep].reset_index(drop=True)
-    for fr in report.ok_files:
-        # In line order, as a file read in chunks lists them too.
-        fr.skipped.sort(key=lambda s: s.line)
-        if fr.layout == USERS_LAYOUT.name:
-            continue
-        mine = posts[posts["source_file"] == fr.path]
-        fr.used = len(mine)
-        fr.posts = int((mine["kind"] == "post").sum())
-        fr.comments = int((mine["kind"] == "comment").sum())
-        if len(mine):
-            fr.first, fr.last = mine["created_at"].min(), mine["created_at"].max()
-    return LoadResult(posts, report)
-
-
-def _add_followers(posts: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
-    """Fill followers (and empty author names) from user profiles, matched on author id."""
-    users = users.drop_duplicates("author_id", keep="last").set_index("author_id")
-    ids = posts["author_id"]
-    followers = ids.map(users["followers"]).astype("Int64")
-    posts["followers"] = posts["followers"].fillna(followers)
-    names = ids.map(users["author"]).fillna("")
-    posts["author"] = posts["author"].where(posts["author"] != "", names)
-    verified = ids.map(users["verified"]).fillna("")
-    posts["verified"] = posts["verified"].where(posts["verified"] != "", verified)
-    return posts
-
-
-def _load_users(frame: pd.DataFrame, layout: Layout, path: str, fr: FileReport
-                ) -> pd.DataFrame:
-    out = pd.DataFrame({name: _coalesce(frame, cols, False) for name, cols in
-                        layout.fields.items()})
-    out["author_id"] = out["author_id"].astype(str).str.strip()
-    bad = out["author_id"] == ""
-    fr.skipped.extend(Skip(path, int(ln), "no user id") for ln in frame.loc[bad, "__line__"])
-    out = out[~bad]
-    counts, _ = values.parse_counts(out["followers"])
-    out["followers"] = counts.where(out["followers"].astype(str).str.strip() != "")
-    out["author"] = out["author"].fillna("").astype(str)
-    out["verified"] = out["verified"].fillna("").astype(str)
-    fr.used = len(out)
-    return out
-
-
-def _dedupe(posts: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    keyed = posts["id"] != ""
-    dup = keyed & posts.duplicated(["platform", "kind", "id"], keep="last")
-    if dup.any():
-        counts = posts.loc[dup, "source_file"].value_counts()
-        for fr in report.ok_files:
-            fr.duplicates += int(counts.get(fr.path, 0))
-        posts = posts[~dup].reset_index(drop=True)
-    # Posts rebuilt from comment rows are not input rows: they are not counted as duplicates.
-    return posts
-
-
-def _load_file(path: str, opts: LoadOptions, fr: FileReport) -> pd.DataFrame:
-    raw = read_table(path)
-    fr.encoding, fr.format, fr.rows_read = raw.encoding, raw.format, raw.rows_read
-    fr.skipped.extend(raw.skipped)
-    columns = [c for c in raw.frame.columns if c != "__line__"]
-    columns += [c for c in raw.meta if c not in columns]
-    layout = file_layout(columns, path, opts, fr)
-    if layout is USERS_LAYOUT:
-        return _load_users(raw.frame, layout, path, fr)
-    assert fr.now is not None
-    return frame_posts(raw.frame, raw.meta, layout, path, opts, fr.now, fr)
-
-
-def file_layout(columns: list[str], path: str, opts: LoadOptions, fr: FileReport) -> Layout:
-    """The layout of a file with these columns (all of them, JSON meta keys included).
-
-    Fills the file's report (layout, mapping and, for posts, the reference time of
-    relative times); raises for a file brandscan cannot map.
-    """
-    try:
-        layout = detect(columns)
-    except BrandscanError as exc:
-        raise BrandscanError(exc.message, where=path) from None
-    try:
-        layout = (with_overrides(layout, opts.columns, columns) if layout is not None
-                  else guess(columns, opts.columns))
-    except BrandscanError as exc:
-        raise BrandscanError(exc.message, where=path, hint=exc.hint) from None
-    fr.layout, fr.layout_description = layout.name, layout.description
-    if layout is USERS_LAYOUT:
-        fr.mapping = {k: v[0] for k, v in layout.fields.items()}
-        return layout
-    fr.mapping = {k: " + ".join(v) if k in layout.joined else _first_present(v, columns)
-                  for k, v in layout.fields.items() if _first_present(v, columns)}
-    if "time" not in fr.mapping and opts.date is None:
-        raise BrandscanError(
-            f"no time column; columns found: {', '.join(columns[:20])}", where=path,
-            hint="name it with --time-col COLUMN, or give the day of the whole file with "
-                 "--date YYYY-MM-DD")
-    fr.now = opts.now or datetime.fromtimestamp(os.path.getmtime(path), ZoneInfo(opts.tz))
-    return layout
-
-
-def frame_posts(frame: pd.DataFrame, meta: Mapping[str, object], layout: Layout, path: str,
-                opts: LoadOptions, now: datetime, fr: FileReport, *,
-                post_lines: pd.Index | None = None) -> pd.DataFrame:
-    """Raw records of a file (all of them, or one chunk) -> canonical posts.
-
-    Skipped rows and relative times go to ``fr``. ``post_lines``, for layouts that
-    append one comment per row, names the rows each post is rebuilt from (the last row
-    of that post in the whole file): a chunk then rebuilds exactly the posts the whole
-    file would.
-    """
-    for key, value in meta.items():
-        if key not in frame:
-            frame[key] = value
-    stem, parent = Path(path).stem, Path(path).resolve().parent.name
-    if layout.comment_fields:
-        return _comment_rows(frame, layout, path, opts, now, fr, post_lines)
-    out = _map(frame, layout, path, list(frame.columns), stem, parent)
-    return _parse(out, layout, path, opts, now, fr)
-
-
-def comment_post_ids(frame: pd.DataFrame, layout: Layout, path: str) -> pd.Series:
-    """The raw post id of each row of a comment-per-row file, as the loader dedupes them."""
-    stem, parent = Path(path).stem, Path(path).resolve().parent.name
-    return _map(frame, layout, path, list(frame.columns), stem, parent)["id"]
-
-
-def _first_present(candidates: tuple[str, ...], columns: list[str]) -> str:
-    return next((c for c in candidates if c in columns), "")
-
-
-def _coalesce(frame: pd.DataFrame, candidates: tuple[str, ...], joined: bool) -> pd.Series:
-    present = [c for c in candidates if c in frame]
-    if not present:
-        return pd.Series("", index=frame.index, dtype=object)
-    cols = [frame[c].where(frame[c].notna(), "") for c in present]
-    if joined:
-        out = cols[0].astype(str)
-        for c in cols[1:]:
-            c = c.astype(str)
-            out = (out + " " + c).where((out != "") & (c != ""), out + c)
-        return out
-    result = cols[0]
-    for c in cols[1:]:
-        empty = result.astype(str).str.strip() == ""
-        result = result.where(~empty, c)
-    return result
-
-
-def _map(frame: pd.DataFrame, layout: Layout, path: str, columns: list[str], stem: str,
-         parent: str) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
-    for name, candidates in layout.fields.items():
-        out[name] = _coalesce(frame, candidates, name in layout.joined)
-    out["__line__"] = frame["__line__"]
-    if layout.name.startswith("ced"):
-        # CED names each file <n>_<bid>_<uid>.json: the id and author live in the name.
-        parts = stem.split("_")
-        if "id" not in out or (out["id"].astype(str) == "").all():
-            out["id"] = parts[1] if len(parts) >= 3 and layout.name == "ced" else ""
-        if layout.name == "ced" and len(parts) >= 3 and (
-                "author_id" not in out or (out["author_id"].astype(str) == "").all()):
-            out["author_id"] = parts[2]
-    if layout.name.startswith("weibo-crawler") and (
-            "author" not in out or (out["author"].astype(str) == "").all()):
-        name, uid = author_from_filename(stem, parent)
-        out["author"] = name
-        if "author_id" not in out or (out["author_id"].astype(str) == "").all():
-            out["author_id"] = uid
-    out["kind"] = layout.kind
-    if "platform" not in layout.fields:
-        out["platform"] = layout.platform
-    return out
-
-
-def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions,
-                  now: datetime, fr: FileReport, post_lines: pd.Index | None = None
-                  ) -> pd.DataFrame:
-    """A fork writing one comment per row: each row is a comment; its post is rebuilt once."""
-    columns = list(frame.columns)
-    stem, parent = Path(path).stem, Path(path).resolve().parent.name
-    posts = _map(frame, layout, path, columns, stem, parent)
-    comment_layout = Layout(layout.name, layout.platform, layout.required,
-                            layout.comment_fields, layout.description, kind="comment")
-    comments = _map(frame, comment_layout, path, columns, stem, parent)
-    comments["parent_id"] = posts["id"]
-    # A comment id is not exported; commenter + time + text identify it within its post.
-    comments["id"] = ""
-    has_comment = comments["text"].astype(str).str.strip() != ""
-    # A row without a comment only repeats its post (rebuilt once, below): counted here,
-    # so that rows read + posts rebuilt = used + skipped + duplicates still holds.
-    fr.skipped.extend(Skip(path, int(ln), "no comment (the row only repeats its post)")
-                      for ln in frame.loc[~has_comment, "__line__"])
-    parsed_comments = _parse(comments[has_comment], comment_layout, path, opts, now, fr)
-    if len(parsed_comments):
-        parsed_comments["id"] = (parsed_comments["parent_id"] + "/"
-                                 + parsed_comments["author_id"] + "/"
-                                 + parsed_comments["created_at"].astype("int64").astype(str))
-    post_rows = posts.drop_duplicates("id", keep="last")
-    if post_lines is not None:
-        post_rows = post_rows[post_rows["__line__"].isin(post_lines)]
-    sub = FileReport(path=path)
-    parsed_posts = _parse(post_rows, layout, path, opts, now, sub)
-    fr.derived_posts = len(parsed_posts)
-    fr.relative_times += sub.relative_times
-    return pd.concat([parsed_posts, parsed_comments], ignore_index=True)
-
-
-def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now: datetime,
-           fr: FileReport) -> pd.DataFrame:
-    tz = ZoneInfo(opts.tz)
-    text = out["text"] if "text" in out else pd.Series("", index=out.index)
-    text = text.astype(object).where(text.notna(), "").astype(str)
-    text = values.clean_texts(text)
-    skipped: list[Skip] = []
-
-    empty = text.str.strip() == ""
-    skipped += [Skip(path, int(ln), "empty text") for ln in out.loc[empty, "__line__"]]
-
-    if "time" in out and (out["time"].astype(str).str.strip() != "").any():
-        raw_time = out["time"]
-        created = values.parse_times(raw_time, tz=tz, now=now)
-        relative = values.relative_time_mask(raw_time)
-        fr.relative_times += int((relative & created.notna()).sum())
-    elif opts.date is not None:
-        raw_time = pd.Series("", index=out.index)
-        start = datetime.combine(opts.date, time(0), tz)
-        created = pd.Series(pd.Timestamp(start), index=out.index)
-    else:
-        raw_time = out.get("time", pd.Series("", index=out.index))
-        created = pd.Series(pd.NaT, index=out.index, dtype=f"datetime64[ns, {opts.tz}]")
-    bad_time = created.isna() & ~empty
-    for ln, value in zip(out.loc[bad_time, "__line__"], raw_time[bad_time]):
-        v = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-        reason = f"unparseable time: {v[:40]!r}" if v.strip() else "no time"
-        skipped.append(Skip(path, int(ln), reason))
-    keep = ~empty & ~bad_time
-    fr.skipped.extend(sorted(skipped, key=lambda s: s.line))
-
-    res = out[keep].copy()
-    text = text[keep]
-    res["created_at"] = created[keep]
-    for col in ("reposts", "comments", "likes"):
-        if col in res:
-            res[col] = values.parse_counts(res[col])[0]
-    if "followers" in res:
-        res["followers"] = values.parse_counts(res["followers"])[0].where(
-            res["followers"].astype(str).str.strip() != "")
-    own, chain = values.split_repost_chains(text)
-    own = own.str.strip()
-    has_chain = chain != ""
-    pure = pd.Series(False, index=own.index)
-    pure[has_chain] = own[has_chain].map(values.is_pure_repost).astype(bool)
-    res["chain"] = chain
-    res["is_repost"] = pure
-    if opts.keep_chain:
-        res["text"] = text
-    else:
-        res["text"] = own.where(~pure, chain)
-    for col in ("id", "author_id", "parent_id"):
-        if col in res:
-            res[col] = res[col].astype(object).where(res[col].notna(), "").astype(str).str.strip()
-            res[col] = res[col].str.replace(r"\.0$", "", regex=True)
-    if layout.url_template and "bid" in res:
-        bid = res["bid"].astype(str)
-        built = "https://weibo.com/" + res["author_id"].astype(str) + "/" + bid
-        res["url"] = built.where((bid.str.strip() != "") & (res["author_id"] != ""), "")
-    res["source_file"] = path
-    res["source_line"] = res["__line__"]
-    return conform(res, opts.tz)
+    return LoadResult(posts, LoadReport([s.report for s in scans]))
