@@ -277,7 +277,7 @@ def _file_source(request: Request, s: Settings, window: Window, hooks: Hooks, *,
                  radar: bool, terms: bool, engine: str) -> tuple[Any, Any]:
     from brandscan.engine.executors import Dask, Pool
     from brandscan.engine.files import FileSource
-    from brandscan.load.chunks import CHUNK_ROWS
+    from brandscan.load.scan import CHUNK_ROWS
 
     read = window
     if radar and window.since is not None:

@@ -35,23 +35,11 @@ from brandscan.engine.driver import Part, Work, concat_frames
 from brandscan.engine.executors import Executor
 from brandscan.engine.windows import FetchedWindows
 from brandscan.errors import BrandscanError
-from brandscan.load.accounting import FileReport, LoadReport
-from brandscan.load.chunks import (
-    CHUNK_ROWS,
-    SMALL_FILE_BYTES,
-    ChunkKeys,
-    DedupePlan,
-    FileScan,
-    Piece,
-    add_report,
-    build_plan,
-    canonical_chunks,
-    chunk_keys,
-    piece_posts,
-    scan_files,
-    users_frame,
-)
-from brandscan.load.posts import LoadOptions
+from brandscan.load.accounting import FileReport, LoadReport, add_report
+from brandscan.load.chunks import canonical_chunks, chunk_keys, piece_posts, users_frame
+from brandscan.load.dedupe import ChunkKeys, DedupePlan, build_plan
+from brandscan.load.options import LoadOptions
+from brandscan.load.scan import CHUNK_ROWS, SMALL_FILE_BYTES, FileScan, Piece, scan_files
 from brandscan.schema import POST_COLUMNS, SCORED_COLUMNS
 from brandscan.text.sentiment import Scorer
 from brandscan.window import Window
