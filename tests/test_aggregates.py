@@ -1,10 +1,11 @@
-"""Partial aggregates: exact sums, merging in any order, the same tables as one frame."""
+"""Mergeable partials: exact sums, merging in any order, the same tables as one frame."""
 
 from __future__ import annotations
 
 import itertools
 import random
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,24 +13,30 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandscan.analyze.complaints import complaints
-from brandscan.analyze.report import TOP_POST_COLUMNS, build_report
-from brandscan.analyze.timeline import timeline
-from brandscan.config import parse_config
-from brandscan.engine.aggregates import (
-    INTERVALS,
-    Aggregate,
+from brandscan.analyze.alerts import HourlyPartial
+from brandscan.analyze.complaints import Complaints, Terms, complaints
+from brandscan.analyze.negatives import NegativePosts
+from brandscan.analyze.partial import (
+    Analysis,
+    Chunk,
+    Context,
     exact_add,
     exact_group_sums,
     exact_mean,
     merge_all,
 )
-from brandscan.engine.aggregates import TOP_POST_COLUMNS as AGG_TOP_POST_COLUMNS
+from brandscan.analyze.report import build_report
+from brandscan.analyze.run import RunResults
+from brandscan.analyze.share import ShareOfVoice, share_of_voice
+from brandscan.analyze.summary import Summary, Totals
+from brandscan.analyze.timeline import INTERVALS, Periods, Timeline, timeline
+from brandscan.config import parse_config
 from brandscan.load.accounting import LoadReport
-from brandscan.schema import conform
+from brandscan.schema import TOP_POST_COLUMNS, conform
 
 TZ = "Asia/Shanghai"
 CONFIG = parse_config("brands:\n  - name: 鲜果坊\n  - name: 果多多\n")
+CTX = Context(CONFIG)
 TEXTS = ["鲜果坊的山竹烂了，客服不回复", "果多多 退款太难了", "鲜果坊很好吃",
          "鲜果坊 果多多 都发霉了", "鲜果坊物流太慢，差评", "果多多价格还行"]
 
@@ -63,15 +70,20 @@ def scored_frame(n: int = 240, seed: int = 1) -> pd.DataFrame:
     return out
 
 
-def split_merge(df: pd.DataFrame, cuts: list[int], seed: int, **kw: object) -> Aggregate:
-    """Aggregates of the frame cut at ``cuts``, merged in a shuffled order."""
+def split_merge(df: pd.DataFrame, cuts: list[int], seed: int, analysis: Analysis[Any]
+                ) -> Any:
+    """The partials of the frame cut at ``cuts``, merged in a shuffled order."""
     bounds = [0, *sorted(set(cuts)), len(df)]
-    parts = [Aggregate.of(df.iloc[a:b].reset_index(drop=True), CONFIG, **kw)  # type: ignore[arg-type]
+    parts = [analysis.partial(Chunk.of(df.iloc[a:b].reset_index(drop=True)), CTX)
              for a, b in itertools.pairwise(bounds)]
     random.Random(seed).shuffle(parts)
-    merged = merge_all(parts)
+    merged = merge_all(analysis, parts)
     assert merged is not None
     return merged
+
+
+def finished(analysis: Analysis[Any], partial: Any) -> Any:
+    return analysis.finish(partial, CTX, RunResults())
 
 
 @settings(max_examples=100, deadline=None)
@@ -100,30 +112,37 @@ def test_exact_mean_is_correctly_rounded_whatever_the_order(values: list[float])
     assert exact_mean(total, len(values)) == want
 
 
+def _totals(t: Totals) -> tuple[Any, ...]:
+    return (t.mean_sentiment, t.mentions, t.posts, t.comments, t.labels, t.engagement,
+            t.authors.tolist(), t.first, t.last)
+
+
+#: Every interval of the timeline and of share of voice, and the worst posts.
+TABLES: tuple[Analysis[Any], ...] = (
+    *(Timeline(i) for i in INTERVALS), *(ShareOfVoice(interval=i) for i in INTERVALS),
+    ShareOfVoice(interval=None), NegativePosts(7))
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.lists(st.integers(1, 239), max_size=6), st.integers(0, 1000))
 def test_chunks_merged_in_any_order_give_the_whole_frames_tables(cuts: list[int],
                                                                  seed: int) -> None:
     df = scored_frame()
-    whole = Aggregate.of(df, CONFIG, top=7)
-    merged = split_merge(df, cuts, seed, top=7)
-    for interval in INTERVALS:
-        pd.testing.assert_frame_equal(whole.timeline(interval), merged.timeline(interval))
-        pd.testing.assert_frame_equal(whole.brand_timeline(interval),
-                                      merged.brand_timeline(interval))
-    pd.testing.assert_frame_equal(whole.negative_posts(), merged.negative_posts())
-    pd.testing.assert_frame_equal(whole.sentiment_mix(), merged.sentiment_mix())
-    assert (whole.mean_sentiment, whole.mentions, whole.posts, whole.comments,
-            whole.engagement, len(whole.authors), whole.first, whole.last) == (
-        merged.mean_sentiment, merged.mentions, merged.posts, merged.comments,
-        merged.engagement, len(merged.authors), merged.first, merged.last)
+    for analysis in TABLES:
+        whole = finished(analysis, analysis.partial(Chunk.of(df), CTX))
+        merged = finished(analysis, split_merge(df, cuts, seed, analysis))
+        pd.testing.assert_frame_equal(whole, merged)
+    whole_totals = Totals.of(df)
+    merged_totals = split_merge(df, cuts, seed, Summary())
+    assert _totals(whole_totals) == _totals(merged_totals)
+    pd.testing.assert_frame_equal(whole_totals.sentiment_mix(), merged_totals.sentiment_mix())
 
 
 def test_complaint_terms_merge_to_the_same_table() -> None:
     df = scored_frame()
     whole = complaints(df, CONFIG, top=15)
-    merged = split_merge(df, [40, 41, 150], seed=3, intervals=(), terms=True)
-    pd.testing.assert_frame_equal(whole, merged.complaints(CONFIG, top=15))
+    merged = split_merge(df, [40, 41, 150], 3, Complaints(15))
+    pd.testing.assert_frame_equal(whole, finished(Complaints(15), merged))
     assert whole["negative_posts"].is_monotonic_decreasing
     # every example is the most engaging negative post using the term
     neg = df[df["label"] == "negative"]
@@ -146,9 +165,9 @@ def test_timeline_means_are_the_correctly_rounded_means() -> None:
             assert np.isnan(row.mean_sentiment) and row.mentions == 0
 
 
-def test_brand_timeline_counts_a_post_for_each_brand_it_names() -> None:
+def test_share_of_voice_counts_a_post_for_each_brand_it_names() -> None:
     df = scored_frame()
-    bt = Aggregate.of(df).brand_timeline("week")
+    bt = share_of_voice(df, CONFIG, interval="week")
     assert bt["mentions"].sum() == sum(len([b for b in x.split(";") if b])
                                        for x in df["brands"])
     both = df[df["brands"] == "鲜果坊;果多多"]
@@ -162,7 +181,7 @@ def test_most_engaging_posts_do_not_depend_on_row_order() -> None:
     a = build_report(df, CONFIG, LoadReport(), top=12).negative_posts
     b = build_report(shuffled, CONFIG, LoadReport(), top=12).negative_posts
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == list(TOP_POST_COLUMNS) == list(AGG_TOP_POST_COLUMNS)
+    assert list(a.columns) == list(TOP_POST_COLUMNS)
     assert a["likes"].is_monotonic_decreasing
 
 
@@ -178,20 +197,26 @@ def test_report_sections_from_a_shuffled_frame_are_identical() -> None:
 
 def test_empty_frame_and_settings_mismatch() -> None:
     empty = scored_frame().iloc[0:0]
-    agg = Aggregate.of(empty, CONFIG, terms=True)
-    assert agg.timeline("day").empty and agg.complaints(CONFIG).empty
-    assert agg.negative_posts().empty and agg.mean_sentiment is None
-    with pytest.raises(ValueError, match="different settings"):
-        agg.merge(Aggregate.of(empty, CONFIG))
+    assert Periods.of(empty, ("day",)).table("day").empty
+    assert Terms.of(empty, CONFIG).top(CONFIG).empty
+    negatives = NegativePosts(5)
+    assert finished(negatives, negatives.partial(Chunk.of(empty), CTX)).empty
+    assert Totals.of(empty).mean_sentiment is None
+    with pytest.raises(ValueError, match="cannot be merged"):
+        Periods.of(empty, ("day",)).merge(Periods.of(empty, ("day", "hour")))
+    with pytest.raises(ValueError, match="cannot be merged"):
+        HourlyPartial.of(empty, CONFIG).merge(HourlyPartial.of(empty, CONFIG, brands=["鲜果坊"]))
     with pytest.raises(ValueError, match="unknown interval"):
-        Aggregate.of(scored_frame(), intervals=("month",))
+        Periods.of(scored_frame(), ("month",))
+    with pytest.raises(ValueError, match="without 'hour'"):
+        Periods.of(scored_frame(), ("day",)).table("hour")
 
 
 def test_complaint_posts_name_each_examples_author_and_time() -> None:
     df = scored_frame()
-    agg = Aggregate.of(df, CONFIG, intervals=(), terms=True)
-    table = agg.complaints(CONFIG, top=6)
-    posts = agg.complaint_posts(CONFIG, top=6)
+    terms = Terms.of(df, CONFIG)
+    table = terms.top(CONFIG, 6)
+    posts = terms.examples(CONFIG, TZ, 6)
     assert posts["text"].tolist() == table["example"].tolist()
     for row in posts.itertuples():
         same = df[(df["text"] == row.text) & (df["label"] == "negative")]

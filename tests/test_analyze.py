@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from brandscan.analyze.complaints import complaints, term_category
-from brandscan.analyze.report import auto_interval, build_report
+from brandscan.analyze.report import build_report
 from brandscan.analyze.timeline import timeline
 from brandscan.config import DEFAULT_CATEGORIES, parse_config
 from brandscan.load.accounting import LoadReport
@@ -137,4 +137,3 @@ def test_report_headline_and_peak() -> None:
     assert rep.headline["peak_mentions"] == 5
     assert rep.headline["negative_share"] == pytest.approx(5 / 6)
     assert len(rep.negative_posts) == 5
-    assert auto_interval(scored.head(1)) == "hour"

@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from brandscan.analyze.report import build_report, report_from_aggregate
+from brandscan.analyze.report import ReportAnalysis, build_report
 from brandscan.cli import cli
-from brandscan.engine.stream import RunSpec
+from brandscan.engine.files import FileSource
+from brandscan.engine.windows import FetchedWindows
 from brandscan.load.inspection import files_table
 from brandscan.load.posts import LoadOptions, load_posts
 from brandscan.text.scoring import analyse
-from tests.test_stream import CONFIG, NOW, write_inputs
+from tests.test_stream import CONFIG, NOW, run_files, write_inputs
 
 distributed = pytest.importorskip("distributed", reason="dask is the optional extra "
                                   "brandscan[dask]; CI installs it")
@@ -39,7 +40,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_dask_report_equals_the_local_report(scheduler: str, inputs: dict[str, Path],
                                              tmp_path: Path) -> None:
-    from brandscan.engine.dask import run_dask
+    from brandscan.engine.executors import Dask
 
     paths = [inputs[n] for n in ("utf8", "gbk", "jsonl", "comments")]
     opts = LoadOptions(now=NOW, users=(str(inputs["users"]),))
@@ -47,14 +48,14 @@ def test_dask_report_equals_the_local_report(scheduler: str, inputs: dict[str, P
     scored = analyse(loaded.posts, CONFIG)
     local = build_report(scored, CONFIG, loaded.report, top=8)
     parts = tmp_path / "parts"
-    spec = RunSpec(opts, CONFIG, top=8, terms=True, chunk_rows=70, small_file_bytes=0,
-                   parquet_dir=str(parts))
-    result = run_dask(paths, spec, scheduler=scheduler)
-    rep = report_from_aggregate(result.aggregate, CONFIG, result.report, top=8)
+    source = FileSource(paths, opts, CONFIG, chunk_rows=70, small_file_bytes=0,
+                        parquet_dir=str(parts), terms=True)
+    run = run_files(source, [ReportAnalysis(top=8)], Dask(scheduler, 0))
+    rep = run.result("report")
     assert rep.headline == local.headline
     for name in ("sentiment_mix", "timeline", "complaints", "negative_posts", "skipped"):
         pd.testing.assert_frame_equal(getattr(rep, name), getattr(local, name))
-    pd.testing.assert_frame_equal(files_table(result.report), files_table(loaded.report))
+    pd.testing.assert_frame_equal(files_table(run.load()), files_table(loaded.report))
     # each worker wrote its scored chunks; together they are the scored posts
     written = pd.concat([pd.read_parquet(p) for p in sorted(parts.glob("part-*.parquet"))],
                         ignore_index=True)
@@ -77,9 +78,9 @@ def test_cli_dask_engine_on_an_existing_cluster(runner: object, scheduler: str,
 
 def test_unreachable_scheduler_is_one_clear_error(runner: object, inputs: dict[str, Path],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from brandscan.engine import dask
+    from brandscan.engine import executors
 
-    monkeypatch.setattr(dask, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
     result = runner.invoke(cli, ["timeline", str(inputs["utf8"]),  # type: ignore[attr-defined]
                                  "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
@@ -87,10 +88,11 @@ def test_unreachable_scheduler_is_one_clear_error(runner: object, inputs: dict[s
 
 
 def test_dask_radar_equals_the_in_memory_radar(scheduler: str) -> None:
-    from brandscan.engine.dask import run_dask
+    from brandscan.engine.executors import Dask
     from tests.test_stream import assert_same_reports, example_radar_case, streamed_report
 
-    path, config, spec, rep = example_radar_case("2026-11-05", None)
-    result = run_dask([path], spec, scheduler=scheduler)
-    assert result.windows is not None and result.windows.reads == 0  # read on the cluster
-    assert_same_reports(streamed_report(result, config, spec), rep)
+    source, ctx, rep = example_radar_case("2026-11-05", None)
+    got, run = streamed_report(source, ctx, Dask(scheduler, 0))
+    # one second reading of the alert windows, as on the other engines
+    assert isinstance(run.windows, FetchedWindows) and run.windows.reads == 1
+    assert_same_reports(got, rep)

@@ -80,7 +80,8 @@ def test_post_text_cannot_inject_markdown() -> None:
 
 def test_terminal_report_fits_80_columns() -> None:
     from brandscan.analyze.report import build_report
-    from brandscan.cli.common import Env, load_inputs, window_of
+    from brandscan.app.run import window_of
+    from brandscan.cli.common import Env, load_inputs, request_of
     from brandscan.render.report import to_rich
     from brandscan.text.scoring import analyse
 
@@ -89,7 +90,7 @@ def test_terminal_report_fits_80_columns() -> None:
           "now_text": "2026-11-06 07:00", "kind": "all", "since": "yesterday",
           "until": "today"}
     loaded = load_inputs(env, kw)
-    window = window_of(loaded, kw)
+    window = window_of(request_of(kw), loaded.config, loaded.now)
     scored = analyse(loaded.result.posts, loaded.config, window=window)
     rep = build_report(scored, loaded.config, loaded.result.report, since=window.since,
                        until=window.until, model="snownlp")

@@ -66,13 +66,15 @@ def test_unknown_brand_is_an_error() -> None:
 
 @pytest.mark.parametrize("cut", [1, 3, 5])
 def test_merged_chunks_give_the_same_tables(cut: int) -> None:
-    from brandscan.analyze.share import share_from_aggregate, totals_from_aggregate
-    from brandscan.engine.aggregates import Aggregate
+    from brandscan.analyze.partial import Chunk, Context
+    from brandscan.analyze.run import RunResults
+    from brandscan.analyze.share import ShareOfVoice
 
     df = frame()
-    parts = [Aggregate.of(df.iloc[:cut], intervals=("day",)),
-             Aggregate.of(df.iloc[cut:], intervals=("day",))]
-    merged = parts[1].merge(parts[0])
-    pd.testing.assert_frame_equal(share_from_aggregate(merged, CONFIG, interval="day"),
-                                  share_of_voice(df, CONFIG))
-    pd.testing.assert_frame_equal(totals_from_aggregate(merged, CONFIG), share_totals(df, CONFIG))
+    ctx = Context(CONFIG)
+    for analysis, want in ((ShareOfVoice(), share_of_voice(df, CONFIG)),
+                           (ShareOfVoice(interval=None), share_totals(df, CONFIG))):
+        parts = [analysis.partial(Chunk.of(df.iloc[:cut]), ctx),
+                 analysis.partial(Chunk.of(df.iloc[cut:]), ctx)]
+        merged = analysis.merge(parts[1], parts[0])
+        pd.testing.assert_frame_equal(analysis.finish(merged, ctx, RunResults()), want)

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from brandscan.analyze.report import build_report, report_from_aggregate
+from brandscan.analyze.report import build_report
 from brandscan.config import Config, load_config, parse_config
 from brandscan.errors import BrandscanError
 from brandscan.load.posts import LoadOptions, load_posts
@@ -404,28 +404,27 @@ def test_reading_in_chunks_gives_the_same_posts(example_db: Path, config: Config
 ])
 def test_the_store_in_stretches_and_chunks_gives_the_in_memory_report(
         example_db: Path, config: Config, jobs: int, window: Window) -> None:
-    from brandscan.cli.radar import baseline_span
-    from brandscan.engine.radar import add_radar
-    from brandscan.engine.store import run_store
-    from brandscan.engine.stream import RunSpec
+    from brandscan.analyze.alerts import baseline_span
+    from brandscan.analyze.partial import Context
+    from brandscan.analyze.report import ReportAnalysis
+    from brandscan.engine.driver import execute
+    from brandscan.engine.executors import Pool
+    from brandscan.engine.store import StoreSource
     from tests.test_stream import assert_same_reports
 
     span = baseline_span(config.alerts)
-    history = read(example_db, config, window=Window(
-        window.since - span if window.since else None, window.until))
+    since = window.since - span if window.since else None
+    history = read(example_db, config, window=Window(since, window.until))
     scored = history[window.mask(history["created_at"])].reset_index(drop=True)
     with open_store(example_db) as store:
-        batches = read_scored(store, config, window=window).report
-    want = build_report(scored, config, batches, top=8, since=window.since,
-                        until=window.until, history=history, influencers=True)
-    spec = RunSpec(LoadOptions(), config, window=window, top=8, terms=True, radar=True,
-                   history=span)
-    run = run_store(example_db, spec, jobs=jobs, chunk_rows=100, min_slice_rows=50)
-    got = report_from_aggregate(run.result.aggregate, config, run.result.report, top=8,
-                                since=window.since, until=window.until)
-    assert run.result.radar is not None and run.result.windows is not None
-    add_radar(got, run.result.radar, run.result.aggregate, config,
-              window_posts=run.result.windows, since=window.since, until=window.until,
-              influencers=True, top=8)
-    assert len(want.alerts) and run.models == {run.current: len(scored)}
-    assert_same_reports(got, want)
+        stored = read_scored(store, config, window=window)
+    want = build_report(scored, config, stored.report, top=8, since=window.since,
+                        until=window.until, history=history, influencers=True,
+                        model=stored.model)
+    source = StoreSource(example_db, config, read=Window(since, window.until), jobs=jobs,
+                         chunk_rows=100, min_slice_rows=50)
+    assert len(source.tasks(Pool(jobs))) == jobs  # one stretch of time per process
+    run = execute(source, [ReportAnalysis(top=8, influencers=True)],
+                  Context(config, since=window.since, until=window.until), Pool(jobs))
+    assert len(want.alerts) and source.models == {model_id_for(None): len(scored)}
+    assert_same_reports(run.result("report"), want)

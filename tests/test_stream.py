@@ -14,11 +14,19 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from brandscan.analyze.report import Report, build_report, report_from_aggregate
+from brandscan.analyze.alerts import baseline_span
+from brandscan.analyze.partial import Analysis, Context
+from brandscan.analyze.report import Report, ReportAnalysis, build_report
+from brandscan.analyze.run import RunResults
+from brandscan.analyze.summary import Summary
+from brandscan.app.run import choose_engine
 from brandscan.cli import cli
-from brandscan.config import Config, parse_config
-from brandscan.engine import stream
-from brandscan.engine.stream import RunSpec, StreamResult, choose_engine, run_stream
+from brandscan.config import parse_config
+from brandscan.engine import files as file_engine
+from brandscan.engine.driver import execute
+from brandscan.engine.executors import Executor, Pool, Serial
+from brandscan.engine.files import FileSource, tasks_of
+from brandscan.engine.windows import FetchedWindows
 from brandscan.errors import BrandscanError
 from brandscan.load.chunks import (
     ChunkedLoad,
@@ -207,11 +215,20 @@ def local_report(inputs: dict[str, Path]) -> tuple[list[Path], LoadOptions, obje
     return paths, opts, rep
 
 
+def run_files(source: FileSource, analyses: list[Analysis[object]], executor: Executor,
+              ctx: Context | None = None) -> RunResults:
+    """``analyses`` over files read in chunks (what ``--engine stream`` runs)."""
+    try:
+        return execute(source, analyses, ctx or Context(source.config), executor)
+    finally:
+        executor.close()
+
+
 def test_stream_engine_report_equals_the_in_memory_report(local_report: tuple) -> None:
     paths, opts, rep = local_report
-    spec = RunSpec(opts, CONFIG, top=8, terms=True, chunk_rows=CHUNK, small_file_bytes=0)
-    result = run_stream(paths, spec, jobs=2)  # two processes, pieces done in any order
-    streamed = report_from_aggregate(result.aggregate, CONFIG, result.report, top=8)
+    source = FileSource(paths, opts, CONFIG, chunk_rows=CHUNK, small_file_bytes=0, terms=True)
+    # two processes, pieces done in any order
+    streamed = run_files(source, [ReportAnalysis(top=8)], Pool(2)).result("report")
     assert streamed.headline == rep.headline
     assert streamed.interval == rep.interval
     for name in ("sentiment_mix", "timeline", "complaints", "negative_posts", "skipped"):
@@ -263,8 +280,12 @@ def test_write_parquet_holds_the_scored_posts(inputs: dict[str, Path], tmp_path:
 
     opts = LoadOptions(now=NOW)
     out = tmp_path / "parts"
-    spec = RunSpec(opts, CONFIG, chunk_rows=CHUNK, small_file_bytes=0, parquet_dir=str(out))
-    run_stream([inputs["utf8"], inputs["gbk"]], spec)
+
+    def source(*paths: Path) -> FileSource:
+        return FileSource(paths, opts, CONFIG, chunk_rows=CHUNK, small_file_bytes=0,
+                          parquet_dir=str(out))
+
+    totals = run_files(source(inputs["utf8"], inputs["gbk"]), [Summary()], Serial())
     parts = sorted(out.glob("part-*.parquet"))
     assert len(parts) > 2
     written = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
@@ -277,8 +298,9 @@ def test_write_parquet_holds_the_scored_posts(inputs: dict[str, Path], tmp_path:
     assert model == get_scorer(None).model_id
     scored = analyse(load_posts([inputs["utf8"], inputs["gbk"]], opts).posts, CONFIG)
     pd.testing.assert_frame_equal(_sorted(written), _sorted(scored), check_dtype=False)
+    assert totals.result("summary").mentions == len(scored)
     with pytest.raises(BrandscanError, match="already holds"):
-        run_stream([inputs["utf8"]], spec)
+        run_files(source(inputs["utf8"]), [Summary()], Serial())
 
 
 def test_auto_engine_streams_big_inputs(inputs: dict[str, Path],
@@ -288,7 +310,7 @@ def test_auto_engine_streams_big_inputs(inputs: dict[str, Path],
     assert choose_engine("auto", paths, scheduler="tcp://h:8786") == "dask"
     assert choose_engine("auto", paths, parquet=True) == "stream"
     assert choose_engine("stream", paths) == "stream"
-    monkeypatch.setattr(stream, "AUTO_STREAM_BYTES", 100)
+    monkeypatch.setattr(file_engine, "AUTO_STREAM_BYTES", 100)
     assert choose_engine("auto", paths) == "stream"
     assert choose_engine("auto", paths, store=True) == "local"
 
@@ -299,8 +321,8 @@ RADAR_SECTIONS = ("alerts", "response", "share_of_voice", "share_by_period")
 
 
 def example_radar_case(since: str | None, until: str | None) -> tuple:
-    """The bundled crisis (alerts, a late apology, two brands) and its in-memory report."""
-    from brandscan.cli.radar import baseline_span
+    """The bundled crisis (alerts, a late apology, two brands) and its in-memory report;
+    the source reads the file in pieces of 90 records, from the start of the baselines."""
     from brandscan.config import load_config
     from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 
@@ -311,57 +333,52 @@ def example_radar_case(since: str | None, until: str | None) -> tuple:
     opts = LoadOptions(now=NOW)
     loaded = load_posts([path], opts)
     span = baseline_span(config.alerts)
-    history = analyse(loaded.posts, config, window=Window(
-        window.since - span if window.since else None, window.until))
+    read = Window(window.since - span if window.since else None, window.until)
+    history = analyse(loaded.posts, config, window=read)
     scored = history[window.mask(history["created_at"])].reset_index(drop=True)
     rep = build_report(scored, config, loaded.report, top=8, since=window.since,
                        until=window.until, history=history, posts=loaded.posts,
                        influencers=True)
-    spec = RunSpec(opts, config, window=window, top=8, terms=True, chunk_rows=90,
-                   small_file_bytes=0, radar=True, history=span)
-    return path, config, spec, rep
+    source = FileSource([path], opts, config, read=read, chunk_rows=90, small_file_bytes=0,
+                        terms=True)
+    ctx = Context(config, since=window.since, until=window.until)
+    return source, ctx, rep
 
 
-def streamed_report(result: StreamResult, config: Config, spec: RunSpec) -> Report:
-    from brandscan.engine.radar import add_radar
-
-    w = spec.window or Window()
-    rep = report_from_aggregate(result.aggregate, config, result.report, top=8,
-                                since=w.since, until=w.until)
-    assert result.radar is not None and result.windows is not None
-    add_radar(rep, result.radar, result.aggregate, config, window_posts=result.windows,
-              since=w.since, until=w.until, influencers=True, top=8)
-    return rep
+def streamed_report(source: FileSource, ctx: Context, executor: Executor
+                    ) -> tuple[Report, RunResults]:
+    """The report (with influencers) from ``source`` on ``executor``, and the run."""
+    run = run_files(source, [ReportAnalysis(top=8, influencers=True)], executor, ctx)
+    return run.result("report"), run
 
 
 def assert_same_reports(got: Report, want: Report) -> None:
     assert got.headline == want.headline
     for name in ("sentiment_mix", "timeline", "complaints", "negative_posts",
-                 *RADAR_SECTIONS):
+                 *RADAR_SECTIONS, "influencers"):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)
-    pd.testing.assert_frame_equal(got.extra["influencers"], want.extra["influencers"])
 
 
 @pytest.mark.parametrize("since,until", [(None, None), ("2026-11-05", "2026-11-06 12:00"),
                                          ("2026-11-05 08:00", None)])
 def test_streamed_radar_equals_the_in_memory_radar(since: str | None, until: str | None
                                                    ) -> None:
-    path, config, spec, rep = example_radar_case(since, until)
+    source, ctx, rep = example_radar_case(since, until)
     assert len(rep.alerts) and len(rep.response) and len(rep.share_of_voice)
-    result = run_stream([path], spec, jobs=2)
-    assert result.windows is not None and result.windows.reads == 1
-    assert_same_reports(streamed_report(result, config, spec), rep)
+    got, run = streamed_report(source, ctx, Pool(2))
+    assert isinstance(run.windows, FetchedWindows) and run.windows.reads == 1
+    assert_same_reports(got, rep)
     # The second reading scored only the alert windows' posts, not the whole file.
-    read = result.windows._frames[0]
-    assert 0 < len(read) < result.aggregate.mentions
+    read = run.windows._frames[0]
+    assert 0 < len(read) < rep.headline["mentions"]
 
 
 def test_a_run_without_alerts_reads_the_files_once() -> None:
-    path, config, spec, rep = example_radar_case("2026-11-02", "2026-11-04")
+    source, ctx, rep = example_radar_case("2026-11-02", "2026-11-04")
     assert rep.alerts.empty
-    result = run_stream([path], spec, jobs=1)
-    assert result.windows is not None and result.windows.reads == 0
-    assert_same_reports(streamed_report(result, config, spec), rep)
+    got, run = streamed_report(source, ctx, Pool(1))
+    assert isinstance(run.windows, FetchedWindows) and run.windows.reads == 0
+    assert_same_reports(got, rep)
 
 
 def test_cli_report_is_the_same_from_every_engine(runner: object) -> None:
@@ -389,17 +406,17 @@ def test_radar_commands_are_the_same_from_every_engine(runner: object, command: 
 
 def test_the_second_reading_opens_only_the_pieces_an_alert_window_touches(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    path, config, spec, rep = example_radar_case(None, None)
+    source, ctx, rep = example_radar_case(None, None)
     read: list[int] = []
-    real = stream.piece_windows
+    real = FileSource.piece_windows
 
-    def counting(scan, piece, *args, **kw):  # type: ignore[no-untyped-def]
-        read.append(piece.number)
-        return real(scan, piece, *args, **kw)
+    def counting(self, task, *args, **kw):  # type: ignore[no-untyped-def]
+        read.append(task[1].number)
+        return real(self, task, *args, **kw)
 
-    monkeypatch.setattr(stream, "piece_windows", counting)
-    result = run_stream([path], spec, jobs=1)
-    pieces = len(stream.tasks_of(stream.prepare([path], spec)))
+    monkeypatch.setattr(FileSource, "piece_windows", counting)
+    got, _ = streamed_report(source, ctx, Pool(1))
+    pieces = len(tasks_of(source.scans))
     # The example runs in time order: a week in ~8 pieces, the crisis in a few of them.
     assert pieces >= 6 and 0 < len(read) < pieces
-    assert_same_reports(streamed_report(result, config, spec), rep)
+    assert_same_reports(got, rep)

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import brandscan.text.terms as complaints_module
 from brandscan.cli import cli
 from brandscan.config import Config, load_config
-from brandscan.text.terms import _LRU, cached_terms, complaint_terms, fingerprint, term_source
+from brandscan.text.terms import _LRU, cached_terms, complaint_terms, fingerprint
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 
 EXAMPLE = EXAMPLES / "crisis_weibo_search.csv"
@@ -66,14 +66,12 @@ def test_a_source_saves_segmenting_and_learns_the_rest(config: Config,
 
     monkeypatch.setattr(complaints_module, "complaint_terms", counting)
     source = FakeSource({TEXTS[0]: ["remembered"]})
-    with term_source(source):
-        got = cached_terms([TEXTS[0], TEXTS[1], TEXTS[1]], config)
+    got = cached_terms([TEXTS[0], TEXTS[1], TEXTS[1]], config, source=source)
     assert got[0] == ["remembered"] and got[1] == got[2] == real([TEXTS[1]], config)[0]
     assert segmented == [TEXTS[1]] and list(source.remembered) == [TEXTS[1]]
     # Known in the process now: neither the source nor jieba is asked again.
     source.asked.clear()
-    with term_source(source):
-        assert cached_terms([TEXTS[1]], config) == [got[1]]
+    assert cached_terms([TEXTS[1]], config, source=source) == [got[1]]
     assert source.asked == [] and segmented == [TEXTS[1]]
 
 
@@ -83,8 +81,8 @@ def test_everything_remembered_builds_no_tokenizer(config: Config,
         raise AssertionError("segmented")
 
     monkeypatch.setattr(complaints_module, "complaint_terms", no_jieba)
-    with term_source(FakeSource({t: ["x"] for t in TEXTS})):
-        assert cached_terms(TEXTS, config) == [["x"]] * 3
+    assert cached_terms(TEXTS, config, source=FakeSource({t: ["x"] for t in TEXTS})) == (
+        [["x"]] * 3)
 
 
 def test_the_fingerprint_follows_the_word_lists(config: Config) -> None:
