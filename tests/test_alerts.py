@@ -203,6 +203,29 @@ def test_influential_negative_posts_while_volume_is_tiny() -> None:
     assert spike["severity"].tolist() == ["spike"]
 
 
+def test_two_influential_posts_in_one_hour_split_across_chunks_stay_a_watch() -> None:
+    # Each big account meets one influence criterion (followers): a watch. Counted in two
+    # chunks, the hour's best is the larger of the two (1), never their sum (2: a spike).
+    base = [0, 1] * (24 * 2)
+    extra = [{"created_at": START + pd.Timedelta(hours=30, minutes=m), "label": "negative",
+              "author": name, "followers": 1_200_000}
+             for m, name in ((5, "大V甲"), (40, "大V乙"))]
+    frame = timeline_frame(base, negative=0.0, extra=extra)
+    hour30 = (frame["created_at"] >= START + pd.Timedelta(hours=30)).to_numpy()
+    first = frame[~hour30 | (frame["author"] == "大V甲").to_numpy()]
+    second = frame[hour30 & (frame["author"] != "大V甲").to_numpy()]
+    merged = HourlyPartial.of(first, CONFIG).merge(HourlyPartial.of(second, CONFIG))
+    whole = HourlyPartial.of(frame, CONFIG)
+    key = (START + pd.Timedelta(hours=30)).tz_convert("UTC").value
+    assert merged.counts["鲜果坊"].loc[key, "influence_best"] == 1
+    assert merged.counts["鲜果坊"].loc[key, "influential"] == 2
+    found = detect_alerts_from(merged, CONFIG, window_posts=frame_window_posts(frame))
+    assert found["kind"].tolist() == ["influential"]
+    assert found["severity"].tolist() == ["watch"]
+    pd.testing.assert_frame_equal(
+        found, detect_alerts_from(whole, CONFIG, window_posts=frame_window_posts(frame)))
+
+
 def test_truncated_hours_are_lower_bounds() -> None:
     counts = daily(RHYTHM, 6)
     df = timeline_frame(counts)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -144,6 +144,17 @@ class Analysis(Protocol, Generic[P]):
     def merge(self, a: P, b: P) -> P: ...
 
     def finish(self, partial: P, ctx: Context, run: Finished) -> Any: ...
+
+
+@runtime_checkable
+class NamesPosts(Protocol):
+    """An analysis that names posts (alerts): the engine reads some time ranges again."""
+
+    def ranges(self, partial: Any, ctx: Context) -> list[tuple[int, int]]:
+        """The time ranges (UTC ns, ``[start, end)``) whose posts ``finish`` will ask for."""
+
+    def data_end(self, partial: Any) -> int | None:
+        """The newest post the partial holds (UTC ns): where an open-ended window ends."""
 
 
 def merge_all(analysis: Analysis[P], parts: Iterable[P]) -> P | None:

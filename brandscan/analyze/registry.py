@@ -18,6 +18,6 @@ from brandscan.analyze.timeline import Timeline
 #: One instance of each analysis with its default settings.
 ANALYSES: tuple[Analysis[Any], ...] = (
     Summary(), Timeline(), Complaints(), NegativePosts(), ShareOfVoice(),
-    ShareOfVoice(interval=None), Alerts(), Influencers(), Response(),
+    ShareOfVoice(interval=None, name="share_totals"), Alerts(), Influencers(), Response(),
     ReportAnalysis(influencers=True),
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brandscan.analyze.alerts import frame_window_posts
-from brandscan.analyze.partial import Analysis, Chunk, Context, WindowPosts
+from brandscan.analyze.partial import Analysis, Chunk, Context, NamesPosts, WindowPosts
 from brandscan.load.accounting import LoadReport
 from brandscan.schema import empty_scored
 
@@ -75,7 +75,7 @@ def needed_ranges(analyses: Sequence[Analysis[Any]], partials: Sequence[Any], ct
                   ) -> list[tuple[int, int]]:
     """The time ranges (UTC ns, ``[start, end)``, joined where they overlap) that the
     analyses want read again for the posts they name."""
-    spans = sorted(r for a, p in zip(analyses, partials) if hasattr(a, "ranges")
+    spans = sorted(r for a, p in zip(analyses, partials) if isinstance(a, NamesPosts)
                    for r in a.ranges(p, ctx))
     out: list[tuple[int, int]] = []
     for s, e in spans:

@@ -71,6 +71,8 @@ class BrandPeriods:
         return out
 
     def merge(self, other: BrandPeriods) -> BrandPeriods:
+        if self.tallies.keys() != other.tallies.keys():
+            raise ValueError("brand periods kept for different intervals cannot be merged")
         return BrandPeriods({i: t.merge(other.tallies[i]) for i, t in self.tallies.items()})
 
 

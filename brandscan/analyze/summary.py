@@ -64,6 +64,8 @@ class Totals:
         return out
 
     def merge(self, other: Totals) -> Totals:
+        if self.tz != other.tz:
+            raise ValueError("totals of posts in different timezones cannot be merged")
         firsts = [x for x in (self.first, other.first) if x is not None]
         lasts = [x for x in (self.last, other.last) if x is not None]
         return Totals(

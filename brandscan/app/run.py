@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from brandscan.analyze.alerts import baseline_span
-from brandscan.analyze.partial import Analysis, Context
+from brandscan.analyze.partial import Analysis, Context, NamesPosts
 from brandscan.analyze.run import RunResults
 from brandscan.app.request import Request, Settings, check_brands, settings
 from brandscan.config import Config
@@ -236,7 +236,7 @@ def run(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks | None
 
     hooks = hooks if hooks is not None else Silent()
     engine = engine_of(request)
-    radar = any(hasattr(a, "ranges") for a in analyses)
+    radar = any(isinstance(a, NamesPosts) for a in analyses)
     with _remembered_terms(request) as terms:
         if engine == "local":
             return _run_local(request, analyses, hooks, radar=radar, terms=terms)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from brandscan.analyze.partial import Analysis, Chunk, Context, WindowPosts
+from brandscan.analyze.partial import Analysis, Chunk, Context, NamesPosts, WindowPosts
 from brandscan.analyze.run import RunResults, finish_all, needed_ranges
 from brandscan.engine.executors import Executor
 from brandscan.load.accounting import FileReport, LoadReport
@@ -101,9 +101,9 @@ def execute(source: Source, analyses: Sequence[Analysis[Any]], ctx: Context,
                 else [a.empty(ctx) for a in analyses])
     load, model = source.accounting(total)
     windows = None
-    if any(hasattr(a, "ranges") for a in analyses):
+    if any(isinstance(a, NamesPosts) for a in analyses):
         ranges = needed_ranges(analyses, partials, ctx)
-        ends = [a.data_end(p) for a, p in zip(analyses, partials) if hasattr(a, "data_end")]
+        ends = [a.data_end(p) for a, p in zip(analyses, partials) if isinstance(a, NamesPosts)]
         known = [e for e in ends if e is not None]
         windows = source.windows(total, ranges, max(known) if known else None, executor,
                                  work)
