@@ -36,3 +36,11 @@ class BrandscanError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+class UsageError(BrandscanError):
+    """Options that do not go together (``--bom`` with ``--format json``).
+
+    The CLI shows the command's usage with the message and exits with status 2, as for
+    any other wrong option.
+    """

@@ -7,13 +7,13 @@ from typing import Any
 import click
 
 from brandscan.cli.common import (
-    REPORT_FORMATS,
     Env,
     aggregate_inputs,
     analysis_options,
+    check_output,
     cli,
-    emit_binary,
     emit_frame,
+    emit_output,
     engine_of,
     engine_options,
     handles_errors,
@@ -26,7 +26,7 @@ from brandscan.cli.common import (
     scored_inputs,
 )
 from brandscan.cli.radar import radar_history
-from brandscan.errors import BrandscanError
+from brandscan.render.formats import REPORT, ReportOutput
 
 
 @cli.command()
@@ -36,24 +36,17 @@ from brandscan.errors import BrandscanError
 @click.option("--interval", type=click.Choice(["hour", "day", "week"]),
               help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
 @click.option("--top", default=10, show_default=True, help="Rows in the complaint and post lists.")
-@output_options(REPORT_FORMATS)
+@output_options(REPORT)
 @click.pass_obj
 @handles_errors
 def report(env: Env, **kw: Any) -> None:
     """The one-page answer: totals, sentiment, timeline, complaints, worst posts."""
     from brandscan.analyze.report import build_report
-    from brandscan.render import report as render
-    from brandscan.render.output import emit
     from brandscan.text.sentiment import get_scorer
 
     # Decided first: a wrong format should fail before minutes of scoring.
-    fmt = output_format(env, kw["fmt"], kw["output"], default="markdown",
-                        formats=REPORT_FORMATS, kw=kw)
-    if fmt == "table" and kw["output"]:
-        raise BrandscanError("--format table is for the terminal",
-                             hint="use markdown, json, xlsx or html with -o")
-    if fmt == "xlsx" and not kw["output"]:
-        emit_binary(env, b"", None)  # refuses a terminal now, not after the analysis
+    fmt = output_format(env, REPORT, kw["fmt"], kw["output"], kw=kw)
+    check_output(env, REPORT, fmt, kw["output"])
     engine = engine_of(kw)
     if engine != "local":
         # ``scored`` stands for the posts renderers look complaint examples up in.
@@ -71,25 +64,9 @@ def report(env: Env, **kw: Any) -> None:
                                progress=advance, history=history,
                                posts=loaded.result.posts, brands=kw["brands"],
                                influencers=fmt in ("xlsx", "html"))
-    if fmt == "table":
-        render.to_rich(rep, env.console())
-    elif fmt == "markdown":
-        emit(render.to_markdown(rep, posts=scored), kw["output"])
-    elif fmt == "xlsx":
-        from brandscan.render.xlsx import report_workbook
-
-        # A streamed run has no posts sheet: its input may be millions of rows.
-        emit_binary(env, report_workbook(rep, posts=scored if engine == "local" else None,
-                                         raw=kw["raw"],
-                                         timezone=loaded.config.timezone,
-                                         generated=loaded.now), kw["output"])
-    elif fmt == "html":
-        from brandscan.render.html import to_html
-
-        emit(to_html(rep, posts=scored, generated=loaded.now,
-                     timezone=loaded.config.timezone), kw["output"])
-    else:
-        emit(render.to_json(rep), kw["output"])
+    emit_output(env, REPORT, ReportOutput(rep, scored, timezone=loaded.config.timezone,
+                                          generated=loaded.now, every_post=engine == "local"),
+                fmt, kw["output"])
 
 
 def _streamed_report(env: Env, kw: dict[str, Any], engine: str, fmt: str
