@@ -339,7 +339,7 @@ def assert_same_reports(got: Report, want: Report) -> None:
     for name in ("sentiment_mix", "timeline", "complaints", "negative_posts",
                  *RADAR_SECTIONS):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)
-    pd.testing.assert_frame_equal(got.extra["influencers"], want.extra["influencers"])
+    pd.testing.assert_frame_equal(got.influencers, want.influencers)
 
 
 @pytest.mark.parametrize("since,until", [(None, None), ("2026-11-05", "2026-11-06 12:00"),

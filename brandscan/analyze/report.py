@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -26,12 +26,13 @@ class Report:
     complaints: pd.DataFrame
     negative_posts: pd.DataFrame
     skipped: pd.DataFrame
-    extra: dict[str, Any] = field(default_factory=dict)
-    # The crisis radar (analyze.alerts, .response, .share); None when not computed.
+    # The crisis radar (analyze.alerts, .response, .share, .influencers): None when not
+    # computed, so a renderer can tell "not computed" from "nothing in this window".
     alerts: pd.DataFrame | None = None  # alerts fired in the window, oldest first
     response: pd.DataFrame | None = None  # the brand's response time to each negative spike
     share_of_voice: pd.DataFrame | None = None  # per brand over the window
     share_by_period: pd.DataFrame | None = None  # per brand per period
+    influencers: pd.DataFrame | None = None  # authors by reach (only the xlsx/html reports)
 
 
 def auto_interval(scored: pd.DataFrame) -> str:

@@ -139,8 +139,8 @@ def add_radar(rep: Report, radar: RadarPartial, agg: Aggregate, config: Config, 
         if radar.authors is None:
             raise ValueError("the radar's partials were built without authors")
         dominant = dominant_posts_from(rep.alerts, window_posts, config)
-        rep.extra["influencers"] = influencers_from(radar.authors, config, top=max(top, 20),
-                                                    dominant=dominant)
+        rep.influencers = influencers_from(radar.authors, config, top=max(top, 20),
+                                           dominant=dominant)
 
 
 def needed_ranges(radar: RadarPartial, config: Config, *, brands: Sequence[str] = (),
