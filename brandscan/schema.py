@@ -45,7 +45,13 @@ STRING_COLUMNS: tuple[str, ...] = (
 COUNT_COLUMNS: tuple[str, ...] = ("reposts", "comments", "likes")
 SCORED_COLUMNS: tuple[str, ...] = ("brands", "sentiment", "label", "categories")
 
+#: Sentiment labels, in the order tables list them.
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
+#: The "brand" of every post when no brand is configured (alerts, share of voice, report).
+ALL_POSTS = "(all posts)"
+#: The columns of the report's most engaging negative posts.
+TOP_POST_COLUMNS: tuple[str, ...] = ("created_at", "author", "followers", "reposts",
+                                     "comments", "likes", "sentiment", "text", "url")
 
 
 def empty_posts(tz: str = "Asia/Shanghai") -> pd.DataFrame:

@@ -48,13 +48,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from brandscan.analyze.severity import SEVERITIES, severity_rank
 from brandscan.config import AlertConfig, Config
 from brandscan.engine.aggregates import POST_ORDER
+from brandscan.schema import ALL_POSTS
 from brandscan.text.brands import has_brand
 
-SEVERITIES = ("watch", "spike", "crisis")
 KINDS = ("volume", "negative", "influential")
-ALL_POSTS = "(all posts)"
 
 _POST_FIELDS = ("time", "author", "followers", "reposts", "comments", "likes", "text", "url")
 ALERT_COLUMNS = (
@@ -83,11 +83,6 @@ TOP_ORDER: tuple[tuple[str, bool], ...] = (*POST_ORDER, *_TIES)
 #: ``window_posts(brand, start, end)``: the scored posts of ``brand`` with
 #: ``start <= created_at < end``.
 WindowPosts = Callable[[str, pd.Timestamp, pd.Timestamp], pd.DataFrame]
-
-
-def severity_rank(severity: str) -> int:
-    """0 for watch, 1 for spike, 2 for crisis."""
-    return SEVERITIES.index(severity)
 
 
 def wilson_lower(successes: np.ndarray, n: np.ndarray, z: float) -> np.ndarray:

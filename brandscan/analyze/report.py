@@ -10,9 +10,7 @@ import pandas as pd
 
 from brandscan.config import Config
 from brandscan.load.accounting import LoadReport
-
-TOP_POST_COLUMNS = ("created_at", "author", "followers", "reposts", "comments", "likes",
-                    "sentiment", "text", "url")
+from brandscan.schema import ALL_POSTS
 
 
 @dataclass
@@ -101,7 +99,7 @@ def report_from_aggregate(agg: Any, config: Config, load: LoadReport, *,
         "engagement": agg.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,
-        "brands": ", ".join(b.name for b in config.brands) or "(all posts)",
+        "brands": ", ".join(b.name for b in config.brands) or ALL_POSTS,
         "model": model,
         "rows_read": load.total("rows_read"),
         "rows_skipped": len(load.skipped),

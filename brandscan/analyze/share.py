@@ -17,12 +17,11 @@ import pandas as pd
 
 from brandscan.config import Config
 from brandscan.errors import BrandscanError
+from brandscan.schema import ALL_POSTS, LABELS
 
 if TYPE_CHECKING:
     from brandscan.engine.aggregates import Aggregate, Exact, Tally
 
-ALL_POSTS = "(all posts)"
-LABELS = ("positive", "neutral", "negative")
 
 SHARE_COLUMNS = ("period", "brand", "mentions", "share_of_voice", "positive", "neutral",
                  "negative", "net_sentiment", "mean_sentiment", "engagement")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from brandscan.analyze.severity import SEVERITIES
 from brandscan.cli.common import (
     Env,
     Loaded,
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from brandscan.config import AlertConfig
 
-SEVERITIES = ("watch", "spike", "crisis")  # brandscan.analyze.alerts.SEVERITIES, kept light
 NOTIFY_FORMATS = ("json", "wecom", "dingtalk", "slack")
 
 

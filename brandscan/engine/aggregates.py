@@ -32,16 +32,14 @@ import pandas as pd
 
 from brandscan.analyze.complaints import COMPLAINT_COLUMNS, term_category
 from brandscan.analyze.timeline import INTERVALS, TIMELINE_COLUMNS, period_range, period_start
+from brandscan.schema import LABELS, TOP_POST_COLUMNS
 from brandscan.text.terms import term_pairs
 
 if TYPE_CHECKING:
     from brandscan.config import Config
 
-LABELS = ("positive", "neutral", "negative")
 BRAND_TIMELINE_COLUMNS = ("period", "brand", "mentions", "positive", "neutral", "negative",
                           "mean_sentiment", "engagement")
-TOP_POST_COLUMNS = ("created_at", "author", "followers", "reposts", "comments", "likes",
-                    "sentiment", "text", "url")
 
 #: The total order of "most engaging" posts: engagement down, then earlier first, then
 #: where the post came from. Deterministic whatever order the chunks arrive in.

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from brandscan.analyze.severity import SEVERITIES
+
 if TYPE_CHECKING:
     from brandscan.analyze.report import Report
     from brandscan.render.charts import Marker
@@ -268,7 +270,7 @@ def _alerts_html(alerts: pd.DataFrame | None) -> str:
         return '<p class="note">No alert fired in this window.</p>'
     if not {"brand", "kind", "start", "first_text"} <= set(alerts.columns):
         return table(alerts, text=[c for c in alerts.columns if alerts[c].dtype == object])
-    ranks = {"watch": 0, "spike": 1, "crisis": 2}
+    ranks = {s: i for i, s in enumerate(SEVERITIES)}
     cards = []
     for _, group in alerts.groupby(["brand", "kind", "start"], sort=False, dropna=False):
         rows = group.to_dict("records")
