@@ -39,4 +39,8 @@ class BrandscanError(Exception):
 
 
 class UsageError(BrandscanError):
-    """Options that do not go together: the CLI answers as for any usage error (exit 2)."""
+    """Options that do not go together (``--bom`` with ``--format json``).
+
+    The CLI shows the command's usage with the message and exits with status 2, as for
+    any other wrong option.
+    """

@@ -45,10 +45,11 @@ STRING_COLUMNS: tuple[str, ...] = (
 COUNT_COLUMNS: tuple[str, ...] = ("reposts", "comments", "likes")
 SCORED_COLUMNS: tuple[str, ...] = ("brands", "sentiment", "label", "categories")
 
+#: Sentiment labels, in the order tables list them.
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
-#: The name every post goes under when no brand is configured.
+#: The "brand" of every post when no brand is configured (alerts, share of voice, report).
 ALL_POSTS = "(all posts)"
-#: The columns a listed post shows (the most engaging negative posts of a report).
+#: The columns of the report's most engaging negative posts.
 TOP_POST_COLUMNS: tuple[str, ...] = ("created_at", "author", "followers", "reposts",
                                      "comments", "likes", "sentiment", "text", "url")
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandscan.analyze.alerts import HourlyPartial
 from brandscan.analyze.complaints import Complaints, Terms, complaints
+from brandscan.analyze.hourly import HourlyPartial
 from brandscan.analyze.negatives import NegativePosts
 from brandscan.analyze.partial import (
     Analysis,

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from brandscan.cli import cli
-from brandscan.cli.common import Env, emit_binary
 from brandscan.errors import BrandscanError
+from brandscan.render.formats import FRAME, Table, Target, write
 from brandscan.render.xlsx import cell_width, frame_workbook
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 from tests.test_spreadsheet import evil_jsonl
@@ -190,9 +190,11 @@ def test_xlsx_to_a_pipe_but_never_to_a_terminal(tmp_path: Path) -> None:
     assert piped.stdout_bytes.startswith(b"PK")
     assert openpyxl.load_workbook(io_bytes(piped.stdout_bytes, tmp_path)).sheetnames == [
         "complaints"]
-    terminal = Env(stdout_tty=True, stderr_tty=True, no_color=True, quiet=True)
+    from rich.console import Console
+
+    terminal = Target(path=None, stdout_tty=True, console=Console)
     with pytest.raises(BrandscanError, match="binary file"):
-        emit_binary(terminal, b"PK", None)
+        write(FRAME, "xlsx", Table(pd.DataFrame({"n": [1]})), terminal)
 
 
 def test_a_failed_run_keeps_yesterdays_workbook(tmp_path: Path,

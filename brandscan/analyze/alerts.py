@@ -59,10 +59,10 @@ from brandscan.analyze.hourly import (
     post_sums,
 )
 from brandscan.analyze.partial import POST_ORDER, Chunk, Context, Finished, WindowPosts, utc_ns
+from brandscan.analyze.severity import SEVERITIES, severity_rank
 from brandscan.config import AlertConfig, Config
 from brandscan.schema import ALL_POSTS, empty_scored
 
-SEVERITIES = ("watch", "spike", "crisis")
 KINDS = ("volume", "negative", "influential")
 
 _POST_FIELDS = ("time", "author", "followers", "reposts", "comments", "likes", "text", "url")
@@ -90,11 +90,6 @@ def baseline_span(alerts: AlertConfig) -> timedelta:
     days = max(v.baseline_days, 7 * v.weeks, alerts.negative.days, v.fallback_hours / 24,
                alerts.min_history_hours / 24)
     return timedelta(days=days + math.ceil(v.spread_hours / 24) + 1)
-
-
-def severity_rank(severity: str) -> int:
-    """0 for watch, 1 for spike, 2 for crisis."""
-    return SEVERITIES.index(severity)
 
 
 def wilson_lower(successes: np.ndarray, n: np.ndarray, z: float) -> np.ndarray:

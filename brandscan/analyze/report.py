@@ -33,6 +33,7 @@ from brandscan.analyze.summary import Summary, Totals
 from brandscan.analyze.timeline import INTERVALS, Periods, Timeline
 from brandscan.config import Config
 from brandscan.load.accounting import LoadReport
+from brandscan.schema import ALL_POSTS
 
 
 @dataclass
@@ -46,12 +47,13 @@ class Report:
     complaints: pd.DataFrame
     negative_posts: pd.DataFrame
     skipped: pd.DataFrame
-    # The crisis radar (analyze.alerts, .response, .share); None when not computed.
+    # The crisis radar (analyze.alerts, .response, .share, .influencers): None when not
+    # computed, so a renderer can tell "not computed" from "nothing in this window".
     alerts: pd.DataFrame | None = None  # alerts fired in the window, oldest first
     response: pd.DataFrame | None = None  # the brand's response time to each negative spike
     share_of_voice: pd.DataFrame | None = None  # per brand over the window
     share_by_period: pd.DataFrame | None = None  # per brand per period
-    influencers: pd.DataFrame | None = None  # the influencer ranking (xlsx and html show it)
+    influencers: pd.DataFrame | None = None  # authors by reach (only the xlsx/html reports)
     #: The example post of each top complaint term (text, author, created_at, url,
     #: engagement): what renderers show beside a complaint.
     complaint_posts: pd.DataFrame | None = None
@@ -170,7 +172,7 @@ def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
         "engagement": totals.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,
-        "brands": ", ".join(b.name for b in config.brands) or "(all posts)",
+        "brands": ", ".join(b.name for b in config.brands) or ALL_POSTS,
         "model": model,
         "rows_read": load.total("rows_read"),
         "rows_skipped": len(load.skipped),

@@ -45,7 +45,7 @@ class Incident:
 
 def incidents(alerts: pd.DataFrame, config: Config) -> list[Incident]:
     """Merge a brand's alerts that overlap or are less than the cooldown apart."""
-    from brandscan.analyze.alerts import severity_rank
+    from brandscan.analyze.severity import severity_rank
 
     gap = pd.Timedelta(hours=config.alerts.cooldown_hours)
     out: list[Incident] = []

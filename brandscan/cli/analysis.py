@@ -7,12 +7,12 @@ from typing import Any
 import click
 
 from brandscan.cli.common import (
-    REPORT_FORMATS,
     Env,
     analysis_options,
+    check_output,
     cli,
-    emit_binary,
     emit_frame,
+    emit_output,
     engine_options,
     handles_errors,
     input_options,
@@ -21,7 +21,7 @@ from brandscan.cli.common import (
     output_options,
     request_of,
 )
-from brandscan.errors import BrandscanError
+from brandscan.render.formats import REPORT, ReportOutput
 
 
 @cli.command()
@@ -31,47 +31,29 @@ from brandscan.errors import BrandscanError
 @click.option("--interval", type=click.Choice(["hour", "day", "week"]),
               help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
 @click.option("--top", default=10, show_default=True, help="Rows in the complaint and post lists.")
-@output_options(REPORT_FORMATS)
+@output_options(REPORT)
 @click.pass_obj
 @handles_errors
 def report(env: Env, **kw: Any) -> None:
     """The one-page answer: totals, sentiment, timeline, complaints, worst posts."""
     from brandscan.analyze.report import ReportAnalysis
     from brandscan.app.run import run
-    from brandscan.render import report as render
-    from brandscan.render.output import emit
 
     # Decided first: a wrong format should fail before minutes of scoring.
-    fmt = output_format(env, kw["fmt"], kw["output"], default="markdown",
-                        formats=REPORT_FORMATS, kw=kw)
-    if fmt == "table" and kw["output"]:
-        raise BrandscanError("--format table is for the terminal",
-                             hint="use markdown, json, xlsx or html with -o")
-    if fmt == "xlsx" and not kw["output"]:
-        emit_binary(env, b"", None)  # refuses a terminal now, not after the analysis
+    fmt = output_format(env, REPORT, kw["fmt"], kw["output"], kw=kw)
+    check_output(env, REPORT, fmt, kw["output"])
     request = request_of(kw)
     analysis = ReportAnalysis(kw["interval"], kw["top"], influencers=fmt in ("xlsx", "html"),
                               model=_model_id(request))
     out = run(request, [analysis], env)
-    rep, tz = out["report"], out.config.timezone
-    # Complaint examples are looked up in the posts when they are at hand.
+    rep = out["report"]
+    # Complaint examples are looked up in the posts when they are at hand; a streamed run
+    # has the posts behind the examples, and its workbook no posts sheet.
     posts = out.scored if out.scored is not None else rep.complaint_posts
-    if fmt == "table":
-        render.to_rich(rep, env.console())
-    elif fmt == "markdown":
-        emit(render.to_markdown(rep, posts=posts), kw["output"])
-    elif fmt == "xlsx":
-        from brandscan.render.xlsx import report_workbook
-
-        # Only a run in memory has a posts sheet: a streamed input may be millions of rows.
-        emit_binary(env, report_workbook(rep, posts=out.scored, raw=kw["raw"], timezone=tz,
-                                         generated=out.now), kw["output"])
-    elif fmt == "html":
-        from brandscan.render.html import to_html
-
-        emit(to_html(rep, posts=posts, generated=out.now, timezone=tz), kw["output"])
-    else:
-        emit(render.to_json(rep), kw["output"])
+    emit_output(env, REPORT, ReportOutput(rep, posts, timezone=out.config.timezone,
+                                          generated=out.now,
+                                          every_post=out.scored is not None),
+                fmt, kw["output"])
 
 
 def _model_id(request: Any) -> str:

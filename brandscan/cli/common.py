@@ -20,6 +20,17 @@ import click
 from brandscan import __version__
 from brandscan.app.request import COLUMN_OPTIONS
 from brandscan.errors import BrandscanError, ExitStatus, UsageError
+from brandscan.render.formats import (
+    FRAME,
+    OutputKind,
+    SpreadsheetOptions,
+    Table,
+    Target,
+    check_target,
+    choose_format,
+    write,
+)
+from brandscan.render.spreadsheet import ENCODINGS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,14 +40,6 @@ if TYPE_CHECKING:
     from brandscan.config import Config
     from brandscan.load.posts import LoadResult
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
-REPORT_FORMATS = ("table", "markdown", "json", "xlsx", "html")
-#: ``-o FILE`` without ``--format`` picks the format from the file's extension.
-SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".md": "markdown", ".markdown": "markdown",
-                  ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
-#: Formats that end in a spreadsheet, where the formula guard applies (--raw turns it off).
-SPREADSHEET_FORMATS = ("csv", "tsv", "xlsx")
 
 
 @dataclass
@@ -213,18 +216,19 @@ def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def output_options(formats: tuple[str, ...] = FORMATS) -> Callable[..., Any]:
-    """--format, -o, and the spreadsheet options (--raw; --bom/--encoding with CSV)."""
+def output_options(kind: OutputKind = FRAME) -> Callable[..., Any]:
+    """--format, -o, and the spreadsheet options of ``kind``'s formats (--raw; --bom and
+    --encoding with CSV)."""
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
-        if "csv" in formats:
+        if kind.takes_csv_bytes:
             fn = click.option("--encoding", "out_encoding", default="utf-8",
-                              type=click.Choice(["utf-8", "gb18030"], case_sensitive=False),
+                              type=click.Choice(ENCODINGS, case_sensitive=False),
                               show_default=True,
                               help="CSV/TSV encoding; gb18030 for old WPS/Excel set-ups.")(fn)
             fn = click.option("--bom", is_flag=True,
                               help="CSV/TSV: UTF-8 with a byte order mark, so Excel shows "
                                    "Chinese right.")(fn)
-        if any(f in formats for f in SPREADSHEET_FORMATS):
+        if kind.takes_raw:
             fn = click.option("--raw", is_flag=True,
                               help="CSV/TSV/XLSX: keep text exactly; by default a text cell "
                                    "starting with = + - @ TAB or CR gets a leading ' so "
@@ -233,21 +237,18 @@ def output_options(formats: tuple[str, ...] = FORMATS) -> Callable[..., Any]:
                           help="Write to this file (replaced atomically) instead of stdout; "
                                "its extension picks the format when --format is not given."
                           )(fn)
-        return click.option("--format", "fmt", type=click.Choice(formats),
+        return click.option("--format", "fmt", type=click.Choice(kind.names),
                             help="Output format (default: table on a terminal, "
-                                 f"{'markdown' if 'csv' not in formats else 'csv'} "
-                                 "otherwise).")(fn)
+                                 f"{kind.default} otherwise).")(fn)
     return wrap
 
 
-def spreadsheet_options(kw: dict[str, Any] | None = None) -> Any:
+def spreadsheet_options(kw: dict[str, Any] | None = None) -> SpreadsheetOptions:
     """--raw/--bom/--encoding of this command (from ``kw``, else from Click's context).
 
-    Reading the context lets every command that uses :func:`output_options` and
-    :func:`emit_frame` honour them without passing them along.
+    Reading the context lets every command that uses :func:`output_options` honour them
+    without passing them along.
     """
-    from brandscan.render.spreadsheet import SpreadsheetOptions
-
     if kw is None:
         ctx = click.get_current_context(silent=True)
         kw = ctx.params if ctx is not None else {}
@@ -255,36 +256,36 @@ def spreadsheet_options(kw: dict[str, Any] | None = None) -> Any:
                               encoding=str(kw.get("out_encoding") or "utf-8").lower())
 
 
-def output_format(env: Env, fmt: str | None, output: str | None, *, default: str = "csv",
-                  formats: tuple[str, ...] = FORMATS, kw: dict[str, Any] | None = None) -> str:
-    """The format asked for, else the one ``-o``'s extension names, else table/default.
-
-    --bom and --encoding only make sense for CSV/TSV: given alone on a terminal they mean
-    CSV, given with another format they are a usage error (exit 2).
-    """
-    opts = spreadsheet_options(kw)
-    csv_bytes = opts.bom or opts.encoding != "utf-8"
-    if not fmt and output:
-        from pathlib import Path
-
-        guess = SUFFIX_FORMATS.get(Path(output).suffix.lower())
-        fmt = guess if guess in formats else None
-    if not fmt:
-        fmt = "csv" if csv_bytes and "csv" in formats else (
-            "table" if env.stdout_tty and not output else default)
-    if csv_bytes and fmt not in ("csv", "tsv"):
-        raise click.UsageError(f"--bom and --encoding are for csv and tsv, not {fmt}")
-    return fmt
+def output_target(env: Env, output: str | None) -> Target:
+    """The facts of this run the renderers need: the terminal, the options, the command."""
+    ctx = click.get_current_context(silent=True)
+    return Target(path=output, stdout_tty=env.stdout_tty, console=env.console,
+                  options=spreadsheet_options(),
+                  sheet=ctx.info_name if ctx is not None and ctx.info_name else None)
 
 
-def emit_binary(env: Env, data: bytes, output: str | None, what: str = "xlsx") -> None:
-    """A binary file to ``-o`` (atomically) or to a pipe — never onto a terminal."""
-    from brandscan.render.output import emit
+def output_format(env: Env, kind: OutputKind, fmt: str | None, output: str | None, *,
+                  kw: dict[str, Any] | None = None) -> str:
+    """The format of this run (see :func:`brandscan.render.formats.choose_format`)."""
+    return choose_format(kind, fmt, output, stdout_tty=env.stdout_tty,
+                         options=spreadsheet_options(kw))
 
-    if not output and env.stdout_tty:
-        raise BrandscanError(f"--format {what} writes a binary file",
-                             hint=f"give -o FILE.{what}, or redirect stdout to a file")
-    emit(data, output)
+
+def check_output(env: Env, kind: OutputKind, fmt: str, output: str | None) -> None:
+    """Refuse a table for -o and binary bytes for a terminal now, before the analysis."""
+    check_target(kind, fmt, output_target(env, output))
+
+
+def emit_output(env: Env, kind: OutputKind, payload: Any, fmt: str | None,
+                output: str | None) -> None:
+    """``payload`` in the format asked for (decided now) to stdout or ``-o``."""
+    write(kind, output_format(env, kind, fmt, output), payload, output_target(env, output))
+
+
+def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
+               title: str | None = None) -> None:
+    """One table in the format asked for to stdout or ``-o`` (titled on a terminal)."""
+    emit_output(env, FRAME, Table(df, title), fmt, output)
 
 
 # --- the application layer, as commands see it -------------------------------------------
@@ -330,45 +331,6 @@ def load_inputs(env: Env, kw: dict[str, Any], *, fail_on_bad_file: bool = True) 
                   check_model="model" in kw)
     return Loaded(loaded.settings.config, LoadResult(loaded.posts, loaded.report),
                   loaded.settings.moment)
-
-
-def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
-                title: str | None = None) -> None:
-    """One table in the format asked for (see :func:`output_format`) to stdout or ``-o``.
-
-    CSV/TSV/XLSX get the spreadsheet guard unless --raw; CSV/TSV honour --bom/--encoding;
-    an xlsx file has one sheet named after the command.
-    """
-    from brandscan.render.output import emit
-
-    opts = spreadsheet_options()
-    fmt = output_format(env, fmt, output)
-    if fmt == "xlsx":
-        from brandscan.render.xlsx import frame_workbook
-
-        ctx = click.get_current_context(silent=True)
-        sheet = (ctx.info_name if ctx is not None and ctx.info_name else None) or (
-            title or "data")
-        emit_binary(env, frame_workbook(df, sheet=sheet, raw=opts.raw), output)
-        return
-    if fmt in ("csv", "tsv"):
-        from brandscan.render.spreadsheet import encode_text, safe_frame
-        from brandscan.render.tabular import render_frame
-
-        text = render_frame(safe_frame(df, raw=opts.raw), fmt)
-        emit(encode_text(text, encoding=opts.encoding, bom=opts.bom), output)
-        return
-    if fmt == "table":
-        from brandscan.render.table import frame_table
-
-        if output:
-            raise BrandscanError("--format table is for the terminal",
-                                 hint="use csv, tsv, json, jsonl, markdown or xlsx with -o")
-        env.console().print(frame_table(df, title=title))
-        return
-    from brandscan.render.tabular import render_frame
-
-    emit(render_frame(df, fmt), output)
 
 
 def main() -> None:

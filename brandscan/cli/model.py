@@ -11,13 +11,14 @@ import click
 from brandscan.cli.common import (
     Env,
     cli,
-    emit_frame,
+    emit_output,
     expand_globs,
     handles_errors,
     jobs_of,
     output_format,
     output_options,
 )
+from brandscan.render.formats import EVALUATION
 
 
 def labeled_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -131,7 +132,7 @@ def train(env: Env, **kw: Any) -> None:
               help="The complaint rule's shift (default: 0.2); 0 measures the model alone.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Processes for scoring (default: all cores).")
-@output_options()
+@output_options(EVALUATION)
 @click.pass_obj
 @handles_errors
 def evaluate(env: Env, **kw: Any) -> None:
@@ -146,9 +147,8 @@ def evaluate(env: Env, **kw: Any) -> None:
 
     from brandscan.analyze.evaluate import evaluate as run_evaluation
     from brandscan.config import load_config
-    from brandscan.render.output import emit
 
-    fmt = output_format(env, kw["fmt"], kw["output"])
+    fmt = output_format(env, EVALUATION, kw["fmt"], kw["output"])
     config = load_config(kw["config_path"])
     if kw["model"]:
         config = replace(config, sentiment=replace(config.sentiment, model=kw["model"]))
@@ -161,14 +161,4 @@ def evaluate(env: Env, **kw: Any) -> None:
         complaint_shift=kw["complaint_shift"], jobs=jobs_of(kw),
         data={"files": [f.to_json() for f in data.files], "split": data.split,
               **({"test_percent": data.test_percent} if data.split != "all" else {})})
-    if fmt == "json":
-        import json
-
-        emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", kw["output"])
-        return
-    acc = result.overall["accuracy"]
-    frame = result.frame()
-    if fmt == "table":  # the title names the model; a terminal has no room to repeat it
-        frame = frame.drop(columns="model")
-    emit_frame(env, frame, fmt, kw["output"],
-               title=f"{result.model}: accuracy {acc:.3f} on {result.overall['n']:,} texts")
+    emit_output(env, EVALUATION, result, fmt, kw["output"])

@@ -6,24 +6,26 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from brandscan.analyze.severity import SEVERITIES
 from brandscan.cli.common import (
     Env,
     analysis_options,
     cli,
     emit_frame,
+    emit_output,
     engine_options,
     handles_errors,
     input_options,
     output_options,
     request_of,
 )
-from brandscan.errors import BrandscanError, ExitStatus
+from brandscan.errors import ExitStatus
+from brandscan.render.formats import ALERTS, Table
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 
-SEVERITIES = ("watch", "spike", "crisis")  # brandscan.analyze.alerts.SEVERITIES, kept light
 NOTIFY_FORMATS = ("json", "wecom", "dingtalk", "slack")
 
 
@@ -41,7 +43,7 @@ NOTIFY_FORMATS = ("json", "wecom", "dingtalk", "slack")
 @click.option("--notify-timeout", type=click.FloatRange(min=0.1), default=10.0,
               show_default=True, metavar="SECONDS", help="Give up on the webhook after this.")
 @engine_options
-@output_options()
+@output_options(ALERTS)
 @click.pass_context
 @handles_errors
 def alerts(ctx: click.Context, **kw: Any) -> None:
@@ -61,7 +63,7 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
         if env.stderr_tty:
             env.warn("brandscan: no alerts")
         return
-    _emit_alerts(env, found, kw)
+    emit_output(env, ALERTS, Table(found, "Alerts"), kw["fmt"], kw["output"])
     if kw["notify_url"]:
         from brandscan.render.notify import notify
 
@@ -69,27 +71,6 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
         env.warn(f"brandscan: {len(found)} alert(s) sent to {kw['notify_url'].split('?')[0]}")
     if kw["fail_on_alert"]:
         ctx.exit(int(ExitStatus.ALERT))
-
-
-def _emit_alerts(env: Env, found: pd.DataFrame, kw: dict[str, Any]) -> None:
-    from brandscan.render import alerts as render
-    from brandscan.render.output import emit
-
-    fmt, output = kw["fmt"], kw["output"]
-    if not fmt and output and output.lower().endswith((".md", ".markdown")):
-        fmt = "markdown"
-    if not fmt and env.stdout_tty and not output:
-        fmt = "table"
-    if fmt == "table":
-        if kw["output"]:
-            raise BrandscanError("--format table is for the terminal",
-                                 hint="use csv, tsv, json, jsonl or markdown with -o")
-        render.to_rich(found, env.console())
-    elif fmt == "markdown":
-        emit(f"# brandscan alerts\n\n**{render.escape(render.summary(found))}**\n\n"
-             + render.to_markdown(found), kw["output"])
-    else:  # csv/tsv/json/jsonl/xlsx, or from -o's extension
-        emit_frame(env, found, fmt, output, title="Alerts")
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from brandscan.cli.common import (
     resolve_config,
 )
 from brandscan.errors import BrandscanError
+from brandscan.render.formats import EXPORT, choose_format
 
 
 def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -348,7 +349,7 @@ def _size(n: int) -> str:
 @store_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write (replaced atomically).")
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(EXPORT.names),
               help="Default: from the file name (.csv), else parquet.")
 @click.option("--since", metavar="TIME", help="Only posts from this time on.")
 @click.option("--until", metavar="TIME", help="Only posts before this time.")
@@ -361,7 +362,7 @@ def export(env: Env, **kw: Any) -> None:
     from brandscan.store.query import export as export_posts
 
     config = resolve_config(kw)
-    fmt = kw["fmt"] or ("csv" if kw["output"].lower().endswith(".csv") else "parquet")
+    fmt = choose_format(EXPORT, kw["fmt"], kw["output"], stdout_tty=env.stdout_tty)
     window = _window(kw, config)
     with open_store(kw["db"], lock_timeout=kw["lock_timeout"]) as store:
         n = export_posts(store, kw["output"], fmt, tz=config.timezone, window=window)

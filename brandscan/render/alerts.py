@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from brandscan.analyze.alerts import SEVERITIES, severity_rank
+from brandscan.analyze.severity import SEVERITIES, severity_rank
 
 
 def _when(ts: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from brandscan.render.xlsx import as_frame, report_section
+from brandscan.analyze.severity import SEVERITIES
 
 if TYPE_CHECKING:
     from brandscan.analyze.report import Report
@@ -270,7 +270,7 @@ def _alerts_html(alerts: pd.DataFrame | None) -> str:
         return '<p class="note">No alert fired in this window.</p>'
     if not {"brand", "kind", "start", "first_text"} <= set(alerts.columns):
         return table(alerts, text=[c for c in alerts.columns if alerts[c].dtype == object])
-    ranks = {"watch": 0, "spike": 1, "crisis": 2}
+    ranks = {s: i for i, s in enumerate(SEVERITIES)}
     cards = []
     for _, group in alerts.groupby(["brand", "kind", "start"], sort=False, dropna=False):
         rows = group.to_dict("records")
@@ -311,21 +311,6 @@ def alert_count(alerts: pd.DataFrame) -> int:
     return len(alerts.drop_duplicates(subset=keys)) if len(keys) == 3 else len(alerts)
 
 
-def _sov_totals(sov: pd.DataFrame) -> pd.DataFrame:
-    """Totals per brand from a per-period share-of-voice table (or the totals as given)."""
-    if "period" not in sov.columns:
-        return sov
-    counts = [c for c in ("mentions", "positive", "neutral", "negative", "engagement")
-              if c in sov.columns]
-    tot = sov.groupby("brand", sort=False)[counts].sum().reset_index()
-    total = tot["mentions"].sum()
-    tot.insert(1, "share_of_voice", tot["mentions"] / total if total else 0.0)
-    if {"positive", "negative"} <= set(tot.columns):
-        m = tot["mentions"].where(tot["mentions"] > 0)
-        tot["net_sentiment"] = (tot["positive"] - tot["negative"]) / m
-    return tot
-
-
 def _complaints_html(report: Report, examples: list[dict[str, Any] | None]) -> str:
     c = report.complaints
     if c.empty:
@@ -363,11 +348,7 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
     from brandscan.render.report import complaint_examples, verdict
 
     h = report.headline
-    alerts = as_frame(report_section(report, "alerts"))
-    influencers = as_frame(report_section(report, "influencers"))
-    sov = as_frame(report_section(report, "share_of_voice", "share", "sov"))
-    response = as_frame(report_section(report, "response_times", "response_time",
-                                       "response"))
+    alerts, influencers, response = report.alerts, report.influencers, report.response
     brands = str(h.get("brands", ""))
     with_time = report.interval == "hour"
     span = f"{_when(h.get('first'))} — {_when(h.get('last'))}" if h.get("mentions") else ""
@@ -441,14 +422,12 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
                       links={"top_post_text": "top_post_url"}))
         parts.append(_section("influencers", "Influencers", body))
 
-    if sov is not None and not sov.empty and {"brand", "mentions"} <= set(sov.columns):
-        totals = _sov_totals(sov)
-        chart = (f'<div class="chart">{charts.share_svg(totals)}</div>'
-                 if "share_of_voice" in totals.columns else "")
+    sov = report.share_of_voice  # the totals per brand over the window
+    if sov is not None and not sov.empty:
         parts.append(_section("share-of-voice", "Share of voice",
-                              chart + table(totals, optional=("positive", "neutral",
-                                                              "mean_sentiment",
-                                                              "engagement"))))
+                              f'<div class="chart">{charts.share_svg(sov)}</div>'
+                              + table(sov, optional=("positive", "neutral", "mean_sentiment",
+                                                     "engagement"))))
 
     if response is not None and not response.empty:
         parts.append(_section(

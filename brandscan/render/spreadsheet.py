@@ -8,16 +8,20 @@ column is a number and stays one. ``--raw`` turns this off for people who post-p
 the files with scripts rather than open them.
 
 Excel wants a byte order mark to read UTF-8 CSV as UTF-8 (without it, Chinese turns into
-mojibake); old WPS installations read GB18030 best. Both are offered, for CSV/TSV only.
+mojibake); old WPS installations read GB18030 best. Both are offered, for CSV/TSV only
+(which options a format takes is in :mod:`brandscan.render.formats`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The encodings CSV/TSV can be written in (gb18030 for old WPS/Excel set-ups).
+ENCODINGS = ("utf-8", "gb18030")
 
 #: First characters that make Excel, LibreOffice or WPS read a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,21 +32,6 @@ CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 
 #: Excel keeps at most this many characters in one cell.
 EXCEL_CELL_LIMIT = 32_767
-
-ENCODINGS = ("utf-8", "gb18030")
-
-
-@dataclass(frozen=True)
-class SpreadsheetOptions:
-    """How CSV/TSV/XLSX output is made for spreadsheet programs.
-
-    ``raw`` keeps text exactly as read (no ``'`` prefix, control characters kept in
-    CSV); ``bom`` and ``encoding`` only concern CSV/TSV bytes.
-    """
-
-    raw: bool = False
-    bom: bool = False
-    encoding: str = "utf-8"
 
 
 def neutralise(value: str) -> str:
@@ -67,6 +56,8 @@ def safe_text(value: str, *, raw: bool = False) -> str:
 
 def is_text_column(s: pd.Series) -> bool:
     """Columns of strings (object or string dtype); numbers, times and flags are not text."""
+    import pandas as pd
+
     return s.dtype == object or isinstance(s.dtype, pd.StringDtype)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -344,37 +344,6 @@ def order_post_columns(posts: pd.DataFrame) -> pd.DataFrame:
 
 # --- the report workbook -------------------------------------------------------------------
 
-def report_section(report: Report, *names: str) -> Any:
-    """A report section by any of its names: an attribute, else an entry of ``extra``.
-
-    Sections that other analyses add (alerts, influencers, share of voice, response
-    times) are looked up this way, so a report built without them still renders.
-    """
-    for name in names:
-        value = getattr(report, name, None)
-        if value is None:
-            value = (getattr(report, "extra", None) or {}).get(name)
-        if value is not None:
-            return value
-    return None
-
-
-def as_frame(value: Any) -> pd.DataFrame | None:
-    """A section as a table: a DataFrame, a list of records/dataclasses, or a mapping."""
-    import dataclasses
-
-    if value is None:
-        return None
-    if isinstance(value, pd.DataFrame):
-        return value
-    if isinstance(value, dict):
-        return pd.DataFrame({"item": list(value), "value": list(value.values())})
-    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
-        rows = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for v in value]
-        return pd.DataFrame(rows)
-    return pd.DataFrame({"value": [value]})
-
-
 def summary_rows(report: Report, *, timezone: str | None = None,
                  generated: datetime | None = None) -> list[tuple[str, Any, str | None]]:
     """(label, value, format) for the summary sheet, headline keys first in a fixed order."""
@@ -398,25 +367,26 @@ def summary_rows(report: Report, *, timezone: str | None = None,
 
 
 def report_sheets(report: Report, posts: pd.DataFrame | None = None) -> list[SheetSpec]:
-    """Every sheet after the summary, in reading order."""
+    """Every sheet after the summary, in reading order.
+
+    Alerts and influencers always get a sheet (a note when they were not computed); share
+    of voice and response times only when the report has them.
+    """
+    missing = "{} were not computed for this report."
     sheets = [SheetSpec("timeline", report.timeline, "No posts in this window."),
               SheetSpec("complaints", report.complaints,
-                        "No negative posts, so no complaints in this window.")]
-    missing = "{} were not computed for this report."
-    for name, keys, empty in (
-            ("alerts", ("alerts",), "No alerts fired in this window."),
-            ("influencers", ("influencers",), "No authors in this window."),
-            ("share_of_voice", ("share_of_voice", "share", "sov"), "No brands compared."),
-            ("share_of_voice_by_period", ("share_by_period",), "No brands compared."),
-            ("response_times", ("response_times", "response_time", "response"),
+                        "No negative posts, so no complaints in this window."),
+              SheetSpec("alerts", report.alerts, "No alerts fired in this window."
+                        if report.alerts is not None else missing.format("Alerts")),
+              SheetSpec("influencers", report.influencers, "No authors in this window."
+                        if report.influencers is not None else missing.format("Influencers"))]
+    for name, frame, empty in (
+            ("share_of_voice", report.share_of_voice, "No brands compared."),
+            ("share_of_voice_by_period", report.share_by_period, "No brands compared."),
+            ("response_times", report.response,
              "No negative incident needed a response in this window.")):
-        value = report_section(report, *keys)
-        if value is None and name.startswith(("share_of_voice", "response_times")):
-            continue  # optional extras: no sheet at all when the report has none
-        frame = as_frame(value)
-        sheets.append(SheetSpec(name, frame,
-                                empty if frame is not None else missing.format(
-                                    name.replace("_", " ").capitalize())))
+        if frame is not None:
+            sheets.append(SheetSpec(name, frame, empty))
     if posts is not None:
         sheets.append(SheetSpec("posts", order_post_columns(posts), "No posts in this window."))
     else:

@@ -584,9 +584,6 @@ def _plain(value: Any, tz: str) -> Any:
 
 # --- export and prune ------------------------------------------------------------------------
 
-EXPORT_FORMATS = ("parquet", "csv")
-
-
 def export(store: Store, target: str | os.PathLike[str], fmt: str, *, tz: str,
            window: Window | None = None) -> int:
     """Write the stored posts (with scores and history) to Parquet or CSV, atomically.

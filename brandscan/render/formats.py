@@ -1,0 +1,390 @@
+"""The one registry of output formats: what each kind of output can be written as, and how.
+
+A command's output is one of a few kinds: a plain table (any DataFrame), the report, the
+alert list, a model evaluation, or the store's export. Each kind lists its formats, and
+each format says how it is rendered, whether its bytes are binary (xlsx, parquet: never
+onto a terminal), whether it is drawn on the terminal (table: never into a file), and
+which spreadsheet options apply: the formula guard (``--raw`` turns it off) for what
+ends in a spreadsheet, ``--bom``/``--encoding`` for CSV/TSV bytes.
+
+:func:`choose_format` decides the format of a run (``--format``, else the extension of
+``-o FILE`` through :data:`SUFFIXES`, else a table on a terminal and the kind's default
+elsewhere) and :func:`write` renders the output and sends it to stdout or the file. None
+of this knows about Click: the command line passes the facts of the run in a
+:class:`Target` and turns :class:`~brandscan.errors.UsageError` into its usage message.
+
+Importing this module is cheap (renderers import pandas, rich and XlsxWriter when they
+run), so the command line builds its options from it without slowing ``--help``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from brandscan.errors import BrandscanError, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from brandscan.analyze.evaluate import Evaluation
+    from brandscan.analyze.report import Report
+
+#: ``-o FILE`` without ``--format``: the file's extension names the format (when the
+#: command has that format; otherwise the command's default applies).
+SUFFIXES: Mapping[str, str] = {
+    ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx", ".html": "html",
+    ".htm": "html", ".parquet": "parquet",
+}
+#: Text encodings offered for CSV/TSV (``--encoding``).
+
+
+@dataclass(frozen=True)
+class SpreadsheetOptions:
+    """How CSV/TSV/XLSX output is made for spreadsheet programs.
+
+    ``raw`` keeps text exactly as read (no ``'`` prefix, control characters kept in
+    CSV); ``bom`` and ``encoding`` only concern CSV/TSV bytes.
+    """
+
+    raw: bool = False
+    bom: bool = False
+    encoding: str = "utf-8"
+
+    @property
+    def csv_bytes(self) -> bool:
+        """``--bom`` or ``--encoding`` was asked for: the output must be CSV or TSV."""
+        return self.bom or self.encoding != "utf-8"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where output goes and the facts of the run a renderer needs.
+
+    ``path`` is ``-o FILE`` (None for stdout; ``-`` is stdout too, but counts as a file
+    given: it never gets a table). ``console`` builds the terminal's console, only when
+    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's).
+    """
+
+    path: str | None
+    stdout_tty: bool
+    console: Callable[[], Console]
+    options: SpreadsheetOptions = SpreadsheetOptions()
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A plain table to write, titled on the terminal."""
+
+    frame: pd.DataFrame
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportOutput:
+    """A report and what its renderers need besides it.
+
+    ``posts`` are the scored posts (complaint examples are looked up in them); a streamed
+    run has only the posts behind the examples, so ``every_post`` is False and the
+    workbook gets no posts sheet (its input may be millions of rows).
+    """
+
+    report: Report
+    posts: pd.DataFrame | None
+    timezone: str
+    generated: datetime
+    every_post: bool = True
+
+
+#: ``payload, target -> output``: text or bytes to send, or None when it drew on the console.
+Renderer = Callable[[Any, Target], "str | bytes | None"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format of one kind of output."""
+
+    name: str
+    #: None: the command writes the file itself (the store's export, through DuckDB).
+    render: Renderer | None = None
+    #: Bytes no terminal can show (xlsx, parquet): refused when stdout is one.
+    binary: bool = False
+    #: Drawn on the terminal (the rich table): refused with ``-o``.
+    terminal: bool = False
+    #: Ends in a spreadsheet: text cells get the formula guard unless ``--raw``.
+    spreadsheet: bool = False
+    #: CSV/TSV text, whose bytes ``--bom`` and ``--encoding`` shape.
+    encodable: bool = False
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """The formats one kind of output can be written in (``--format``'s choices, in order)."""
+
+    name: str
+    formats: Mapping[str, Format]
+    #: The format off a terminal when neither ``--format`` nor ``-o``'s extension says.
+    default: str
+    #: The formats suggested when a table is asked for with ``-o`` (default: all but table).
+    file_formats: tuple[str, ...] = ()
+    #: Formats that win over ``--bom``/``--encoding`` and ignore them. Only the alert list
+    #: has them: its terminal page and Markdown digest were always chosen that way.
+    ignore_csv_options: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.formats)
+
+    @property
+    def terminal(self) -> str | None:
+        """The format drawn on a terminal (the default there), if the kind has one."""
+        return next((n for n, f in self.formats.items() if f.terminal), None)
+
+    @property
+    def takes_raw(self) -> bool:
+        """Some format ends in a spreadsheet: the command has ``--raw``."""
+        return any(f.spreadsheet for f in self.formats.values())
+
+    @property
+    def takes_csv_bytes(self) -> bool:
+        """Some format is CSV/TSV text: the command has ``--bom`` and ``--encoding``."""
+        return any(f.encodable for f in self.formats.values())
+
+    def suggested(self) -> tuple[str, ...]:
+        return self.file_formats or tuple(n for n, f in self.formats.items() if not f.terminal)
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+def format_of_path(path: str, kind: OutputKind) -> str | None:
+    """The format ``path``'s extension names, if ``kind`` has it."""
+    name = SUFFIXES.get(Path(path).suffix.lower())
+    return name if name in kind.formats else None
+
+
+def choose_format(kind: OutputKind, fmt: str | None, path: str | None, *, stdout_tty: bool,
+                  options: SpreadsheetOptions | None = None) -> str:
+    """The format asked for, else the one ``path``'s extension names, else table/default.
+
+    ``--bom`` and ``--encoding`` only make sense for CSV/TSV: given alone on a terminal
+    they mean CSV, given with another format they are a :class:`UsageError`.
+    """
+    csv_bytes = options is not None and options.csv_bytes
+    if not fmt and path:
+        fmt = format_of_path(path, kind)
+    if not fmt:
+        terminal = kind.terminal if stdout_tty and not path else None
+        if csv_bytes and "csv" in kind.formats and terminal not in kind.ignore_csv_options:
+            fmt = "csv"
+        else:
+            fmt = terminal or kind.default
+    if csv_bytes and not kind.formats[fmt].encodable and fmt not in kind.ignore_csv_options:
+        encodable = " and ".join(n for n, f in kind.formats.items() if f.encodable)
+        raise UsageError(f"--bom and --encoding are for {encodable}, not {fmt}")
+    return fmt
+
+
+def check_target(kind: OutputKind, fmt: str, target: Target) -> None:
+    """Refuse a table for a file and binary bytes for a terminal (before any work is done)."""
+    spec = kind.formats[fmt]
+    if spec.terminal and target.path:
+        raise BrandscanError(f"--format {fmt} is for the terminal",
+                             hint=f"use {_either(kind.suggested())} with -o")
+    if spec.binary:
+        refuse_terminal(fmt, target)
+
+
+def refuse_terminal(fmt: str, target: Target) -> None:
+    """Binary output goes to ``-o`` or a pipe, never onto a terminal."""
+    if not target.path and target.stdout_tty:
+        raise BrandscanError(f"--format {fmt} writes a binary file",
+                             hint=f"give -o FILE.{fmt}, or redirect stdout to a file")
+
+
+def _either(names: tuple[str, ...]) -> str:
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+def write(kind: OutputKind, fmt: str, payload: Any, target: Target) -> None:
+    """Render ``payload`` as ``fmt`` and send it to the terminal, stdout or the file.
+
+    A table refuses a file before it is drawn; binary bytes refuse a terminal once they
+    are made, so a workbook too big for Excel says that first. Files are replaced
+    atomically (:func:`brandscan.render.output.emit`).
+    """
+    from brandscan.render.output import emit
+
+    spec = kind.formats[fmt]
+    if spec.render is None:
+        raise ValueError(f"{kind.name} output in {fmt} is written by its command")
+    if spec.terminal:
+        check_target(kind, fmt, target)
+    data = spec.render(payload, target)
+    if data is None:
+        return
+    if spec.binary:
+        refuse_terminal(fmt, target)
+    emit(data, target.path)
+
+
+# --- renderers ------------------------------------------------------------------------------
+
+def _frame_table(table: Table, target: Target) -> None:
+    from brandscan.render.table import frame_table
+
+    target.console().print(frame_table(table.frame, title=table.title))
+
+
+def _frame_text(fmt: str) -> Renderer:
+    """JSON, JSON lines, Markdown: the frame as it is (no spreadsheet opens them)."""
+    def render(table: Table, target: Target) -> str:
+        from brandscan.render.tabular import render_frame
+
+        return render_frame(table.frame, fmt)
+
+    return render
+
+
+def _frame_delimited(fmt: str) -> Renderer:
+    """CSV/TSV for spreadsheets: formula guard unless --raw, then --bom/--encoding."""
+    def render(table: Table, target: Target) -> bytes:
+        from brandscan.render.spreadsheet import encode_text, safe_frame
+        from brandscan.render.tabular import render_frame
+
+        opts = target.options
+        text = render_frame(safe_frame(table.frame, raw=opts.raw), fmt)
+        return encode_text(text, encoding=opts.encoding, bom=opts.bom)
+
+    return render
+
+
+def _frame_xlsx(table: Table, target: Target) -> bytes:
+    """One sheet, named after the command."""
+    from brandscan.render.xlsx import frame_workbook
+
+    return frame_workbook(table.frame, sheet=target.sheet or table.title or "data",
+                          raw=target.options.raw)
+
+
+def _frame_formats(**own: Renderer) -> dict[str, Format]:
+    """The formats of a plain table, with some renderers replaced by ``own``."""
+    specs = [
+        Format("table", _frame_table, terminal=True),
+        Format("csv", _frame_delimited("csv"), spreadsheet=True, encodable=True),
+        Format("tsv", _frame_delimited("tsv"), spreadsheet=True, encodable=True),
+        Format("json", _frame_text("json")),
+        Format("jsonl", _frame_text("jsonl")),
+        Format("markdown", _frame_text("markdown")),
+        Format("xlsx", _frame_xlsx, binary=True, spreadsheet=True),
+    ]
+    return {f.name: replace(f, render=own.get(f.name, f.render)) for f in specs}
+
+
+def _alerts_table(table: Table, target: Target) -> None:
+    from brandscan.render import alerts
+
+    alerts.to_rich(table.frame, target.console())
+
+
+def _alerts_markdown(table: Table, target: Target) -> str:
+    """The digest a cron mail or group chat gets: a summary line, then each alert."""
+    from brandscan.render import alerts
+
+    found = table.frame
+    return (f"# brandscan alerts\n\n**{alerts.escape(alerts.summary(found))}**\n\n"
+            + alerts.to_markdown(found))
+
+
+def _evaluation_json(result: Evaluation, target: Target) -> str:
+    """One object, with the data and the model it was measured on."""
+    import json
+
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _evaluation_as(spec: Format) -> Renderer:
+    """The figures as a table in ``spec``'s format, titled with the model and accuracy."""
+    render_table = spec.render
+    assert render_table is not None
+
+    def render(result: Evaluation, target: Target) -> str | bytes | None:
+        frame = result.frame()
+        if spec.terminal:  # the title names the model; a terminal has no room to repeat it
+            frame = frame.drop(columns="model")
+        title = (f"{result.model}: accuracy {result.overall['accuracy']:.3f} on "
+                 f"{result.overall['n']:,} texts")
+        return render_table(Table(frame, title), target)
+
+    return render
+
+
+def _report_table(out: ReportOutput, target: Target) -> None:
+    from brandscan.render.report import to_rich
+
+    to_rich(out.report, target.console())
+
+
+def _report_markdown(out: ReportOutput, target: Target) -> str:
+    from brandscan.render.report import to_markdown
+
+    return to_markdown(out.report, posts=out.posts)
+
+
+def _report_json(out: ReportOutput, target: Target) -> str:
+    from brandscan.render.report import to_json
+
+    return to_json(out.report)
+
+
+def _report_xlsx(out: ReportOutput, target: Target) -> bytes:
+    from brandscan.render.xlsx import report_workbook
+
+    return report_workbook(out.report, posts=out.posts if out.every_post else None,
+                           raw=target.options.raw, timezone=out.timezone,
+                           generated=out.generated)
+
+
+def _report_html(out: ReportOutput, target: Target) -> str:
+    from brandscan.render.html import to_html
+
+    return to_html(out.report, posts=out.posts, generated=out.generated,
+                   timezone=out.timezone)
+
+
+#: Any DataFrame: timeline, complaints, posts, inspect, influencers, sov.
+FRAME = OutputKind("frame", _frame_formats(), default="csv")
+
+#: The report: a terminal page, a Markdown digest, JSON, a workbook, an HTML page.
+REPORT = OutputKind("report", {
+    "table": Format("table", _report_table, terminal=True),
+    "markdown": Format("markdown", _report_markdown),
+    "json": Format("json", _report_json),
+    "xlsx": Format("xlsx", _report_xlsx, binary=True, spreadsheet=True),
+    "html": Format("html", _report_html),
+}, default="markdown")
+
+#: The alert list: pages for people on a terminal and in Markdown, else a plain table.
+ALERTS = OutputKind("alerts", _frame_formats(table=_alerts_table, markdown=_alerts_markdown),
+                    default="csv", file_formats=("csv", "tsv", "json", "jsonl", "markdown"),
+                    ignore_csv_options=("table", "markdown"))
+
+#: ``evaluate``: the figures as a table per group, or one JSON object.
+EVALUATION = OutputKind("evaluation", {
+    name: replace(f, render=_evaluation_json if name == "json" else _evaluation_as(f))
+    for name, f in FRAME.formats.items()}, default="csv")
+
+#: ``db export``: the stored posts, written by the store itself (DuckDB streams the rows).
+EXPORT = OutputKind("export", {
+    "parquet": Format("parquet", binary=True),
+    "csv": Format("csv"),  # every column as stored: no formula guard, UTF-8
+}, default="parquet")
+
+KINDS = (FRAME, REPORT, ALERTS, EVALUATION, EXPORT)
