@@ -224,8 +224,9 @@ def rescore(env: Env, **kw: Any) -> None:
     first run over a big store takes a while; later runs do only what is new.
     """
     from brandscan.store import open_store
-    from brandscan.store.query import model_id_for, rescore_batch, stale_count
+    from brandscan.store.query import model_id_for
     from brandscan.store.terms import fill
+    from brandscan.store.upkeep import rescore_batch, stale_count
     from brandscan.text.sentiment import get_scorer
 
     config = resolve_config(kw)
@@ -282,7 +283,7 @@ def db() -> None:
 def info(env: Env, **kw: Any) -> None:
     """Size, schema version, posts per platform and brand, date range, models, batches."""
     from brandscan.store import open_store
-    from brandscan.store.query import store_info
+    from brandscan.store.upkeep import store_info
 
     config = resolve_config(kw)
     with open_store(kw["db"], lock_timeout=kw["lock_timeout"]) as store:
@@ -358,7 +359,7 @@ def _size(n: int) -> str:
 def export(env: Env, **kw: Any) -> None:
     """Every stored post with its score, model and first/last-seen times, as Parquet or CSV."""
     from brandscan.store import open_store
-    from brandscan.store.query import export as export_posts
+    from brandscan.store.upkeep import export as export_posts
 
     config = resolve_config(kw)
     fmt = kw["fmt"] or ("csv" if kw["output"].lower().endswith(".csv") else "parquet")
@@ -392,7 +393,7 @@ def prune(env: Env, **kw: Any) -> None:
     from datetime import datetime
 
     from brandscan.store import open_store
-    from brandscan.store.query import prune as prune_posts
+    from brandscan.store.upkeep import prune as prune_posts
     from brandscan.window import parse_moment
 
     config = resolve_config(kw)
