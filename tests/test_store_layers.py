@@ -14,7 +14,7 @@ import pytest
 STORE = Path(__file__).resolve().parents[1] / "brandscan" / "store"
 
 #: The store's modules from the bottom up: each may import only those before it.
-ORDER = ("db", "keys", "ingest", "query", "terms", "upkeep")
+ORDER = ("db", "keys", "ingest", "query", "terms", "upkeep", "workflow")
 
 #: What the store may use outside itself.
 ALLOWED_PREFIXES = ("brandscan.load", "brandscan.text")

@@ -374,13 +374,9 @@ def check_file_errors(report: Any) -> None:
 
 def check_strict(report: Any, kw: dict[str, Any]) -> None:
     """--strict: any skipped row is an error."""
-    if kw.get("strict") and report.skipped:
-        first = report.skipped[0]
-        raise BrandscanError(
-            f"{first.reason} ({len(report.skipped):,} row(s) skipped in all)",
-            where=f"{first.file}:{first.line}",
-            hint="--strict makes skipped rows errors; fix the rows or drop --strict; "
-                 "'inspect --skipped' lists them")
+    error = report.strict_error() if kw.get("strict") else None
+    if error is not None:
+        raise error
 
 
 def load_summary(env: Env, report: Any, *, fail_on_bad_file: bool = True) -> None:

@@ -18,7 +18,9 @@ outside the store, only loading, text and the base modules):
 - :mod:`brandscan.store.query` — the store -> the canonical scored frame, with the
   window, kind and brand filters pushed into SQL;
 - :mod:`brandscan.store.terms` — the remembered complaint terms of stored texts;
-- :mod:`brandscan.store.upkeep` — rescoring, info, export and prune of an open store.
+- :mod:`brandscan.store.upkeep` — rescoring, info, export and prune of an open store;
+- :mod:`brandscan.store.workflow` — what ``ingest``, ``rescore`` and ``db info|export|prune``
+  do, as typed functions the command line calls.
 
 DuckDB is imported lazily (inside functions), so ``brandscan --help`` stays fast.
 """
