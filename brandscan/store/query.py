@@ -19,6 +19,7 @@ posts scored by another model than the configured one are *stale*, counted in
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -110,21 +111,42 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: What an exclusion phrase leaves in the text: NUL in the matcher, \x01 in SQL.
+_MASKS = ("\x00", "\x01")
+
+
+def _quoted(word: str, *, ignore_case: bool) -> str:
+    """``word`` as an RE2 pattern that matches what Python's ``re.escape(word)`` matches.
+
+    ``\\Q…\\E`` quotes it. Under ``(?i)`` the letter i is spelled out, because Python's
+    IGNORECASE also takes İ (U+0130) and ı (U+0131) for it and RE2's case folding does not;
+    every other ASCII letter folds alike in both (a test compares them over all of Unicode).
+    """
+    if not ignore_case:
+        return f"\\Q{word}\\E"
+    return "".join("[iIİı]" if part in ("i", "I") else f"\\Q{part}\\E"
+                   for part in re.split("([iI])", word) if part)
+
+
 def _literal_pattern(words: Sequence[str], *, ignore_case: bool) -> str | None:
     """An RE2 pattern matching any of ``words`` literally (None if one cannot be quoted).
 
-    ``\\Q…\\E`` quotes each word, so the pattern finds exactly the substrings Python's
-    ``re.escape`` alternation finds; RE2 alternation is leftmost-first like Python's.
+    It finds exactly the substrings Python's ``re.escape`` alternation finds; RE2
+    alternation is leftmost-first like Python's.
     """
     if any("\\E" in w or not w for w in words):
         return None
-    return ("(?i)" if ignore_case else "") + "|".join(f"\\Q{w}\\E" for w in words)
+    return ("(?i)" if ignore_case else "") + "|".join(
+        _quoted(w, ignore_case=ignore_case) for w in words)
 
 
-def _case_safe(words: Sequence[str]) -> bool:
+def _sql_safe(words: Sequence[str]) -> bool:
+    """Whether SQL matches ``words`` (case-insensitively) as the Python matcher does."""
     # Python and RE2 fold ASCII and uncased (CJK) text alike; other cased scripts are left
-    # to Python, so that the store never answers differently from the files.
-    return all(not (ch.lower() != ch.upper() and not ch.isascii()) for w in words for ch in w)
+    # to Python, so that the store never answers differently from the files. A word holding
+    # a mask character could match where an exclusion phrase was masked.
+    return all(not (ch.lower() != ch.upper() and not ch.isascii()) and ch not in _MASKS
+               for w in words for ch in w)
 
 
 def _sql_mentions(column: str, include: str, exclude: str) -> str:
@@ -148,7 +170,7 @@ def sql_brands(config: Config) -> str | None:
         return None
     parts = []
     for b in config.brands:
-        if getattr(b, "query", None) or not _case_safe([*b.terms, *b.exclude]):
+        if getattr(b, "query", None) or not _sql_safe([*b.terms, *b.exclude]):
             return None
         include = _literal_pattern(b.terms, ignore_case=True)
         exclude = (_literal_pattern(sorted(b.exclude, key=len, reverse=True), ignore_case=True)
@@ -198,7 +220,7 @@ def prefilter(config: Config, brands: Sequence[str] = ()) -> str | None:
         return None
     terms: list[str] = []
     for b in chosen:
-        if getattr(b, "query", None) or not _case_safe(b.terms):
+        if getattr(b, "query", None) or not _sql_safe(b.terms):
             return None
         terms.extend(b.terms)
     pattern = _literal_pattern(list(dict.fromkeys(terms)), ignore_case=True)
