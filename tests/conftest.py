@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def store_fault(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Callable[[], None]], None]:
+    """``store_fault(point, action)``: run ``action`` (e.g. ``faults.disk_full``) at a point
+    inside a store write, in this process, for this test only (see tests/faults.py)."""
+    from tests.faults import install
+
+    def inject(point: str, action: Callable[[], None]) -> None:
+        install(point, action, monkeypatch.setattr)
+
+    return inject
 
 
 def weibo_search_csv(path: Path, rows: list[tuple[str, ...]], *, encoding: str = "utf-8-sig"

@@ -16,27 +16,24 @@ from brandscan.config import Config, load_config, parse_config
 from brandscan.errors import BrandscanError
 from brandscan.load.posts import LoadOptions, load_posts
 from brandscan.store import SCHEMA_VERSION, open_store
-from brandscan.store.db import StoreLock
+from brandscan.store.db import MIGRATIONS, StoreLock
 from brandscan.store.ingest import BatchResult, file_hash, ingest_loaded, options_hash
 from brandscan.store.query import (
     combine,
-    export,
     file_keys,
     model_id_for,
     prefilter,
-    prune,
     read_scored,
-    rescore_batch,
     sql_brands,
     sql_categories,
-    stale_count,
-    store_info,
 )
+from brandscan.store.upkeep import export, prune, rescore_batch, stale_count, store_info
 from brandscan.text.brands import BrandMatcher
 from brandscan.text.scoring import analyse, categorize
 from brandscan.text.sentiment import get_scorer
 from brandscan.window import Window
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES, SHARED, weibo_search_csv
+from tests.faults import disk_full, wrap
 
 EXAMPLE = EXAMPLES / "crisis_weibo_search.csv"
 TZ = timezone(timedelta(hours=8))
@@ -259,7 +256,9 @@ def test_an_older_store_is_migrated_when_opened(tmp_path: Path, config: Config) 
 def test_a_failed_migration_leaves_the_old_store(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     db = v1_store(tmp_path / "old.duckdb")
-    monkeypatch.setenv("_BRANDSCAN_TEST_FAIL", "migrate")
+    # The disk fills up after the last migration step, before the migration commits.
+    last = max(MIGRATIONS)
+    monkeypatch.setitem(MIGRATIONS, last, wrap(MIGRATIONS[last], disk_full, "after"))
     with pytest.raises(BrandscanError, match="could not migrate the store from schema v1"), \
             open_store(db):
         pass

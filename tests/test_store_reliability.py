@@ -1,9 +1,10 @@
 """The store's guarantees under failure: killed runs, two runs at once, bad files, full disks.
 
-Runs that must die or wait for each other are real processes. A test-only hook
-(``_BRANDSCAN_TEST_PAUSE=<point>``) makes a run sleep inside its open write transaction
-and write its PID to a marker file, so the test knows when to SIGKILL it or when a second
-run will find the store busy.
+Runs that must die or wait for each other are real processes. The test starts them
+through tests/faults.py, which wraps a step of the batch's writes so that the run writes
+its PID to a marker file and sleeps inside its open write transaction: the test then
+knows when to SIGKILL it or when a second run will find the store busy. Production code
+has no hooks for this.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from click.testing import CliRunner
 from brandscan.cli import cli
 from brandscan.store import open_store
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES, weibo_search_csv
+from tests.faults import brandscan_command, disk_full
 
 EXAMPLE = EXAMPLES / "crisis_weibo_search.csv"
 CFG = ("--config", str(CONFIG_EXAMPLE))
@@ -32,15 +34,15 @@ BRANDSCAN = [sys.executable, "-c", "from brandscan.cli import main; main()"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str | Path, env: dict[str, str] | None = None) -> object:
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, env=env)
+def run(*args: str | Path) -> object:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def spawn(*args: str | Path, env: dict[str, str] | None = None, **kw: object
+def spawn(*args: str | Path, command: list[str] = BRANDSCAN, **kw: object
           ) -> subprocess.Popen[str]:
-    return subprocess.Popen([*BRANDSCAN, *map(str, args)], cwd=ROOT, text=True,
+    return subprocess.Popen([*command, *map(str, args)], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})}, **kw)  # type: ignore[call-overload]
+                            **kw)  # type: ignore[call-overload]
 
 
 def posts_file(path: Path, n: int, *, start: int = 0, grown: int = 0) -> Path:
@@ -66,8 +68,8 @@ def paused(db: Path, data: Path, tmp_path: Path, point: str = "ingest"
            ) -> tuple[subprocess.Popen[str], int]:
     """An ingest sleeping inside its write transaction; returns it and the PID it reported."""
     marker = tmp_path / f"paused-{point}"
-    proc = spawn("ingest", data, "--db", db, *CFG, env={
-        "_BRANDSCAN_TEST_PAUSE": point, "_BRANDSCAN_TEST_PAUSE_FILE": str(marker)})
+    proc = spawn("ingest", data, "--db", db, *CFG,
+                 command=brandscan_command(point, pause_file=marker))
     deadline = time.monotonic() + 120
     while not (marker.exists() and marker.read_text()):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -205,12 +207,14 @@ def test_a_write_refused_by_the_os_leaves_no_partial_batch(tmp_path: Path) -> No
     assert run("ingest", big, "--db", db, *CFG).exit_code == 0
 
 
-def test_an_injected_write_error_rolls_the_batch_back(tmp_path: Path) -> None:
+def test_an_injected_write_error_rolls_the_batch_back(
+        tmp_path: Path, store_fault: Callable[[str, Callable[[], None]], None]) -> None:
     db = tmp_path / "s.duckdb"
     assert run("ingest", EXAMPLE, "--db", db, *CFG).exit_code == 0
     before = digest(db)
     big = posts_file(tmp_path / "big.csv", 300)
-    result = run("ingest", big, "--db", db, *CFG, env={"_BRANDSCAN_TEST_FAIL": "ingest"})
+    store_fault("ingest", disk_full)
+    result = run("ingest", big, "--db", db, *CFG)
     assert result.exit_code == 1
     assert "could not write to the store: No space left on device" in result.stderr
     assert digest(db) == before

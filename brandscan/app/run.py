@@ -113,13 +113,9 @@ def check_file_errors(report: LoadReport, hooks: Hooks) -> None:
 
 def check_strict(report: LoadReport, request: Request) -> None:
     """--strict: any skipped row is an error."""
-    if request.strict and report.skipped:
-        first = report.skipped[0]
-        raise BrandscanError(
-            f"{first.reason} ({len(report.skipped):,} row(s) skipped in all)",
-            where=f"{first.file}:{first.line}",
-            hint="--strict makes skipped rows errors; fix the rows or drop --strict; "
-                 "'inspect --skipped' lists them")
+    error = report.strict_error() if request.strict else None
+    if error is not None:
+        raise error
 
 
 def load_summary(hooks: Hooks, report: LoadReport, *, fail_on_bad_file: bool = True) -> None:

@@ -1,17 +1,15 @@
 """Store commands: ingest, rescore, db info / export / prune.
 
 Every analysis command reads the store too (``--db``; see ``common.scored_inputs``);
-these commands fill it and look after it. Reading and scoring happen outside the write
-lock, so a second run (another cron job, an analyst's report) waits only while a batch
-is being written.
+these commands fill it and look after it. Each parses its options, calls
+:mod:`brandscan.store.workflow` and prints what comes back.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,11 +20,17 @@ from brandscan.cli.common import (
     expand_globs,
     handles_errors,
     jobs_of,
-    load_inputs,
+    request_of,
     resolve_config,
 )
 from brandscan.errors import BrandscanError
 from brandscan.render.formats import EXPORT, choose_format
+
+if TYPE_CHECKING:
+    from brandscan.config import Config
+    from brandscan.load.accounting import LoadReport
+    from brandscan.store.ingest import BatchResult
+    from brandscan.window import Window
 
 
 def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -78,30 +82,6 @@ def loading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _options_fingerprint(kw: dict[str, Any], config: Any) -> str:
-    """What, besides the file's bytes, decides which posts a file yields.
-
-    The options are those ``load_inputs`` hands the loader; the fingerprint is the
-    library's (:func:`brandscan.store.ingest.options_hash`), so a file ingested from
-    Python is recognised here too.
-    """
-    from datetime import datetime
-
-    from brandscan.load.posts import LoadOptions
-    from brandscan.store.ingest import options_hash
-    from brandscan.window import parse_moment
-
-    clock = datetime.now(config.tz)
-    columns = dict(config.columns)
-    columns.update({n: kw[f"col_{n}"] for n in COLUMN_OPTIONS if kw.get(f"col_{n}")})
-    now = (parse_moment(kw["now_text"], tz=config.tz, now=clock, option="--now")
-           if kw.get("now_text") else None)
-    day = (parse_moment(kw["date_text"], tz=config.tz, now=clock, option="--date").date()
-           if kw.get("date_text") else None)
-    return options_hash(LoadOptions(tz=config.timezone, columns=columns, now=now, date=day,
-                                    users=tuple(kw.get("users") or ())))
-
-
 # --- ingest --------------------------------------------------------------------------------
 
 @cli.command()
@@ -124,77 +104,42 @@ def ingest(env: Env, **kw: Any) -> None:
     content was ingested before adds nothing (--force reads it again). Every post is
     stored whatever brands it mentions: brands are matched when the store is read.
     """
-    from brandscan.store import open_store
-    from brandscan.store.ingest import (
-        commit,
-        file_hash,
-        find_known,
-        prepare,
-        reuse_scores,
-        score_rest,
-    )
-    from brandscan.store.query import model_id_for
-    from brandscan.text.sentiment import get_scorer
+    from brandscan.app.request import settings
+    from brandscan.store.workflow import IngestOptions, ingest_files
 
-    config = resolve_config(kw)
-    model_id = model_id_for(config.sentiment.model)
-    fingerprint = _options_fingerprint(kw, config)
-    timeout = kw["lock_timeout"]
-    with open_store(kw["db"], write=True, create=True, lock_timeout=timeout) as store:
-        where = store.path  # created (or migrated) before any file is read
-    results, failed = [], 0
-    for path in expand_globs(kw["files"]):
-        try:
-            content = file_hash(path)
-        except OSError as exc:
-            click.echo(f"brandscan: {path}: cannot read: {exc.strerror or exc}", err=True)
-            failed += 1
-            continue
-        if not kw["force"]:
-            with open_store(where, lock_timeout=timeout) as store:
-                known = find_known(store, content, fingerprint)
-            if known is not None:
-                _report_known(env, path, known, results)
-                continue
-        try:
-            loaded = load_inputs(env, dict(kw, files=(path,)), fail_on_bad_file=True)
-        except BrandscanError as exc:
-            if "could not be read" not in exc.message:
-                click.echo(f"brandscan: {exc.format()}", err=True)
-            failed += 1
-            continue
-        prep = prepare(path, loaded.result, model_id=model_id, content=content,
-                       opts_hash=fingerprint)
-        with open_store(where, lock_timeout=timeout) as store:
-            reuse_scores(store, prep)
-        with env.progress(f"scoring {path}", int(prep.rows["sentiment"].isna().sum())) as adv:
-            score_rest(prep, lambda: get_scorer(config.sentiment.model), jobs=jobs_of(kw),
-                       progress=adv)
-        with open_store(where, write=True, lock_timeout=timeout) as store:
-            known = None if kw["force"] else find_known(store, content, fingerprint)
-            if known is not None:  # another run stored it while we were scoring
-                _report_known(env, path, known, results)
-                continue
-            result = commit(store, prep)
-        env.warn(f"brandscan: {result.summary()}")
-        results.append(result)
+    s = settings(request_of(kw), check_model="model" in kw)
+    config = s.config
+    options = IngestOptions(load=s.options, force=kw["force"], strict=kw["strict"],
+                            jobs=jobs_of(kw), lock_timeout=kw["lock_timeout"])
+    run = ingest_files(kw["db"], expand_globs(kw["files"]), config, options,
+                       listener=_IngestPrinter(env), progress=env.progress)
     if kw["as_json"]:
-        click.echo(json.dumps([_result_dict(r) for r in results], ensure_ascii=False,
+        click.echo(json.dumps([_result_dict(r) for r in run.results], ensure_ascii=False,
                               indent=2))
-    if failed:
-        raise BrandscanError(f"{failed} file(s) could not be ingested; the others were",
-                             where=str(where))
+    if run.failed:
+        raise BrandscanError(f"{run.failed} file(s) could not be ingested; the others were",
+                             where=str(run.store))
 
 
-def _report_known(env: Env, path: str, known: tuple[int, str], results: list[Any]) -> None:
-    from brandscan.store.ingest import BatchResult
+class _IngestPrinter:
+    """Says on stderr what happens to each file, as it happens."""
 
-    res = BatchResult(file=path, known_as=known)
-    env.warn(f"brandscan: {res.summary()}")
-    results.append(res)
+    def __init__(self, env: Env):
+        self.env = env
+
+    def loaded(self, report: LoadReport) -> None:
+        from brandscan.app.run import load_summary
+
+        load_summary(self.env, report, fail_on_bad_file=False)
+
+    def problem(self, error: BrandscanError) -> None:
+        click.echo(f"brandscan: {error.format()}", err=True)  # even with --quiet
+
+    def stored(self, result: BatchResult) -> None:
+        self.env.warn(f"brandscan: {result.summary()}")
 
 
-def _result_dict(r: Any) -> dict[str, Any]:
+def _result_dict(r: BatchResult) -> dict[str, Any]:
     return {"file": r.file, "batch": r.batch_id,
             "already_ingested_as": r.known_as[0] if r.known_as else None,
             "rows_read": r.rows_read, "used": r.used, "skipped": r.skipped,
@@ -224,44 +169,20 @@ def rescore(env: Env, **kw: Any) -> None:
     and resumes where it stopped. jieba cuts about 2,000 posts a second per core, so the
     first run over a big store takes a while; later runs do only what is new.
     """
-    from brandscan.store import open_store
-    from brandscan.store.query import model_id_for, rescore_batch, stale_count
-    from brandscan.store.terms import fill
-    from brandscan.text.sentiment import get_scorer
+    from brandscan.store.workflow import RescoreOptions
+    from brandscan.store.workflow import rescore as rescore_store
 
-    config = resolve_config(kw)
-    model = model_id_for(config.sentiment.model)
-    timeout = kw["lock_timeout"]
-    with open_store(kw["db"], lock_timeout=timeout) as store:
-        stale = stale_count(store, model)
-        where = store.path
-    done = 0
-    if stale:
-        scorer = get_scorer(config.sentiment.model)
-        with env.progress("rescoring", stale) as advance:
-            while True:
-                n = rescore_batch(where, scorer, batch_size=kw["batch_size"],
-                                  jobs=jobs_of(kw), lock_timeout=timeout, progress=advance)
-                if not n:
-                    break
-                done += n
-    added = 0
-    if kw["terms"]:
-        with contextlib.ExitStack() as stack:
-            bar: list[Callable[[int], None] | None] = [None]
-
-            def total(n: int) -> None:
-                bar[0] = stack.enter_context(env.progress("complaint terms", n))
-
-            added = fill(where, config, jobs=jobs_of(kw), lock_timeout=timeout, total=total,
-                         progress=lambda n: bar[0](n) if bar[0] else None)
-    if stale:
-        env.warn(f"brandscan: {done:,} posts rescored with {model}")
-    if added:
-        env.warn(f"brandscan: complaint terms of {added:,} negative posts remembered")
-    if not stale and not added:
-        env.warn(f"brandscan: every stored post is scored by {model} and its terms are "
-                 "remembered; nothing to do")
+    options = RescoreOptions(batch_size=kw["batch_size"], jobs=jobs_of(kw), terms=kw["terms"],
+                             lock_timeout=kw["lock_timeout"])
+    done = rescore_store(kw["db"], resolve_config(kw), options, progress=env.progress)
+    if done.stale:
+        env.warn(f"brandscan: {done.rescored:,} posts rescored with {done.model}")
+    if done.terms_added:
+        env.warn(f"brandscan: complaint terms of {done.terms_added:,} negative posts "
+                 "remembered")
+    if not done.stale and not done.terms_added:
+        env.warn(f"brandscan: every stored post is scored by {done.model} and its terms "
+                 "are remembered; nothing to do")
 
 
 # --- db ------------------------------------------------------------------------------------
@@ -282,12 +203,10 @@ def db() -> None:
 @handles_errors
 def info(env: Env, **kw: Any) -> None:
     """Size, schema version, posts per platform and brand, date range, models, batches."""
-    from brandscan.store import open_store
-    from brandscan.store.query import store_info
+    from brandscan.store.workflow import describe
 
-    config = resolve_config(kw)
-    with open_store(kw["db"], lock_timeout=kw["lock_timeout"]) as store:
-        data = store_info(store, config, batches=kw["n_batches"])
+    data = describe(kw["db"], resolve_config(kw), batches=kw["n_batches"],
+                    lock_timeout=kw["lock_timeout"])
     if kw["fmt"] == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -358,18 +277,16 @@ def _size(n: int) -> str:
 @handles_errors
 def export(env: Env, **kw: Any) -> None:
     """Every stored post with its score, model and first/last-seen times, as Parquet or CSV."""
-    from brandscan.store import open_store
-    from brandscan.store.query import export as export_posts
+    from brandscan.store.workflow import export_posts
 
     config = resolve_config(kw)
     fmt = choose_format(EXPORT, kw["fmt"], kw["output"], stdout_tty=env.stdout_tty)
-    window = _window(kw, config)
-    with open_store(kw["db"], lock_timeout=kw["lock_timeout"]) as store:
-        n = export_posts(store, kw["output"], fmt, tz=config.timezone, window=window)
-    env.warn(f"brandscan: {n:,} posts written to {kw['output']} ({fmt})")
+    done = export_posts(kw["db"], kw["output"], fmt, tz=config.timezone,
+                        window=_window(kw, config), lock_timeout=kw["lock_timeout"])
+    env.warn(f"brandscan: {done.posts:,} posts written to {done.target} ({done.format})")
 
 
-def _window(kw: dict[str, Any], config: Any) -> Any:
+def _window(kw: dict[str, Any], config: Config) -> Window:
     from datetime import datetime
 
     from brandscan.window import Window, parse_moment
@@ -392,16 +309,13 @@ def prune(env: Env, **kw: Any) -> None:
     """Delete posts created before a time (the batch history is kept)."""
     from datetime import datetime
 
-    from brandscan.store import open_store
-    from brandscan.store.query import prune as prune_posts
+    from brandscan.store.workflow import prune_posts
     from brandscan.window import parse_moment
 
     config = resolve_config(kw)
     before = parse_moment(kw["before"], tz=config.tz, now=datetime.now(config.tz),
                           option="--before")
-    with open_store(kw["db"], write=not kw["dry_run"],
-                    lock_timeout=kw["lock_timeout"]) as store:
-        n = prune_posts(store, before, dry_run=kw["dry_run"])
+    n = prune_posts(kw["db"], before, dry_run=kw["dry_run"], lock_timeout=kw["lock_timeout"])
     if kw["dry_run"]:
         click.echo(f"{n:,} posts created before {before.isoformat()} would be deleted")
     else:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from brandscan.errors import BrandscanError
 from brandscan.load.rows import Skip
 
 
@@ -93,6 +94,18 @@ class LoadReport:
         for f in self.ok_files:
             total.update(f.skip_reasons)
         return total
+
+    def strict_error(self) -> BrandscanError | None:
+        """What ``--strict`` stops with when rows were skipped (None when none were)."""
+        skipped = self.skipped
+        if not skipped:
+            return None
+        first = skipped[0]
+        return BrandscanError(
+            f"{first.reason} ({len(skipped):,} row(s) skipped in all)",
+            where=f"{first.file}:{first.line}",
+            hint="--strict makes skipped rows errors; fix the rows or drop --strict; "
+                 "'inspect --skipped' lists them")
 
     def summary_line(self) -> str:
         """One line for stderr: what was read and what was left out."""

@@ -9,10 +9,18 @@ produced it), so analyses read history instead of re-reading and re-scoring file
 It is one DuckDB file (no server): ``--db PATH``, else ``$BRANDSCAN_DB``, else
 ``~/.local/share/brandscan/brandscan.duckdb``.
 
+The modules, from the bottom up; each imports only those above it in this list (and,
+outside the store, only loading, text and the base modules):
+
 - :mod:`brandscan.store.db` — locating, locking, opening, schema and migrations;
+- :mod:`brandscan.store.keys` — what makes two sightings the same stored post;
 - :mod:`brandscan.store.ingest` — files -> posts in the store, one atomic batch per file;
 - :mod:`brandscan.store.query` — the store -> the canonical scored frame, with the
-  window, kind and brand filters pushed into SQL; ``rescore``, info, export, prune.
+  window, kind and brand filters pushed into SQL;
+- :mod:`brandscan.store.terms` — the remembered complaint terms of stored texts;
+- :mod:`brandscan.store.upkeep` — rescoring, info, export and prune of an open store;
+- :mod:`brandscan.store.workflow` — what ``ingest``, ``rescore`` and ``db info|export|prune``
+  do, as typed functions the command line calls.
 
 DuckDB is imported lazily (inside functions), so ``brandscan --help`` stays fast.
 """

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 from brandscan import __version__
 from brandscan.errors import BrandscanError
-from brandscan.store.terms import TERMS_DDL
 
 if TYPE_CHECKING:
     import duckdb
@@ -114,6 +113,14 @@ CREATE TABLE batches (
 #: was left out and why.
 SKIPPED_DDL = "CREATE TABLE skipped (batch_id INTEGER NOT NULL, line BIGINT, reason VARCHAR)"
 
+#: The complaint terms of each text, per word lists: a cache (:mod:`brandscan.store.terms`).
+TERMS_DDL = """
+CREATE TABLE terms (
+    fingerprint VARCHAR NOT NULL,  -- brandscan.text.terms.fingerprint of the word lists
+    text_md5 UHUGEINT NOT NULL,    -- md5_number(text)
+    terms VARCHAR[] NOT NULL
+)"""
+
 
 def default_path() -> Path:
     """``$XDG_DATA_HOME/brandscan/brandscan.duckdb`` (``~/.local/share/...`` on Linux)."""
@@ -139,24 +146,6 @@ def one_line(exc: BaseException) -> str:
     return re.sub(r"^((IO|Invalid Input|Catalog|Serialization|Internal|Fatal|Binder|Conversion|"
                   r"TransactionContext|Constraint|Out of Memory) Error: )+(Failed to commit: )?",
                   "", first)
-
-
-# --- test hooks --------------------------------------------------------------------------
-
-def test_hook(point: str) -> None:
-    """Pause or fail at a named point inside a write, for the reliability tests only.
-
-    ``_BRANDSCAN_TEST_PAUSE=<point>`` writes this PID to ``$_BRANDSCAN_TEST_PAUSE_FILE``
-    and sleeps (so a test can SIGKILL the run with the transaction open);
-    ``_BRANDSCAN_TEST_FAIL=<point>`` raises "No space left on device" there.
-    """
-    if os.environ.get("_BRANDSCAN_TEST_PAUSE") == point:
-        marker = os.environ.get("_BRANDSCAN_TEST_PAUSE_FILE")
-        if marker:
-            Path(marker).write_text(str(os.getpid()))
-        time.sleep(float(os.environ.get("_BRANDSCAN_TEST_PAUSE_SECONDS", "60")))
-    if os.environ.get("_BRANDSCAN_TEST_FAIL") == point:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 # --- the lock ----------------------------------------------------------------------------
@@ -443,7 +432,6 @@ def _migrate(path: Path, version: int, deadline: float) -> None:
                                      brandscan_version, note)
                 SELECT coalesce(max(batch_id), 0) + 1, 'migrate', now(), now(), ?, ?
                 FROM batches""", [__version__, f"schema v{version} -> v{SCHEMA_VERSION}"])
-            test_hook("migrate")
             con.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(Exception):

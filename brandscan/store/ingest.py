@@ -32,9 +32,12 @@ import pandas as pd
 
 from brandscan import __version__
 from brandscan.errors import BrandscanError
-from brandscan.store.db import Store, one_line, test_hook
+from brandscan.store.db import Store, one_line
+from brandscan.store.keys import post_keys
 
 if TYPE_CHECKING:
+    import duckdb
+
     from brandscan.load.accounting import FileReport
     from brandscan.load.posts import LoadOptions, LoadResult
     from brandscan.text.sentiment import Scorer
@@ -47,6 +50,12 @@ STORED = ("platform", "kind", "key", "id", "parent_id", "text", "chain", "is_rep
 COMPARED = ("id", "parent_id", "text", "chain", "is_repost", "created_at", "author",
             "author_id", "followers", "verified", "reposts", "comments", "likes", "url",
             "sentiment", "model_id")
+
+_JOIN = "p.platform = s.platform AND p.kind = s.kind AND p.key = s.key"
+# A sighting without followers keeps the known count: not a change.
+_CHANGED = " OR ".join(
+    f"p.{c} IS DISTINCT FROM s.{c}" if c != "followers" else
+    "(s.followers IS NOT NULL AND p.followers IS DISTINCT FROM s.followers)" for c in COMPARED)
 
 
 @dataclass
@@ -107,25 +116,6 @@ def options_hash(opts: LoadOptions) -> str:
             "date": opts.date.isoformat() if opts.date else None, "users": users,
             "kind": opts.kind, "keep_chain": opts.keep_chain}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def post_keys(posts: pd.DataFrame) -> pd.Series:
-    """The store key of each post: its id, or a hash of what it says, who and when.
-
-    Some exports (research corpora, a few comment files) carry no id; such a post is the
-    same post when kind, parent, author, time, text and chain are all the same.
-    """
-    keys = posts["id"].astype(object).copy()
-    missing = keys == ""
-    if missing.any():
-        sub = posts.loc[missing]
-        parts = (sub["kind"].astype(str) + "\x1f" + sub["parent_id"].astype(str) + "\x1f"
-                 + sub["author_id"].astype(str) + "\x1f" + sub["author"].astype(str) + "\x1f"
-                 + sub["created_at"].map(lambda t: t.isoformat()) + "\x1f"
-                 + sub["text"].astype(str) + "\x1f" + sub["chain"].astype(str))
-        keys[missing] = parts.map(
-            lambda s: "~" + hashlib.sha1(s.encode("utf-8")).hexdigest()[:24])
-    return keys.astype(str)
 
 
 def sentiments(texts: Sequence[str], scorer: Scorer, *, jobs: int = 1,
@@ -260,6 +250,7 @@ def _duckdb_error() -> type[Exception]:
 
 def _write_batch(store: Store, rows: pd.DataFrame, skipped: pd.DataFrame, res: BatchResult,
                  fr: FileReport | None, *, now: datetime, content: str, opts_hash: str) -> None:
+    """The writes of one batch, in the caller's transaction: the steps below, in order."""
     con = store.con
     batch = store.next_batch_id()
     res.batch_id = batch
@@ -268,32 +259,46 @@ def _write_batch(store: Store, rows: pd.DataFrame, skipped: pd.DataFrame, res: B
         con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_frame")
     finally:
         con.unregister("staged_frame")
-    join = "p.platform = s.platform AND p.kind = s.kind AND p.key = s.key"
-    changed = " OR ".join(f"p.{c} IS DISTINCT FROM s.{c}" if c != "followers" else
-                          "(s.followers IS NOT NULL AND p.followers IS DISTINCT FROM s.followers)"
-                          for c in COMPARED)
     seen, updated = con.execute(f"""
-        SELECT count(*), count(*) FILTER (WHERE {changed})
-        FROM staged s JOIN posts p ON {join}""").fetchall()[0]
+        SELECT count(*), count(*) FILTER (WHERE {_CHANGED})
+        FROM staged s JOIN posts p ON {_JOIN}""").fetchall()[0]
     res.new = len(rows) - int(seen)
     res.updated = int(updated)
     res.unchanged = int(seen) - int(updated)
     base = int(con.execute("SELECT coalesce(max(seq), 0) + 1 FROM posts").fetchall()[0][0])
+    if seen:
+        update_known(con, batch=batch, now=now, base=base)
+    insert_new(con, batch=batch, now=now, base=base)
+    record_batch(con, batch=batch, now=now, res=res, fr=fr, skipped=skipped, content=content,
+                 opts_hash=opts_hash)
+    con.execute("DROP TABLE staged")
 
+
+def update_known(con: duckdb.DuckDBPyConnection, *, batch: int, now: datetime,
+                 base: int) -> None:
+    """Posts stored before take the staged values; their first sighting stays."""
     values = [c for c in STORED if c not in ("platform", "kind", "key")]
     sets = ", ".join(f"{c} = s.{c}" if c != "followers" else
                      "followers = coalesce(s.followers, p.followers)" for c in values)
-    if seen:
-        con.execute(f"""
-            UPDATE posts AS p SET {sets}, last_seen = ?, last_batch = ?, seq = ? + s.pos
-            FROM staged s WHERE {join}""", [now, batch, base])
-    test_hook("ingest-update")
+    con.execute(f"""
+        UPDATE posts AS p SET {sets}, last_seen = ?, last_batch = ?, seq = ? + s.pos
+        FROM staged s WHERE {_JOIN}""", [now, batch, base])
+
+
+def insert_new(con: duckdb.DuckDBPyConnection, *, batch: int, now: datetime,
+               base: int) -> None:
+    """Staged posts the store has not seen yet."""
     cols = ", ".join(STORED)
     con.execute(f"""
         INSERT INTO posts ({cols}, first_seen, last_seen, first_batch, last_batch, seq)
         SELECT {", ".join(f"s.{c}" for c in STORED)}, ?, ?, ?, ?, ? + s.pos
-        FROM staged s ANTI JOIN posts p ON {join}""", [now, now, batch, batch, base])
-    test_hook("ingest")
+        FROM staged s ANTI JOIN posts p ON {_JOIN}""", [now, now, batch, batch, base])
+
+
+def record_batch(con: duckdb.DuckDBPyConnection, *, batch: int, now: datetime,
+                 res: BatchResult, fr: FileReport | None, skipped: pd.DataFrame,
+                 content: str, opts_hash: str) -> None:
+    """The batch's row in ``batches`` and its skipped rows."""
     if len(skipped):
         con.register("skipped_frame", skipped.assign(batch_id=batch))
         try:
@@ -310,5 +315,3 @@ def _write_batch(store: Store, rows: pd.DataFrame, skipped: pd.DataFrame, res: B
          fr.encoding if fr else "", fr.format if fr else "", res.rows_read, res.used,
          res.skipped, res.duplicates, fr.filtered if fr else 0, res.new, res.updated,
          res.unchanged, res.scored, res.model_id, __version__])
-    con.execute("DROP TABLE staged")
-

@@ -1,14 +1,15 @@
-"""The store -> the canonical scored frame; and the store's upkeep: rescore, info, export, prune.
+"""The store -> the canonical scored frame.
 
 :func:`read_scored` returns the same frame :func:`brandscan.text.scoring.analyse`
 returns for the same posts given as files — same columns, dtypes, rows and row order —
 so every analysis runs unchanged on history. What can be pushed into SQL is: the window
-(``--since/--until``), ``--kind``, and a substring pre-filter on the brands' names and
-aliases (DuckDB scans a year of posts in a fraction of a second). Brands themselves are
-then matched in Python with the config of the day (:class:`BrandMatcher`), because brand
-definitions change more often than posts do: the store keeps raw text, never a brand
-verdict. Labels and complaint categories are derived from the stored score and text
-with the current thresholds and categories for the same reason.
+(``--since/--until``), ``--kind``, and brand matching: exactly (:func:`sql_brands`) when
+every brand is a list of literal names, else a conservative substring pre-filter
+(:func:`prefilter`) before :class:`~brandscan.text.brands.BrandMatcher` decides (DuckDB
+scans a year of posts in a fraction of a second). Brands are matched with the config of
+the day, because brand definitions change more often than posts do: the store keeps raw
+text, never a brand verdict. Labels and complaint categories are derived from the stored
+score and text with the current thresholds and categories for the same reason.
 
 Scores are stored with the id of the model that produced them. Reading does not rescore:
 posts scored by another model than the configured one are *stale*, counted in
@@ -18,32 +19,32 @@ posts scored by another model than the configured one are *stale*, counted in
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from brandscan import __version__
 from brandscan.errors import BrandscanError
-from brandscan.store.db import SCHEMA_VERSION, Store, one_line, test_hook
+from brandscan.store.db import Store
+
+# Defined with the key it is made of; kept here, where readers have always found it.
+from brandscan.store.keys import file_keys as file_keys
 
 if TYPE_CHECKING:
     from brandscan.config import Config
     from brandscan.load.accounting import LoadReport
-    from brandscan.text.sentiment import Scorer
     from brandscan.window import Window
 
 #: Canonical columns as selected from ``posts`` (engagement is derived).
-_SELECT = ("platform, id, kind, parent_id, text, chain, is_repost, created_at, author, "
-           "author_id, followers, verified, reposts, comments, likes, "
-           "reposts + comments + likes AS engagement, url, source_file, source_line")
+SELECT_CANONICAL = (
+    "platform, id, kind, parent_id, text, chain, is_repost, created_at, author, author_id, "
+    "followers, verified, reposts, comments, likes, reposts + comments + likes AS engagement, "
+    "url, source_file, source_line")
 
 
 # --- models --------------------------------------------------------------------------------
@@ -110,21 +111,42 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: What an exclusion phrase leaves in the text: NUL in the matcher, \x01 in SQL.
+_MASKS = ("\x00", "\x01")
+
+
+def _quoted(word: str, *, ignore_case: bool) -> str:
+    """``word`` as an RE2 pattern that matches what Python's ``re.escape(word)`` matches.
+
+    ``\\Q…\\E`` quotes it. Under ``(?i)`` the letter i is spelled out, because Python's
+    IGNORECASE also takes İ (U+0130) and ı (U+0131) for it and RE2's case folding does not;
+    every other ASCII letter folds alike in both (a test compares them over all of Unicode).
+    """
+    if not ignore_case:
+        return f"\\Q{word}\\E"
+    return "".join("[iIİı]" if part in ("i", "I") else f"\\Q{part}\\E"
+                   for part in re.split("([iI])", word) if part)
+
+
 def _literal_pattern(words: Sequence[str], *, ignore_case: bool) -> str | None:
     """An RE2 pattern matching any of ``words`` literally (None if one cannot be quoted).
 
-    ``\\Q…\\E`` quotes each word, so the pattern finds exactly the substrings Python's
-    ``re.escape`` alternation finds; RE2 alternation is leftmost-first like Python's.
+    It finds exactly the substrings Python's ``re.escape`` alternation finds; RE2
+    alternation is leftmost-first like Python's.
     """
     if any("\\E" in w or not w for w in words):
         return None
-    return ("(?i)" if ignore_case else "") + "|".join(f"\\Q{w}\\E" for w in words)
+    return ("(?i)" if ignore_case else "") + "|".join(
+        _quoted(w, ignore_case=ignore_case) for w in words)
 
 
-def _case_safe(words: Sequence[str]) -> bool:
+def _sql_safe(words: Sequence[str]) -> bool:
+    """Whether SQL matches ``words`` (case-insensitively) as the Python matcher does."""
     # Python and RE2 fold ASCII and uncased (CJK) text alike; other cased scripts are left
-    # to Python, so that the store never answers differently from the files.
-    return all(not (ch.lower() != ch.upper() and not ch.isascii()) for w in words for ch in w)
+    # to Python, so that the store never answers differently from the files. A word holding
+    # a mask character could match where an exclusion phrase was masked.
+    return all(not (ch.lower() != ch.upper() and not ch.isascii()) and ch not in _MASKS
+               for w in words for ch in w)
 
 
 def _sql_mentions(column: str, include: str, exclude: str) -> str:
@@ -148,7 +170,7 @@ def sql_brands(config: Config) -> str | None:
         return None
     parts = []
     for b in config.brands:
-        if getattr(b, "query", None) or not _case_safe([*b.terms, *b.exclude]):
+        if getattr(b, "query", None) or not _sql_safe([*b.terms, *b.exclude]):
             return None
         include = _literal_pattern(b.terms, ignore_case=True)
         exclude = (_literal_pattern(sorted(b.exclude, key=len, reverse=True), ignore_case=True)
@@ -198,7 +220,7 @@ def prefilter(config: Config, brands: Sequence[str] = ()) -> str | None:
         return None
     terms: list[str] = []
     for b in chosen:
-        if getattr(b, "query", None) or not _case_safe(b.terms):
+        if getattr(b, "query", None) or not _sql_safe(b.terms):
             return None
         terms.extend(b.terms)
     pattern = _literal_pattern(list(dict.fromkeys(terms)), ignore_case=True)
@@ -206,7 +228,8 @@ def prefilter(config: Config, brands: Sequence[str] = ()) -> str | None:
         f"regexp_matches(text || ' ' || chain, {_sql_text(pattern)})")
 
 
-def _where(window: Window | None, kind: str) -> tuple[str, list[Any]]:
+def window_filter(window: Window | None, kind: str) -> tuple[str, list[Any]]:
+    """A WHERE condition on ``posts`` for the window and ``--kind``, and its parameters."""
     clauses, params = ["TRUE"], []
     if window is not None and window.since is not None:
         clauses.append("created_at >= ?")
@@ -233,7 +256,7 @@ class _Plan:
 
 def _plan(config: Config, window: Window | None, brands: Sequence[str], kind: str,
           exclude: pd.DataFrame | None) -> _Plan:
-    where, params = _where(window, kind)
+    where, params = window_filter(window, kind)
     brands_sql, cats_sql = sql_brands(config), sql_categories(config)
     extra = ""
     if brands_sql is not None:
@@ -256,7 +279,7 @@ def _plan(config: Config, window: Window | None, brands: Sequence[str], kind: st
     # No ORDER BY: DuckDB returns rows in storage order, which is the order of the latest
     # sighting unless a later ingest updated some; sorting afterwards only when needed is
     # much cheaper than sorting every wide row in SQL.
-    sql = (f"SELECT * FROM (SELECT {_SELECT}, sentiment, model_id, last_batch, seq{extra} "
+    sql = (f"SELECT * FROM (SELECT {SELECT_CANONICAL}, sentiment, model_id, last_batch, seq{extra} "
            f"FROM posts p WHERE {where}) WHERE {' AND '.join(outer)}")
     return _Plan(sql, params, exclude, brands_sql is not None, cats_sql is not None)
 
@@ -365,7 +388,7 @@ def iter_scored_origin(store: Store, config: Config, *, window: Window | None = 
 
 def count_posts(store: Store, window: Window | None, kind: str) -> int:
     """Stored posts in ``window`` (any brand)."""
-    where, params = _where(window, kind)
+    where, params = window_filter(window, kind)
     return int(store.con.execute(f"SELECT count(*) FROM posts WHERE {where}",
                                  params).fetchall()[0][0])
 
@@ -375,19 +398,11 @@ def time_cuts(store: Store, window: Window | None, kind: str, parts: int) -> lis
     size (fewer when posts share times), for reading them in parallel."""
     if parts <= 1:
         return []
-    where, params = _where(window, kind)
+    where, params = window_filter(window, kind)
     qs = [i / parts for i in range(1, parts)]
     row = store.con.execute(f"SELECT quantile_disc(created_at, {qs}) FROM posts WHERE {where}",
                             params).fetchall()[0][0]
     return sorted({pd.Timestamp(t).to_pydatetime() for t in (row or []) if t is not None})
-
-
-def file_keys(posts: pd.DataFrame) -> pd.DataFrame:
-    """(platform, kind, key) of loaded posts, to leave their stored copies out."""
-    from brandscan.store.ingest import post_keys
-
-    return pd.DataFrame({"platform": posts["platform"].astype(str),
-                         "kind": posts["kind"].astype(str), "key": post_keys(posts)})
 
 
 def combine(stored: pd.DataFrame, files: pd.DataFrame) -> pd.DataFrame:
@@ -435,222 +450,3 @@ def batch_report(store: Store, batches: Sequence[int]) -> LoadReport:
         fr.skipped = [Skip(fr.path, line, reason) for line, reason in by_batch.get(int(b), [])]
         report.files.append(fr)
     return report
-
-
-# --- rescoring -----------------------------------------------------------------------------
-
-def stale_count(store: Store, model_id: str) -> int:
-    return int(store.con.execute("SELECT count(*) FROM posts WHERE model_id <> ?",
-                                 [model_id]).fetchall()[0][0])
-
-
-def rescore_batch(path: str | os.PathLike[str], scorer: Scorer, *, batch_size: int = 50_000,
-                  jobs: int = 1, lock_timeout: float = 30.0,
-                  progress: Callable[[int], None] | None = None) -> int:
-    """Score up to ``batch_size`` stale posts with ``scorer`` and commit them as one batch.
-
-    Returns how many were rescored (0: none left, or none could be). Posts are read under
-    the shared lock, scored with no lock held, and written under the exclusive one; a post
-    whose text changed meanwhile is left for the next pass.
-    """
-    import duckdb
-
-    from brandscan.store.db import open_store
-    from brandscan.store.ingest import sentiments
-
-    model = scorer.model_id
-    with open_store(path, lock_timeout=lock_timeout) as store:
-        todo = store.con.execute(
-            "SELECT platform, kind, key, text FROM posts WHERE model_id <> ? "
-            "ORDER BY seq LIMIT ?", [model, batch_size]).df()
-    if todo.empty:
-        return 0
-    todo["sentiment"] = sentiments(todo["text"].tolist(), scorer, jobs=jobs, progress=progress)
-    started = datetime.now(timezone.utc)
-    with open_store(path, write=True, lock_timeout=lock_timeout) as store:
-        con = store.con
-        try:
-            with store.transaction():
-                batch = store.next_batch_id()
-                con.register("rescored", todo)
-                try:
-                    updated = int(con.execute("""
-                        UPDATE posts AS p SET sentiment = r.sentiment, model_id = ?
-                        FROM rescored r WHERE p.platform = r.platform AND p.kind = r.kind
-                          AND p.key = r.key AND p.text = r.text""", [model]).fetchall()[0][0])
-                finally:
-                    con.unregister("rescored")
-                con.execute("""
-                    INSERT INTO batches (batch_id, action, started_at, finished_at,
-                        posts_scored, model_id, brandscan_version)
-                    VALUES (?, 'rescore', ?, now(), ?, ?, ?)""",
-                            [batch, started, updated, model, __version__])
-                test_hook("rescore")
-        except (OSError, duckdb.Error) as exc:
-            raise BrandscanError(
-                f"could not write to the store: {one_line(exc)}; this batch of "
-                f"{len(todo):,} posts was not stored", where=str(store.path),
-                hint="free some disk space; rescore resumes where it stopped") from None
-    return updated
-
-
-# --- info ----------------------------------------------------------------------------------
-
-def store_info(store: Store, config: Config, *, batches: int = 10) -> dict[str, Any]:
-    """What ``db info`` shows: size, version, posts per platform and brand, models, batches."""
-    from brandscan.store.terms import count as term_count
-
-    con = store.con
-    meta = store.meta()
-    total, first, last = con.execute(
-        "SELECT count(*), min(created_at), max(created_at) FROM posts").fetchall()[0]
-    tz = config.timezone
-    platforms = con.execute("""
-        SELECT platform, kind, count(*) FROM posts GROUP BY ALL ORDER BY 3 DESC, 1, 2
-        """).fetchall()
-    current = model_id_for(config.sentiment.model)
-    models = con.execute(
-        "SELECT model_id, count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC").fetchall()
-    n_batches = int(con.execute("SELECT count(*) FROM batches").fetchall()[0][0])
-    term_texts, term_lists = term_count(con)
-    recent = con.execute(f"""
-        SELECT batch_id, action, finished_at, file, rows_read, rows_skipped, duplicates,
-               posts_new, posts_updated, posts_unchanged, posts_scored, posts_deleted,
-               model_id, note
-        FROM batches ORDER BY batch_id DESC LIMIT {int(batches)}""").df()
-    info: dict[str, Any] = {
-        "path": str(store.path),
-        "size_bytes": store.size_bytes(),
-        "schema_version": int(meta.get("schema_version", SCHEMA_VERSION)),
-        "created_by": meta.get("created_by", ""),
-        "created_at": meta.get("created_at", ""),
-        "posts": int(total),
-        "first": _local(first, tz),
-        "last": _local(last, tz),
-        "platforms": [{"platform": p, "kind": k, "posts": int(n)} for p, k, n in platforms],
-        "brands": brand_counts(store, config),
-        "current_model": current,
-        "models": [{"model": m or "unknown", "posts": int(n),
-                    "stale": m != current} for m, n in models],
-        "batches": n_batches,
-        "term_texts": term_texts,
-        "term_word_lists": term_lists,
-        "recent_batches": [
-            {k: _plain(v, tz) for k, v in row.items()}
-            for row in recent.to_dict(orient="records")],
-    }
-    return info
-
-
-def brand_counts(store: Store, config: Config) -> list[dict[str, Any]]:
-    """Stored posts per configured brand, matched as an analysis would match them."""
-    from brandscan.text.brands import BrandMatcher
-
-    expr = sql_brands(config)
-    if expr is not None:
-        counts = dict(store.con.sql(f"""
-            SELECT b, count(*) FROM (SELECT unnest(string_split({expr}, ';')) AS b FROM posts)
-            WHERE b <> '' GROUP BY b""").fetchall())
-        return [{"brand": b.name, "posts": int(counts.get(b.name, 0))} for b in config.brands]
-    out = []
-    for brand in config.brands:
-        pre = prefilter(config, (brand.name,)) or "TRUE"
-        texts = store.con.sql(
-            f"SELECT text || ' ' || chain AS t FROM posts WHERE {pre}").df()["t"]
-        matcher = BrandMatcher([brand])
-        hits = int((matcher.match(texts.astype(object)) != "").sum()) if len(texts) else 0
-        out.append({"brand": brand.name, "posts": hits})
-    return out
-
-
-def _local(value: Any, tz: str) -> str | None:
-    if value is None or value is pd.NaT:
-        return None
-    return pd.Timestamp(value).tz_convert(tz).floor("s").isoformat()
-
-
-def _plain(value: Any, tz: str) -> Any:
-    """A JSON-friendly cell: local ISO times, ints, None for missing."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return _local(value, tz)
-    if isinstance(value, float) and value != value:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-# --- export and prune ------------------------------------------------------------------------
-
-def export(store: Store, target: str | os.PathLike[str], fmt: str, *, tz: str,
-           window: Window | None = None) -> int:
-    """Write the stored posts (with scores and history) to Parquet or CSV, atomically.
-
-    Times are written in ``tz`` (CSV: with their offset; Parquet: as UTC instants).
-    """
-    import duckdb
-
-    where, params = _where(window, "all")
-    con = store.con
-    n = int(con.execute(f"SELECT count(*) FROM posts WHERE {where}", params).fetchall()[0][0])
-    rel = con.sql(f"""
-        SELECT {_SELECT}, sentiment, model_id, key, first_seen, last_seen, first_batch,
-               last_batch
-        FROM posts WHERE {where} ORDER BY seq""", params=params)
-    dest = Path(target)
-    folder = dest.parent if str(dest.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise BrandscanError(f"cannot write: {exc.strerror or exc}", where=str(dest)) from None
-    try:
-        con.execute(f"SET TimeZone = '{tz}'")
-        if fmt == "parquet":
-            rel.write_parquet(tmp)
-        else:
-            rel.write_csv(tmp, header=True)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except (OSError, duckdb.Error) as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise BrandscanError(f"cannot write: {one_line(exc)}", where=str(dest)) from None
-    finally:
-        con.execute("SET TimeZone = 'UTC'")
-    return n
-
-
-def prune(store: Store, before: datetime, *, dry_run: bool = False) -> int:
-    """Delete posts created before ``before`` (and the remembered complaint terms no
-    remaining post uses); one recorded batch. Returns how many posts."""
-    import duckdb
-
-    from brandscan.store.terms import prune_terms
-
-    con = store.con
-    n = int(con.execute("SELECT count(*) FROM posts WHERE created_at < ?",
-                        [before]).fetchall()[0][0])
-    if dry_run or n == 0:
-        return n
-    started = datetime.now(timezone.utc)
-    try:
-        with store.transaction():
-            batch = store.next_batch_id()
-            con.execute("DELETE FROM posts WHERE created_at < ?", [before])
-            prune_terms(con)
-            con.execute("""
-                INSERT INTO batches (batch_id, action, started_at, finished_at,
-                    posts_deleted, brandscan_version, note)
-                VALUES (?, 'prune', ?, now(), ?, ?, ?)""",
-                        [batch, started, n, __version__, f"before {before.isoformat()}"])
-            test_hook("prune")
-    except (OSError, duckdb.Error) as exc:
-        raise BrandscanError(f"could not prune the store: {one_line(exc)}; it is unchanged",
-                             where=str(store.path)) from None
-    with contextlib.suppress(duckdb.Error):  # give the space back now rather than later
-        con.execute("CHECKPOINT")
-    return n

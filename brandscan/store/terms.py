@@ -22,17 +22,15 @@ import numpy as np
 
 from brandscan.errors import BrandscanError
 
+# The table is created with the others (and by the v2 -> v3 migration) in db.
+from brandscan.store.db import TERMS_DDL as TERMS_DDL
+from brandscan.store.db import open_store
+from brandscan.store.query import iter_scored
+
 if TYPE_CHECKING:
     import duckdb
 
     from brandscan.config import Config
-
-TERMS_DDL = """
-CREATE TABLE terms (
-    fingerprint VARCHAR NOT NULL,  -- brandscan.text.terms.fingerprint of the word lists
-    text_md5 UHUGEINT NOT NULL,    -- md5_number(text)
-    terms VARCHAR[] NOT NULL
-)"""
 
 
 def lookup_pairs(con: duckdb.DuckDBPyConnection, fingerprint: str, texts: Sequence[str]
@@ -111,8 +109,6 @@ class StoreTerms:
 
     def lookup_pairs(self, fingerprint: str, texts: Sequence[str]
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        from brandscan.store.db import open_store
-
         with open_store(self.path, lock_timeout=self.lock_timeout) as store:
             return lookup_pairs(store.con, fingerprint, texts)
 
@@ -126,8 +122,6 @@ class StoreTerms:
         is busy, read-only or full is left exactly as it was.
         """
         import duckdb
-
-        from brandscan.store.db import open_store
 
         if not any(self.pending.values()):
             return 0
@@ -150,8 +144,6 @@ def fill(path: str | os.PathLike[str] | None, config: Config, *, jobs: int = 1,
     with no lock held; every ``batch`` texts are committed under the exclusive one, so an
     ingest waits seconds, not the whole run, and an interrupted fill keeps its batches.
     Returns how many texts were added; ``total`` is told how many there are to do."""
-    from brandscan.store.db import open_store
-    from brandscan.store.query import iter_scored
     from brandscan.text.terms import complaint_terms, fingerprint
 
     fp = fingerprint(config)
