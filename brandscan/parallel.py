@@ -8,9 +8,11 @@ tables) are shared copy-on-write instead of being loaded again per worker.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -57,7 +59,7 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, jo
         return out
     _TASK = task
     try:
-        with mp.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+        with frozen_heap(), mp.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
             for c, result in zip(chunks, pool.imap(_run_chunk, chunks)):
                 out.extend(result)
                 if progress:
@@ -65,3 +67,18 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, jo
     finally:
         _TASK = None
     return out
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Around forking workers: the parent's objects are moved out of the collector's
+    reach (``gc.freeze``), so a child never runs the finaliser of an object it merely
+    inherited — a database connection or a thread pool whose threads exist only in the
+    parent — and never writes to the parent's pages (copy-on-write stays shared). The
+    parent's garbage is collected first, in the parent."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 
 import duckdb
 import pandas as pd
@@ -149,8 +150,12 @@ def case(draw: st.DrawFn) -> tuple[Config, pd.DataFrame, tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def con() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect()
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    # Closed here, in this process: a connection left to the garbage collector could be
+    # finalised in a forked worker of a later test, where its threads do not exist.
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
 
 
 def sql_column(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, expr: str) -> list[object]:

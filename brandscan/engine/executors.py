@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from brandscan.errors import BrandscanError
+from brandscan.parallel import frozen_heap
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,8 +86,8 @@ class Pool(Serial):
             return
         _STATE.update(fn=fn, state=state)
         try:
-            with mp.get_context("fork").Pool(min(self.jobs, len(tasks)),
-                                             maxtasksperchild=64) as pool:
+            with frozen_heap(), mp.get_context("fork").Pool(min(self.jobs, len(tasks)),
+                                                            maxtasksperchild=64) as pool:
                 yield from pool.imap_unordered(_call, tasks)
         finally:
             _STATE.clear()
