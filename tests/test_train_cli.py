@@ -97,6 +97,89 @@ def test_missing_column_and_one_class_are_errors(runner: CliRunner, tmp_path: Pa
     assert result.exit_code == 1 and "both positive and negative" in result.stderr
 
 
+def _two_layouts(tmp_path: Path) -> tuple[Path, Path]:
+    """A weibo_senti_100k-style TSV and a review CSV whose columns are named differently,
+    neither guessable: with no option naming them, training stops."""
+    posts = tmp_path / "posts.tsv"
+    posts.write_text("y_true\tbody\textra\n1\t开心[哈哈]\tx\n0\t生气[怒]\tx\n",
+                     encoding="utf-8")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("stars,comment_text,shop\n1,好吃[赞]\ta\n0,太难吃[怒],b\n"
+                       "1,很快[赞],c\n".replace("\t", ","), encoding="utf-8")
+    return posts, reviews
+
+
+def test_columns_per_file(runner: CliRunner, tmp_path: Path) -> None:
+    posts, reviews = _two_layouts(tmp_path)
+    out = tmp_path / "m.model"
+    result = invoke(runner, "train", posts, reviews, "-o", out)
+    assert result.exit_code == 1 and "cannot tell which column" in result.stderr
+    result = invoke(runner, "train", posts, reviews, "--min-df", "1",
+                    "--text-col", "*.tsv:body", "--text-col", "reviews.csv:comment_text",
+                    "--label-col", "*.tsv:y_true", "--label-col", "stars", "-o", out)
+    assert result.exit_code == 0, result.output
+    files = LinearModel.load(out).meta["files"]
+    assert [(f["text_col"], f["label_col"], f["used"]) for f in files] == [
+        ("body", "y_true", 2), ("comment_text", "stars", 3)]
+    # evaluate shares the options
+    result = invoke(runner, "evaluate", posts, reviews, "--model", out, "--format", "json",
+                    "--text-col", "*.tsv:body", "--text-col", "*.csv:comment_text",
+                    "--label-col", "*.tsv:y_true", "--label-col", "*.csv:stars")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["n"] == 5
+
+
+def test_a_file_glob_beats_a_bare_column(runner: CliRunner, tmp_path: Path) -> None:
+    posts, reviews = _two_layouts(tmp_path)
+    out = tmp_path / "m.model"
+    # the bare column suits only reviews.csv; the glob, in either order, takes posts.tsv
+    for order in (["--text-col", "comment_text", "--text-col", "posts*:body"],
+                  ["--text-col", "posts*:body", "--text-col", "comment_text"]):
+        result = invoke(runner, "train", posts, reviews, "--min-df", "1", *order,
+                        "--label-col", "stars", "--label-col", f"{tmp_path}/*.tsv:y_true",
+                        "-o", out)
+        assert result.exit_code == 0, result.output
+        files = LinearModel.load(out).meta["files"]
+        assert [f["text_col"] for f in files] == ["body", "comment_text"]
+        assert [f["label_col"] for f in files] == ["y_true", "stars"]
+
+
+def test_a_column_a_file_lacks_names_file_column_and_columns(runner: CliRunner,
+                                                             tmp_path: Path) -> None:
+    posts, reviews = _two_layouts(tmp_path)
+    result = invoke(runner, "train", posts, reviews, "--text-col", "*.tsv:body",
+                    "--text-col", "reviews.csv:body", "--label-col", "*.tsv:y_true",
+                    "--label-col", "stars", "-o", tmp_path / "m.model")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert (f"{reviews}: no column 'body' for the text, named by --text-col "
+            "'reviews.csv:body'") in line
+    assert "columns: stars, comment_text, shop" in line
+    assert not (tmp_path / "m.model").exists()
+
+
+def test_glob_mistakes_are_reported(runner: CliRunner, tmp_path: Path) -> None:
+    posts, reviews = _two_layouts(tmp_path)
+    common = [posts, reviews, "--min-df", "1", "--label-col", "*.tsv:y_true",
+              "--label-col", "stars", "--text-col", "*.tsv:body",
+              "--text-col", "*.csv:comment_text"]
+    # a glob matching no file is named on stderr, since the file it meant was guessed
+    result = invoke(runner, "train", *common, "--text-col", "*.jsonl:text",
+                    "-o", tmp_path / "m.model")
+    assert result.exit_code == 0, result.output
+    assert "--text-col '*.jsonl:text' matches none of the files" in result.stderr
+    # two globs naming different columns for one file: an error, not a guess
+    result = invoke(runner, "train", *common, "--text-col", "posts*:extra",
+                    "-o", tmp_path / "m.model")
+    assert result.exit_code == 1
+    assert "posts.tsv" in result.stderr and "'posts*:extra'" in result.stderr
+    # two bare columns: which applies would depend on the order
+    result = invoke(runner, "train", posts, "--text-col", "body", "--text-col", "extra",
+                    "-o", tmp_path / "m.model")
+    assert result.exit_code == 1 and "FILEGLOB:COLUMN" in result.stderr
+
+
 def test_split_sides_do_not_overlap(runner: CliRunner, tmp_path: Path) -> None:
     sides = {}
     for side in ("train", "test"):

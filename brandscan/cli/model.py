@@ -25,11 +25,15 @@ def labeled_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """LABELED... and how to read labels from it; shared by train and evaluate."""
     decorators = [
         click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True)),
-        click.option("--text-col", metavar="COLUMN",
-                     help="Column holding the text (default: text, review, content, 正文… "
-                          "or the only column besides the label)."),
-        click.option("--label-col", metavar="COLUMN",
-                     help="Column holding the label (default: label, sentiment, 标签…)."),
+        click.option("--text-col", multiple=True, metavar="[FILEGLOB:]COLUMN",
+                     help="Column holding the text: COLUMN for every file, or "
+                          "'FILEGLOB:COLUMN' for the files whose name or path matches "
+                          "(repeatable; a matching FILEGLOB beats a bare COLUMN), e.g. "
+                          "--text-col review --text-col '*.tsv:x_valid'. Default: text, "
+                          "review, content, 正文… or the only column besides the label."),
+        click.option("--label-col", multiple=True, metavar="[FILEGLOB:]COLUMN",
+                     help="Column holding the label, per file as --text-col "
+                          "(default: label, sentiment, 标签…)."),
         click.option("--label-map", "label_map", multiple=True, metavar="MAP",
                      help="Labels other than 1/0, pos/neg, 正面/负面: "
                           "'[FILEGLOB:]VALUE[,VALUE]=pos|neg|drop;...' (repeatable), e.g. "
@@ -55,6 +59,8 @@ def _read(env: Env, kw: dict[str, Any], *, by: str | None = None, default_split:
                         label_col=kw["label_col"],
                         label_maps=parse_label_map(kw["label_map"]), by=by,
                         split=kw["split"] or default_split, test_percent=kw["test_percent"])
+    for option in data.unmatched:
+        env.warn(f"brandscan: warning: {option} matches none of the files")
     skipped = sum(f.skipped for f in data.files)
     dropped = sum(f.dropped for f in data.files)
     held = sum(f.held_out for f in data.files)

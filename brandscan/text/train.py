@@ -2,11 +2,11 @@
 
 **Labelled files** are read like every other input (:func:`brandscan.load.read.read_table`:
 CSV, TSV, JSON, JSONL; UTF-8, GBK, BOMs), then a text and a label column are picked
-(named, or guessed from common names). Labels 1/0, pos/neg, positive/negative,
-正面/负面, 积极/消极 are understood; anything else needs ``--label-map``. Rows without
-text or label are skipped and counted, never dropped silently; an unknown label value
-stops the run with its file and line, because guessing what ``3`` means would train a
-wrong model.
+(named for every file or per file glob, or guessed from common names). Labels 1/0,
+pos/neg, positive/negative, 正面/负面, 积极/消极 are understood; anything else needs
+``--label-map``. Rows without text or label are skipped and counted, never dropped
+silently; an unknown label value stops the run with its file and line, because guessing
+what ``3`` means would train a wrong model.
 
 **Split**: ``split="train"`` / ``"test"`` keep the rows on one side of a fixed split by
 a SHA-256 hash of the (stripped) text, ``test_percent`` on the test side. The same text
@@ -47,8 +47,8 @@ import numpy as np
 from brandscan.errors import BrandscanError
 from brandscan.text.features import FeatureSpec, extract, strip_emoticons
 
-__all__ = ["LabelMap", "LabeledSet", "parse_label_map", "read_labeled", "train_linear",
-           "train_snownlp"]
+__all__ = ["ColumnChoice", "LabelMap", "LabeledSet", "parse_column_choices",
+           "parse_label_map", "read_labeled", "train_linear", "train_snownlp"]
 
 POSITIVE = frozenset({"1", "pos", "positive", "正面", "积极", "正向", "正", "好评", "true"})
 NEGATIVE = frozenset({"0", "neg", "negative", "负面", "消极", "负向", "负", "差评", "false",
@@ -165,6 +165,9 @@ class LabeledSet:
     skipped: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, reason
     split: str = "all"
     test_percent: float = 20.0
+    # FILEGLOB:COLUMN values that matched no file: a typo there would otherwise fall back
+    # to guessing the column unnoticed
+    unmatched: list[str] = field(default_factory=list)
 
     @property
     def positive(self) -> int:
@@ -175,13 +178,75 @@ class LabeledSet:
         return len(self.labels) - self.positive
 
 
-def _pick_column(columns: list[str], wanted: str | None, known: Sequence[str], what: str,
-                 option: str, path: str, exclude: Sequence[str] = ()) -> str:
+@dataclass(frozen=True)
+class ColumnChoice:
+    """One ``--text-col``/``--label-col`` value: ``column`` for the files whose name or
+    path matches ``pattern``, or for every file when ``pattern`` is None."""
+
+    column: str
+    pattern: str | None = None
+    spec: str = ""  # as the user wrote it, for messages
+
+    def applies_to(self, path: str) -> bool:
+        return self.pattern is None or any(
+            fnmatch.fnmatch(p, self.pattern) for p in (path, os.path.basename(path)))
+
+
+def parse_column_choices(specs: str | Sequence[str] | None, option: str
+                         ) -> list[ColumnChoice]:
+    """Parse ``COLUMN`` or ``FILEGLOB:COLUMN`` values of ``option`` (repeatable).
+
+    The glob ends at the first ``:`` (as in ``--label-map``), so a column whose name
+    holds a colon is written with a glob: ``'*:a:b'``. More than one bare COLUMN is an
+    error: which one a file gets would depend on the order of the options.
+    """
+    if specs is None:
+        return []
+    if isinstance(specs, str):
+        specs = [specs]
+    choices: list[ColumnChoice] = []
+    for spec in specs:
+        pattern, sep, column = spec.partition(":")
+        if not sep:
+            pattern, column = "", spec
+        column = column.strip()
+        if not column:
+            raise BrandscanError(f"{option} '{spec}': no column named",
+                                 hint=f"write {option} COLUMN or {option} 'FILEGLOB:COLUMN'")
+        choices.append(ColumnChoice(column, pattern.strip() or None, spec))
+    bare = {c.column for c in choices if c.pattern is None}
+    if len(bare) > 1:
+        raise BrandscanError(f"{option} names {len(bare)} columns for every file: "
+                             f"{', '.join(sorted(bare))}",
+                             hint=f"give one bare {option} COLUMN; name the others per file "
+                                  f"with {option} 'FILEGLOB:COLUMN'")
+    return choices
+
+
+def _chosen(choices: Sequence[ColumnChoice], path: str, option: str
+            ) -> ColumnChoice | None:
+    """The choice for ``path``: a matching FILEGLOB:COLUMN beats a bare COLUMN, because
+    it was written for this file; two matching globs naming different columns are an
+    error rather than a guess."""
+    matching = [c for c in choices if c.pattern is not None and c.applies_to(path)]
+    if len({c.column for c in matching}) > 1:
+        raise BrandscanError(
+            f"{option} gives this file more than one column: "
+            + ", ".join(f"'{c.spec}'" for c in matching), where=path,
+            hint="make the file globs name disjoint files")
+    if matching:
+        return matching[0]
+    return next((c for c in choices if c.pattern is None), None)
+
+
+def _pick_column(columns: list[str], wanted: ColumnChoice | None, known: Sequence[str],
+                 what: str, option: str, path: str, exclude: Sequence[str] = ()) -> str:
     if wanted:
-        if wanted in columns:
-            return wanted
-        raise BrandscanError(f"no column '{wanted}' for the {what}", where=path,
-                             hint=f"columns: {', '.join(columns)}")
+        if wanted.column in columns:
+            return wanted.column
+        raise BrandscanError(f"no column '{wanted.column}' for the {what}, named by "
+                             f"{option} '{wanted.spec}'", where=path,
+                             hint=f"this file's columns: {', '.join(columns)}")
     lower = {c.lower(): c for c in columns}
     for name in known:
         if name.lower() in lower and lower[name.lower()] not in exclude:
@@ -200,11 +265,15 @@ def split_side(text: str, test_percent: float) -> str:
     return "test" if bucket < round(test_percent * 100) else "train"
 
 
-def read_labeled(paths: Sequence[str], *, text_col: str | None = None,
-                 label_col: str | None = None, label_maps: Sequence[LabelMap] = (),
+def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None = None,
+                 label_col: str | Sequence[str] | None = None, label_maps: Sequence[LabelMap] = (),
                  by: str | None = None, split: str = "all", test_percent: float = 20.0
                  ) -> LabeledSet:
     """Read labelled files (any format :func:`read_table` reads) into a :class:`LabeledSet`.
+
+    ``text_col`` and ``label_col`` are one ``COLUMN`` or ``FILEGLOB:COLUMN`` value or a
+    list of them (see :func:`parse_column_choices`); a file no value applies to gets its
+    columns guessed from common names.
 
     Raises :class:`BrandscanError` for unreadable files, missing columns, unknown label
     values, and when no labelled row is left.
@@ -215,6 +284,8 @@ def read_labeled(paths: Sequence[str], *, text_col: str | None = None,
         raise ValueError(f"split must be all, train or test, not {split!r}")
     if not 0 < test_percent < 100:
         raise BrandscanError(f"--test-percent {test_percent:g}: must be between 0 and 100")
+    text_choices = parse_column_choices(text_col, "--text-col")
+    label_choices = parse_column_choices(label_col, "--label-col")
     texts: list[str] = []
     labels: list[int] = []
     groups: list[str] = []
@@ -224,9 +295,10 @@ def read_labeled(paths: Sequence[str], *, text_col: str | None = None,
         table = read_table(path)
         frame = table.frame
         columns = [c for c in frame.columns if c != "__line__"]
-        lcol = _pick_column(columns, label_col, LABEL_COLUMNS, "label", "--label-col", path)
-        tcol = _pick_column(columns, text_col, TEXT_COLUMNS, "text", "--text-col", path,
-                            exclude=(lcol, by or ""))
+        lcol = _pick_column(columns, _chosen(label_choices, str(path), "--label-col"),
+                            LABEL_COLUMNS, "label", "--label-col", path)
+        tcol = _pick_column(columns, _chosen(text_choices, str(path), "--text-col"),
+                            TEXT_COLUMNS, "text", "--text-col", path, exclude=(lcol, by or ""))
         if by and by not in columns:
             raise BrandscanError(f"no column '{by}' to group by", where=path,
                                  hint=f"columns: {', '.join(columns)}")
@@ -286,8 +358,13 @@ def read_labeled(paths: Sequence[str], *, text_col: str | None = None,
             f" on the {split} side of the split" if split != "all" else ""),
             where=", ".join(map(str, paths)),
             hint="check --text-col, --label-col and --label-map")
+    unmatched = [f"{option} '{c.spec}'"
+                 for option, choices in (("--text-col", text_choices),
+                                         ("--label-col", label_choices))
+                 for c in choices
+                 if c.pattern is not None and not any(c.applies_to(str(p)) for p in paths)]
     return LabeledSet(texts, np.asarray(labels, dtype=np.int8), groups if by else None,
-                      files, skipped, split, test_percent)
+                      files, skipped, split, test_percent, unmatched)
 
 
 # --------------------------------------------------------------------------- L-BFGS
