@@ -158,3 +158,164 @@ def test_evaluate_measures_the_rule_on_and_off(runner: CliRunner, tmp_path: Path
     assert off["predicted_neutral_share"] == 1.0 and off["accuracy"] == 0.5
     assert on["predicted_negative_share"] == 0.5 and on["accuracy"] == 1.0
     assert on["complaint_shift"] == 0.2 and off["complaint_shift"] == 0.0
+
+
+# --- three classes ----------------------------------------------------------------------
+#
+# Ten texts scored by the emoticon model ([赞] .881 -> positive, [怒] .119 -> negative,
+# no emoticon .5 -> neutral at the default 0.4/0.6), labelled in every accepted spelling:
+#
+#     text          truth     brandscan   score
+#     [赞] 很满意    positive  positive    .881
+#     [赞] 不错      positive  positive    .881
+#     [怒] 生气      positive  negative    .119
+#     今天天气        positive  neutral     .5
+#     [怒] 太差      negative  negative    .119
+#     [赞] 还行      negative  positive    .881
+#     没有表情        neutral   neutral     .5
+#     也没有          neutral   neutral     .5
+#     [赞] 一般      neutral   positive    .881
+#     [怒] 无语      neutral   negative    .119
+#
+# Confusion (truth x brandscan; positive, neutral, negative): [2 1 1] [1 2 1] [1 0 1].
+# Accuracy 5/10. positive: P 2/4 R 2/4 F1 1/2; neutral: P 2/3 R 2/4 F1 4/7; negative:
+# P 1/3 R 1/2 F1 2/5; macro-F1 (1/2 + 4/7 + 2/5) / 3. Labelled 4/4/2 of 10, labelled by
+# brandscan 4/3/3. The six rows not labelled neutral at a 0.5 cut: TP 3, FN 1 (生气),
+# TN 1, FP 1 (还行): accuracy 4/6, F1 positive 6/8, negative 2/4, macro-F1 5/8; ROC AUC
+# 4.5/8 (positives .881 .881 .119 .5 against negatives .119 .881, ties half).
+
+THREE = [("[赞] 很满意", "positive", 2), ("[赞] 不错", "正面", 2), ("[怒] 生气", "pos", 2),
+         ("今天天气", "1", 2), ("[怒] 太差", "负面", 0), ("[赞] 还行", "neg", 0),
+         ("没有表情", "neutral", 1), ("也没有", "中性", 1), ("[赞] 一般", "中立", 1),
+         ("[怒] 无语", "neutral", 1)]
+
+
+def three_class_file(tmp_path: Path, column: int) -> Path:
+    path = tmp_path / "three.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        w.writerows((row[0], row[column]) for row in THREE)
+    return path
+
+
+def check_three(m: dict) -> None:
+    assert (m["n"], m["positive"], m["neutral"], m["negative"]) == (10, 4, 4, 2)
+    assert m["accuracy"] == pytest.approx(5 / 10)
+    assert m["macro_f1"] == pytest.approx((1 / 2 + 4 / 7 + 2 / 5) / 3)
+    assert m["confusion"] == {"positive": {"positive": 2, "neutral": 1, "negative": 1},
+                              "neutral": {"positive": 1, "neutral": 2, "negative": 1},
+                              "negative": {"positive": 1, "neutral": 0, "negative": 1}}
+    expected = {"positive": (2 / 4, 2 / 4, 1 / 2, 4), "neutral": (2 / 3, 2 / 4, 4 / 7, 4),
+                "negative": (1 / 3, 1 / 2, 2 / 5, 2)}
+    for c, (p, r, f1, support) in expected.items():
+        got = m["per_class"][c]
+        assert (got["precision"], got["recall"], got["f1"]) == pytest.approx((p, r, f1))
+        assert got["support"] == support
+    assert [m[f"true_{c}_share"] for c in ("positive", "neutral", "negative")] == \
+        pytest.approx([.4, .4, .2])
+    assert [m[f"predicted_{c}_share"] for c in ("positive", "neutral", "negative")] == \
+        pytest.approx([.4, .3, .3])
+    b = m["binary"]
+    assert (b["n"], b["positive"], b["negative"]) == (6, 4, 2)
+    assert b["accuracy"] == pytest.approx(4 / 6)
+    assert b["macro_f1"] == pytest.approx(5 / 8)
+    assert b["roc_auc"] == pytest.approx(4.5 / 8)
+    assert b["confusion"] == {"true_negative": 1, "false_positive": 1, "false_negative": 1,
+                              "true_positive": 3}
+
+
+def test_three_class_json_by_hand(runner: CliRunner, tmp_path: Path,
+                                  model_file: Path) -> None:
+    result = runner.invoke(cli, ["evaluate", str(three_class_file(tmp_path, 1)), "--model",
+                                 str(model_file), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    check_three(out)
+    assert out["data"]["files"][0]["neutral"] == 4
+    assert "roc_auc" not in out  # a three-class figure only among the binary ones
+
+
+def test_three_class_with_a_label_map(runner: CliRunner, tmp_path: Path,
+                                      model_file: Path) -> None:
+    # 0/1/2 mean negative/neutral/positive here, which only --label-map can say:
+    # without it 0 and 1 are read as negative and positive, and 2 stops the run
+    labelled = three_class_file(tmp_path, 2)
+    plain = runner.invoke(cli, ["evaluate", str(labelled), "--model", str(model_file)])
+    assert plain.exit_code == 1
+    assert "label '2' is neither positive, neutral nor negative" in plain.stderr
+    assert "=neutral" in plain.stderr
+    result = runner.invoke(cli, ["evaluate", str(labelled), "--model", str(model_file),
+                                 "--label-map", "2=pos,1=neutral,0=neg", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    check_three(json.loads(result.stdout))
+
+
+def test_three_class_csv_and_table(runner: CliRunner, tmp_path: Path,
+                                   model_file: Path) -> None:
+    labelled = str(three_class_file(tmp_path, 1))
+    result = runner.invoke(cli, ["evaluate", labelled, "--model", str(model_file),
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert float(row["accuracy"]) == pytest.approx(0.5)
+    assert float(row["neutral_precision"]) == pytest.approx(2 / 3)
+    assert int(row["negative_support"]) == 2
+    assert [int(row[f"true_neutral_pred_{p}"]) for p in ("positive", "neutral", "negative")] \
+        == [1, 2, 1]
+    assert float(row["binary_accuracy"]) == pytest.approx(4 / 6)
+    table = runner.invoke(cli, ["evaluate", labelled, "--model", str(model_file),
+                                "--format", "table"], env={"COLUMNS": "120"})
+    assert table.exit_code == 0, table.output
+    assert "three-class accuracy 0.500, macro-F1 0.490 on 10 texts; binary accuracy 0.667 " \
+           "on the 6 not labelled neutral" in " ".join(table.stdout.split())
+    lines = [line.split() for line in table.stdout.splitlines()]
+    assert ["(all)", "neutral", "0.667", "0.500", "0.571", "4", "1", "2", "1"] in lines
+
+
+def test_train_refuses_a_neutral_class(runner: CliRunner, tmp_path: Path) -> None:
+    labelled = str(three_class_file(tmp_path, 2))
+    result = runner.invoke(cli, ["train", labelled, "-o", str(tmp_path / "m.model"),
+                                 "--label-map", "2=pos,1=neutral,0=neg"])
+    assert result.exit_code == 1
+    assert "maps '1' to neutral" in result.stderr and "'1=drop'" in result.stderr
+
+
+def test_binary_output_names_no_neutral(runner: CliRunner, model_file: Path) -> None:
+    out = json.loads(runner.invoke(cli, ["evaluate", str(HAND), "--model", str(model_file),
+                                         "--format", "json"]).stdout)
+    assert "per_class" not in out and "binary" not in out
+    assert "neutral" not in out["data"]["files"][0]
+
+
+@pytest.mark.realdata
+def test_smp2020_three_class(runner: CliRunner) -> None:
+    from tests.conftest import SHARED
+
+    data = SHARED / "labeled" / "smp2020_ewect_virus_train__msft-vivi.json"
+    result = runner.invoke(cli, ["evaluate", str(data), "--format", "json", "--label-map",
+                                 "happy=pos,neural=neutral,angry,sad,fear=neg,surprise=drop"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    # the counts of data/README.md: surprise (197) dropped, sad+fear+angry negative
+    assert (out["positive"], out["neutral"], out["negative"]) == (4423, 1452, 2526)
+    assert out["data"]["files"][0]["dropped"] == 197
+    assert sum(sum(row.values()) for row in out["confusion"].values()) == 8401
+    for c in ("positive", "neutral", "negative"):
+        assert 0 <= out["per_class"][c]["recall"] <= 1
+    assert out["binary"]["n"] == 4423 + 2526
+
+
+def test_label_map_reads_both_separators() -> None:
+    from brandscan.errors import BrandscanError
+    from brandscan.text.train import NEUTRAL_LABEL, parse_label_map
+
+    [old] = parse_label_map(["emotions*:2,4=pos;0,1=neg;3=drop"])
+    assert old.pattern == "emotions*"
+    assert old.values == {"2": 1, "4": 1, "0": 0, "1": 0, "3": None}
+    [new] = parse_label_map(["happy=positive,neural=neutral,angry,sad=negative,x=drop"])
+    assert new.values == {"happy": 1, "neural": NEUTRAL_LABEL, "angry": 0, "sad": 0,
+                          "x": None}
+    for bad in ("happy=pos,sad", "happy=glad", "=pos"):
+        with pytest.raises(BrandscanError, match="cannot read"):
+            parse_label_map([bad])

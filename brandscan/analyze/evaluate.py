@@ -15,6 +15,13 @@ classes, so the figures come in two groups:
   of the labelled data, so a neutral post is neither right nor wrong: it lowers
   coverage (``1 - predicted_neutral_share``), not ``decided_accuracy``.
 
+**Three classes** — when the labelled set has neutral rows (``NEUTRAL_LABEL``), the
+thresholds' label *is* the prediction, and :func:`metrics3` reports ``accuracy``,
+``macro_f1``, ``per_class`` precision/recall/F1/support, the 3×3 ``confusion`` (truth ×
+predicted, positive, neutral, negative), the true and predicted label shares, and under
+``binary`` the figures above on the rows whose truth is not neutral (the number a binary
+set would give). Binary sets keep the binary figures only, exactly as before.
+
 Scores come from the same path as in an analysis (:func:`brandscan.text.scoring.
 sentiment_scores`, then the complaint rule), on the text exactly as given: labels refer
 to the whole text, so no repost chain is cut off. ``complaint_rule_moved`` counts the
@@ -32,8 +39,13 @@ import numpy as np
 import pandas as pd
 
 from brandscan.config import Config, SentimentConfig
+from brandscan.text.train import NEUTRAL_LABEL
 
-__all__ = ["Evaluation", "evaluate", "metrics", "roc_auc"]
+__all__ = ["CLASSES", "Evaluation", "class_report", "evaluate", "metrics", "metrics3", "roc_auc"]
+
+#: The three classes in the order of every three-class figure (confusion rows/columns).
+CLASSES = ("positive", "neutral", "negative")
+_CODES = {"positive": 1, "neutral": NEUTRAL_LABEL, "negative": 0}
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
@@ -96,6 +108,52 @@ def metrics(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dic
     }
 
 
+def metrics3(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dict[str, Any]:
+    """The three-class figures of labels coded 1/``NEUTRAL_LABEL``/0 (see the module
+    docstring). Precision is None for a class never predicted, recall for a class with no
+    rows; macro-F1 averages the classes that occur in the labels or the predictions."""
+    y = np.asarray(labels)
+    s = np.asarray(scores, dtype=np.float64)
+    n = len(y)
+    # brandscan's own labelling rule (text.sentiment.label_scores), as codes
+    pred = np.where(s < cfg.negative_below, 0,
+                    np.where(s >= cfg.positive_from, 1, NEUTRAL_LABEL))
+    confusion = {t: {p: int(((y == _CODES[t]) & (pred == _CODES[p])).sum()) for p in CLASSES}
+                 for t in CLASSES}
+    per_class: dict[str, dict[str, Any]] = {}
+    f1s = []
+    for c in CLASSES:
+        tp = confusion[c][c]
+        support = sum(confusion[c].values())
+        predicted = sum(confusion[t][c] for t in CLASSES)
+        fp, fn = predicted - tp, support - tp
+        per_class[c] = {"precision": tp / predicted if predicted else None,
+                        "recall": tp / support if support else None,
+                        "f1": _f1(tp, fp, fn), "support": support}
+        if support or predicted:
+            f1s.append(per_class[c]["f1"])
+    decided = y != NEUTRAL_LABEL
+    out: dict[str, Any] = {
+        "n": n,
+        **{c: per_class[c]["support"] for c in CLASSES},
+        "accuracy": float((y == pred).sum()) / n if n else None,
+        "macro_f1": float(np.mean(f1s)) if f1s else None,
+        "per_class": per_class,
+        "confusion": confusion,
+    }
+    for c in CLASSES:
+        out[f"true_{c}_share"] = per_class[c]["support"] / n if n else 0.0
+    for c in CLASSES:
+        out[f"predicted_{c}_share"] = (float((pred == _CODES[c]).sum()) / n if n else 0.0)
+    out["binary"] = metrics(y[decided], s[decided], cfg) if decided.any() else None
+    return out
+
+
+def is_three_class(m: Mapping[str, Any]) -> bool:
+    """Whether a figures dict came from :func:`metrics3`."""
+    return "per_class" in m
+
+
 @dataclass
 class Evaluation:
     """The figures of a model on labelled posts, overall and per group."""
@@ -124,9 +182,16 @@ class Evaluation:
             out["groups"] = self.groups
         return out
 
+    @property
+    def three_class(self) -> bool:
+        return is_three_class(self.overall)
+
     def frame(self) -> pd.DataFrame:
         """One row for all posts, then one per group: for tables, CSV and spreadsheets."""
         rows = [("(all)", self.overall), *self.groups.items()]
+        if self.three_class:
+            return pd.DataFrame([{"group": name, **_flat3(m), "model": self.model}
+                                 for name, m in rows])
         return pd.DataFrame([{
             "group": name,
             "n": m["n"],
@@ -143,6 +208,36 @@ class Evaluation:
             "decided_accuracy": m["decided_accuracy"],
             "model": self.model,
         } for name, m in rows])
+
+
+def class_report(result: Evaluation) -> pd.DataFrame:
+    """Three-class figures for a person: one row per group and true class, with its
+    precision, recall, F1, support and the confusion row (how brandscan labelled it)."""
+    rows = [("(all)", result.overall), *result.groups.items()]
+    return pd.DataFrame([{
+        "group": name, "truth": c,
+        **{k: m["per_class"][c][k] for k in ("precision", "recall", "f1", "support")},
+        **{f"as_{p}": m["confusion"][c][p] for p in CLASSES},
+    } for name, m in rows for c in CLASSES])
+
+
+def _flat3(m: Mapping[str, Any]) -> dict[str, Any]:
+    """A three-class figures dict as one table row: per class, then the confusion cells
+    (``true_<truth>_pred_<predicted>``), then the binary figures on the non-neutral rows."""
+    row: dict[str, Any] = {"n": m["n"], "accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
+    for c in CLASSES:
+        pc = m["per_class"][c]
+        row.update({f"{c}_precision": pc["precision"], f"{c}_recall": pc["recall"],
+                    f"{c}_f1": pc["f1"], f"{c}_support": pc["support"]})
+    for t in CLASSES:
+        for p in CLASSES:
+            row[f"true_{t}_pred_{p}"] = m["confusion"][t][p]
+    for c in CLASSES:
+        row[f"pred_{c}"] = m[f"predicted_{c}_share"]
+    b = m["binary"] or {}
+    row.update({"binary_n": b.get("n", 0), "binary_accuracy": b.get("accuracy"),
+                "binary_macro_f1": b.get("macro_f1"), "binary_roc_auc": b.get("roc_auc")})
+    return row
 
 
 def model_summary(scorer: Any) -> dict[str, Any]:
@@ -176,7 +271,10 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
     scores = complaint_push(raw, pd.Series(texts, dtype=object), config, shift=shift)
     y = np.asarray(labels)
     moved = scores != raw
-    overall = metrics(y, scores, config.sentiment)
+    # A set with no neutral row is measured exactly as before; one neutral row anywhere
+    # makes every figure (groups too) three-class, so the rows stay comparable.
+    measure = metrics3 if (y == NEUTRAL_LABEL).any() else metrics
+    overall = measure(y, scores, config.sentiment)
     # What the complaint rule did: how many posts it moved, and how many of those were
     # labelled negative (its precision); compare with --complaint-shift 0.
     overall["complaint_rule_moved"] = int(moved.sum())
@@ -196,5 +294,5 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
         g = np.asarray(groups, dtype=object)
         for name in sorted(set(groups)):
             mask = g == name
-            result.groups[name] = metrics(y[mask], scores[mask], config.sentiment)
+            result.groups[name] = measure(y[mask], scores[mask], config.sentiment)
     return result

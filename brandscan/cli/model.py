@@ -35,9 +35,10 @@ def labeled_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Column holding the label, per file as --text-col "
                           "(default: label, sentiment, 标签…)."),
         click.option("--label-map", "label_map", multiple=True, metavar="MAP",
-                     help="Labels other than 1/0, pos/neg, 正面/负面: "
-                          "'[FILEGLOB:]VALUE[,VALUE]=pos|neg|drop;...' (repeatable), e.g. "
-                          "'covid*.csv:2,4=pos;0,1,5,6=neg;3=drop'."),
+                     help="Labels other than 1/0, pos/neg, 正面/负面 (and neutral/中性 for "
+                          "evaluate): '[FILEGLOB:]VALUE[,VALUE]=pos|neg|neutral|drop;...' "
+                          "(repeatable), e.g. 'covid*.csv:2,4=pos;0,1,5,6=neg;3=drop' or "
+                          "'happy=pos,neural=neutral,angry=neg'. neutral: evaluate only."),
         click.option("--split", type=click.Choice(["all", "train", "test"]),
                      help="Use only one side of a fixed split by a hash of each text "
                           "(the same text always on the same side), to measure on posts "
@@ -52,21 +53,24 @@ def labeled_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _read(env: Env, kw: dict[str, Any], *, by: str | None = None, default_split: str) -> Any:
+def _read(env: Env, kw: dict[str, Any], *, by: str | None = None, default_split: str,
+          neutral: bool = False) -> Any:
     from brandscan.text.train import parse_label_map, read_labeled
 
     data = read_labeled(expand_globs(kw["files"]), text_col=kw["text_col"],
                         label_col=kw["label_col"],
                         label_maps=parse_label_map(kw["label_map"]), by=by,
-                        split=kw["split"] or default_split, test_percent=kw["test_percent"])
+                        split=kw["split"] or default_split, test_percent=kw["test_percent"],
+                        neutral=neutral)
     for option in data.unmatched:
         env.warn(f"brandscan: warning: {option} matches none of the files")
     skipped = sum(f.skipped for f in data.files)
     dropped = sum(f.dropped for f in data.files)
     held = sum(f.held_out for f in data.files)
     if env.stderr_tty or skipped:
+        neutral_part = f"{data.neutral:,} neutral, " if data.neutral else ""
         parts = [f"{len(data.texts):,} labelled texts ({data.positive:,} positive, "
-                 f"{data.negative:,} negative) from {len(data.files)} file(s)"]
+                 f"{neutral_part}{data.negative:,} negative) from {len(data.files)} file(s)"]
         if held:
             parts.append(f"{held:,} on the other side of the split")
         if dropped:
@@ -144,10 +148,17 @@ def train(env: Env, **kw: Any) -> None:
 def evaluate(env: Env, **kw: Any) -> None:
     """How right a sentiment model is on labelled posts.
 
-    Accuracy, macro-F1 and the confusion matrix at a 0.5 cut; ROC AUC; the shares
-    labelled positive/neutral/negative at the configured thresholds, and the accuracy
-    of the posts not left neutral. Texts are scored as given (repost chains included),
-    as an analysis scores them. --format json prints one object.
+    Binary labels: accuracy, macro-F1 and the confusion matrix at a 0.5 cut; ROC AUC;
+    the shares labelled positive/neutral/negative at the configured thresholds, and the
+    accuracy of the posts not left neutral.
+
+    Labels with a neutral class (neutral, 中性, 中立, or mapped with --label-map, e.g.
+    'happy=pos,neural=neutral,angry,sad,fear=neg,surprise=drop'): three-class accuracy,
+    macro-F1, per-class precision/recall/F1/support and the 3x3 confusion (truth x
+    label) at the configured thresholds, plus the binary figures on the non-neutral rows.
+
+    Texts are scored as given (repost chains included), as an analysis scores them.
+    --format json prints one object.
     """
     from dataclasses import replace
 
@@ -161,7 +172,7 @@ def evaluate(env: Env, **kw: Any) -> None:
     from brandscan.text.sentiment import get_scorer
 
     scorer = get_scorer(config.sentiment.model)  # a bad model fails before reading data
-    data = _read(env, kw, by=kw["by"], default_split="all")
+    data = _read(env, kw, by=kw["by"], default_split="all", neutral=True)
     result = run_evaluation(
         data.texts, data.labels, config, scorer=scorer, groups=data.groups, by=kw["by"],
         complaint_shift=kw["complaint_shift"], jobs=jobs_of(kw),

@@ -316,11 +316,23 @@ def _evaluation_as(spec: Format) -> Renderer:
     assert render_table is not None
 
     def render(result: Evaluation, target: Target) -> str | bytes | None:
-        frame = result.frame()
-        if spec.terminal:  # the title names the model; a terminal has no room to repeat it
+        from brandscan.analyze.evaluate import class_report
+
+        # 33 columns do not fit a terminal: a classification report (a row per class,
+        # the confusion row beside it) does; files keep every figure.
+        frame = (class_report(result) if result.three_class and spec.terminal
+                 else result.frame())
+        if spec.terminal and "model" in frame:  # the title names the model already
             frame = frame.drop(columns="model")
-        title = (f"{result.model}: accuracy {result.overall['accuracy']:.3f} on "
-                 f"{result.overall['n']:,} texts")
+        if result.three_class:
+            m = result.overall
+            binary = (f"; binary accuracy {m['binary']['accuracy']:.3f} on the "
+                      f"{m['binary']['n']:,} not labelled neutral" if m["binary"] else "")
+            title = (f"{result.model}: three-class accuracy {m['accuracy']:.3f}, macro-F1 "
+                     f"{m['macro_f1']:.3f} on {m['n']:,} texts{binary}")
+        else:
+            title = (f"{result.model}: accuracy {result.overall['accuracy']:.3f} on "
+                     f"{result.overall['n']:,} texts")
         return render_table(Table(frame, title), target)
 
     return render

@@ -6,7 +6,9 @@ CSV, TSV, JSON, JSONL; UTF-8, GBK, BOMs), then a text and a label column are pic
 pos/neg, positive/negative, 正面/负面, 积极/消极 are understood; anything else needs
 ``--label-map``. Rows without text or label are skipped and counted, never dropped
 silently; an unknown label value stops the run with its file and line, because guessing
-what ``3`` means would train a wrong model.
+what ``3`` means would train a wrong model. Only ``evaluate`` asks for a neutral class
+(``neutral=True``): neutral, 中性, 中立, or any value ``--label-map`` maps to neutral.
+Training stays binary, so there a neutral label stops the run like any unknown one.
 
 **Split**: ``split="train"`` / ``"test"`` keep the rows on one side of a fixed split by
 a SHA-256 hash of the (stripped) text, ``test_percent`` on the test side. The same text
@@ -47,14 +49,21 @@ import numpy as np
 from brandscan.errors import BrandscanError
 from brandscan.text.features import FeatureSpec, extract, strip_emoticons
 
-__all__ = ["ColumnChoice", "LabelMap", "LabeledSet", "parse_column_choices",
+__all__ = ["NEUTRAL_LABEL", "ColumnChoice", "LabelMap", "LabeledSet", "parse_column_choices",
            "parse_label_map", "read_labeled", "train_linear", "train_snownlp"]
 
 POSITIVE = frozenset({"1", "pos", "positive", "正面", "积极", "正向", "正", "好评", "true"})
 NEGATIVE = frozenset({"0", "neg", "negative", "负面", "消极", "负向", "负", "差评", "false",
                       "-1"})
+#: Not "0": that spelling already means negative, so 0/1/2 sets need --label-map.
+NEUTRAL = frozenset({"neutral", "neu", "中性", "中立"})
+#: The label code of a neutral row; positive is 1 and negative 0, as in training.
+NEUTRAL_LABEL = 2
 _TARGETS = {"pos": 1, "positive": 1, "1": 1, "neg": 0, "negative": 0, "0": 0,
+            "neutral": NEUTRAL_LABEL, "neu": NEUTRAL_LABEL, "中性": NEUTRAL_LABEL,
             "drop": None, "skip": None}
+_MAP_HINT = ("write VALUE[,VALUE...]=pos|neg|neutral|drop, e.g. '2,4=pos;0,1=neg;3=drop' "
+             "or 'happy=pos,neural=neutral,angry=neg'")
 
 TEXT_COLUMNS = ("text", "review", "content", "sentence", "x_valid", "微博正文", "正文",
                 "内容", "文本", "评论内容", "comment", "post")
@@ -69,7 +78,8 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class LabelMap:
-    """Label values -> 1 (positive), 0 (negative) or None (drop the row), optionally
+    """Label values -> 1 (positive), 0 (negative), ``NEUTRAL_LABEL`` or None (drop the
+    row), optionally
     only for files whose name matches ``pattern``."""
 
     values: dict[str, int | None]
@@ -95,11 +105,13 @@ def _norm_label(value: Any) -> str | None:
 
 
 def parse_label_map(specs: Sequence[str]) -> list[LabelMap]:
-    """Parse ``--label-map`` values: ``[FILEGLOB:]VALUE[,VALUE...]=pos|neg|drop`` entries
-    separated by ``;`` (or given as separate options).
+    """Parse ``--label-map`` values: ``[FILEGLOB:]VALUE[,VALUE...]=pos|neg|neutral|drop``
+    entries separated by ``;`` (or given as separate options).
 
     ``'covid*.csv:2,4=pos;0,1,5,6=neg;3=drop'`` maps the COVID emotion labels of files
-    matching ``covid*.csv`` only; other files keep the standard labels.
+    matching ``covid*.csv`` only; other files keep the standard labels. Entries may also
+    be separated by commas (``'happy=pos,neural=neutral,angry=neg'``): a comma-separated
+    piece holding ``=`` closes the list of values before it.
     """
     maps: list[LabelMap] = []
     for spec in specs:
@@ -111,19 +123,25 @@ def parse_label_map(specs: Sequence[str]) -> list[LabelMap]:
             pattern = pattern.strip() or None
         values: dict[str, int | None] = {}
         for entry in filter(None, (e.strip() for e in body.split(";"))):
-            lhs, eq, rhs = entry.partition("=")
-            target = rhs.strip().lower()
-            if not eq or target not in _TARGETS or not lhs.strip():
-                raise BrandscanError(
-                    f"--label-map: cannot read '{entry}'",
-                    hint="write VALUE[,VALUE...]=pos|neg|drop, e.g. '2,4=pos;0,1=neg;3=drop'")
-            for v in lhs.split(","):
-                key = _norm_label(v)
-                if key is not None:
-                    values[key] = _TARGETS[target]
+            pending: list[str] = []
+            for piece in entry.split(","):
+                lhs, eq, rhs = piece.partition("=")
+                if not eq:
+                    pending.append(lhs)
+                    continue
+                target = rhs.strip().lower()
+                pending.append(lhs)
+                if target not in _TARGETS or not any(v.strip() for v in pending):
+                    raise BrandscanError(f"--label-map: cannot read '{entry}'", hint=_MAP_HINT)
+                for v in pending:
+                    key = _norm_label(v)
+                    if key is not None:
+                        values[key] = _TARGETS[target]
+                pending = []
+            if any(v.strip() for v in pending):  # values with no target after them
+                raise BrandscanError(f"--label-map: cannot read '{entry}'", hint=_MAP_HINT)
         if not values:
-            raise BrandscanError(f"--label-map: no labels in '{spec}'",
-                                 hint="write VALUE[,VALUE...]=pos|neg|drop")
+            raise BrandscanError(f"--label-map: no labels in '{spec}'", hint=_MAP_HINT)
         maps.append(LabelMap(values, pattern))
     return maps
 
@@ -142,6 +160,7 @@ class FileSummary:
     rows_read: int
     used: int = 0
     positive: int = 0
+    neutral: int = 0
     skipped: int = 0  # no text / no label / unreadable row
     dropped: int = 0  # label mapped to drop
     held_out: int = 0  # on the other side of --split
@@ -150,16 +169,19 @@ class FileSummary:
         return {"name": os.path.basename(self.path), "sha256": self.sha256,
                 "text_col": self.text_col, "label_col": self.label_col,
                 "rows_read": self.rows_read, "used": self.used, "positive": self.positive,
-                "negative": self.used - self.positive, "skipped": self.skipped,
-                "dropped": self.dropped, "held_out": self.held_out}
+                # only three-class sets name a neutral count: binary output stays as it was
+                **({"neutral": self.neutral} if self.neutral else {}),
+                "negative": self.used - self.positive - self.neutral,
+                "skipped": self.skipped, "dropped": self.dropped, "held_out": self.held_out}
 
 
 @dataclass
 class LabeledSet:
-    """Texts with 0/1 labels (and a group per text when asked), from one or more files."""
+    """Texts with 0/1 labels (``NEUTRAL_LABEL`` too when read with ``neutral=True``), and a
+    group per text when asked, from one or more files."""
 
     texts: list[str]
-    labels: np.ndarray  # int8 0/1
+    labels: np.ndarray  # int8 0/1, or 0/1/2
     groups: list[str] | None = None
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, reason
@@ -171,11 +193,15 @@ class LabeledSet:
 
     @property
     def positive(self) -> int:
-        return int(self.labels.sum())
+        return int((self.labels == 1).sum())
+
+    @property
+    def neutral(self) -> int:
+        return int((self.labels == NEUTRAL_LABEL).sum())
 
     @property
     def negative(self) -> int:
-        return len(self.labels) - self.positive
+        return int((self.labels == 0).sum())
 
 
 @dataclass(frozen=True)
@@ -267,16 +293,17 @@ def split_side(text: str, test_percent: float) -> str:
 
 def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None = None,
                  label_col: str | Sequence[str] | None = None, label_maps: Sequence[LabelMap] = (),
-                 by: str | None = None, split: str = "all", test_percent: float = 20.0
-                 ) -> LabeledSet:
+                 by: str | None = None, split: str = "all", test_percent: float = 20.0,
+                 neutral: bool = False) -> LabeledSet:
     """Read labelled files (any format :func:`read_table` reads) into a :class:`LabeledSet`.
 
     ``text_col`` and ``label_col`` are one ``COLUMN`` or ``FILEGLOB:COLUMN`` value or a
     list of them (see :func:`parse_column_choices`); a file no value applies to gets its
-    columns guessed from common names.
+    columns guessed from common names. ``neutral`` also accepts neutral labels
+    (``NEUTRAL_LABEL``), for three-class measuring.
 
     Raises :class:`BrandscanError` for unreadable files, missing columns, unknown label
-    values, and when no labelled row is left.
+    values (neutral ones too without ``neutral``), and when no labelled row is left.
     """
     from brandscan.load.read import read_table
 
@@ -328,19 +355,27 @@ def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None =
             for m in maps:
                 if key in m.values:
                     label = m.values[key]
+                    if label == NEUTRAL_LABEL and not neutral:
+                        raise BrandscanError(
+                            f"--label-map maps '{raw}' to neutral, but a model learns "
+                            "positive and negative only", where=f"{path}:{line}",
+                            hint=f"map it with '{key}=drop' (evaluate measures neutral)")
                     break
             else:
                 if key in POSITIVE:
                     label = 1
                 elif key in NEGATIVE:
                     label = 0
+                elif neutral and key in NEUTRAL:
+                    label = NEUTRAL_LABEL
                 else:
                     raise BrandscanError(
-                        f"label '{raw}' is neither positive nor negative",
+                        f"label '{raw}' is neither positive"
+                        + (", neutral" if neutral else "") + " nor negative",
                         where=f"{path}:{line}",
                         hint="map it with --label-map, e.g. "
                              f"--label-map '{os.path.basename(str(path))}:{key}=pos' "
-                             "(or =neg, =drop)")
+                             + ("(or =neg, =neutral, =drop)" if neutral else "(or =neg, =drop)"))
             if label is None:
                 summary.dropped += 1
                 continue
@@ -351,7 +386,8 @@ def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None =
             labels.append(label)
             groups.append("" if grp is None else str(grp))
             summary.used += 1
-            summary.positive += label
+            summary.positive += label == 1
+            summary.neutral += label == NEUTRAL_LABEL
         files.append(summary)
     if not texts:
         raise BrandscanError("no labelled rows to use" + (
