@@ -58,7 +58,15 @@ from brandscan.analyze.hourly import (
     influence_criteria,
     post_sums,
 )
-from brandscan.analyze.partial import POST_ORDER, Chunk, Context, Finished, WindowPosts, utc_ns
+from brandscan.analyze.partial import (
+    POST_ORDER,
+    Chunk,
+    Context,
+    Finished,
+    WindowPosts,
+    join_ranges,
+    utc_ns,
+)
 from brandscan.analyze.severity import SEVERITIES, severity_rank
 from brandscan.config import AlertConfig, Config
 from brandscan.schema import ALL_POSTS, empty_scored
@@ -670,17 +678,10 @@ class Alerts:
         window, widened by the cooldown (alerts that close ranks form one incident, and an
         ongoing one runs to the end of the data), overlapping ones joined."""
         gap = pd.Timedelta(hours=ctx.config.alerts.cooldown_hours).value
-        spans = sorted((pd.Timestamp(s).value, pd.Timestamp(e).value + gap)
-                       for _, s, e in alert_windows(partial, ctx.config,
-                                                    brands=self._brands(ctx),
-                                                    since=ctx.since, until=ctx.until))
-        out: list[tuple[int, int]] = []
-        for s, e in spans:
-            if out and s <= out[-1][1]:
-                out[-1] = (out[-1][0], max(out[-1][1], e))
-            else:
-                out.append((s, e))
-        return out
+        return join_ranges((pd.Timestamp(s).value, pd.Timestamp(e).value + gap)
+                           for _, s, e in alert_windows(partial, ctx.config,
+                                                        brands=self._brands(ctx),
+                                                        since=ctx.since, until=ctx.until))
 
     def data_end(self, partial: HourlyPartial) -> int | None:
         """The newest post the sums hold (UTC ns): where an ongoing alert's window ends."""

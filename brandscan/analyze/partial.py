@@ -157,6 +157,17 @@ class NamesPosts(Protocol):
         """The newest post the partial holds (UTC ns): where an open-ended window ends."""
 
 
+def join_ranges(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``[start, end)`` ranges sorted, overlapping or touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def merge_all(analysis: Analysis[P], parts: Iterable[P]) -> P | None:
     """Fold partials with ``analysis.merge`` (None for none)."""
     out: P | None = None

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brandscan.analyze.alerts import frame_window_posts
-from brandscan.analyze.partial import Analysis, Chunk, Context, NamesPosts, WindowPosts
+from brandscan.analyze.partial import (
+    Analysis,
+    Chunk,
+    Context,
+    NamesPosts,
+    WindowPosts,
+    join_ranges,
+)
 from brandscan.load.accounting import LoadReport
 from brandscan.schema import empty_scored
 
@@ -75,15 +82,8 @@ def needed_ranges(analyses: Sequence[Analysis[Any]], partials: Sequence[Any], ct
                   ) -> list[tuple[int, int]]:
     """The time ranges (UTC ns, ``[start, end)``, joined where they overlap) that the
     analyses want read again for the posts they name."""
-    spans = sorted(r for a, p in zip(analyses, partials) if isinstance(a, NamesPosts)
-                   for r in a.ranges(p, ctx))
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
+    return join_ranges(r for a, p in zip(analyses, partials) if isinstance(a, NamesPosts)
+                       for r in a.ranges(p, ctx))
 
 
 def run_frame(analysis: Analysis[Any], chunk: Chunk, ctx: Context, *,

@@ -266,7 +266,18 @@ def run(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks | None
 
 
 def _segments(analysis: Analysis[Any]) -> bool:
-    return analysis.name in ("complaints", "report")
+    """Whether the analysis cuts texts into complaint terms (jieba is loaded before forking)."""
+    from brandscan.analyze.complaints import Complaints
+    from brandscan.analyze.report import ReportAnalysis
+
+    return isinstance(analysis, (Complaints, ReportAnalysis))
+
+
+def read_window(window: Window, config: Config, *, radar: bool) -> Window:
+    """The posts a run reads: the window, and with alerts the weeks of baseline before it."""
+    if radar and window.since is not None:
+        return Window(window.since - baseline_span(config.alerts), window.until)
+    return window
 
 
 def _file_source(request: Request, s: Settings, window: Window, hooks: Hooks, *,
@@ -275,9 +286,7 @@ def _file_source(request: Request, s: Settings, window: Window, hooks: Hooks, *,
     from brandscan.engine.files import FileSource
     from brandscan.load.scan import CHUNK_ROWS
 
-    read = window
-    if radar and window.since is not None:
-        read = Window(window.since - baseline_span(s.config.alerts), window.until)
+    read = read_window(window, s.config, radar=radar)
     source = FileSource(request.expanded_files(), s.options, s.config, read=read,
                         chunk_rows=int(request.chunk_rows or CHUNK_ROWS),
                         parquet_dir=request.parquet_dir, terms=terms,
@@ -300,9 +309,7 @@ def _run_store(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks
     check_brands(s.config, request.brands)
     window = window_of(request, s.config, s.moment)
     _refuse_keep_chain(request)
-    read = window
-    if radar and window.since is not None:
-        read = Window(window.since - baseline_span(s.config.alerts), window.until)
+    read = read_window(window, s.config, radar=radar)
     jobs = request.job_count()
     source = StoreSource(request.db, s.config, read=read, kind=request.kind,
                          lock_timeout=request.lock_timeout,

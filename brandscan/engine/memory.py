@@ -60,15 +60,18 @@ class MemorySource:
     lock_timeout: float = 30.0
     progress: Progress = _no_progress
     scored: pd.DataFrame | None = None
-    before: pd.DataFrame | None = None
+    chunk: Chunk | None = None  # the one chunk: the window's posts and their history
     store_reads: list[StoreRead] = field(default_factory=list)
     model_note: str | None = None
 
     def tasks(self, executor: Executor) -> list[int]:
-        self.scored = self._scored(self.window, account=True)
+        scored = self.scored = self._scored(self.window, account=True)
+        history = scored
         if self.history is not None and self.window.since is not None:
             earlier = Window(self.window.since - self.history, self.window.since)
-            self.before = self._scored(earlier, account=False)
+            before = self._scored(earlier, account=False)
+            history = pd.concat([before, scored], ignore_index=True)
+        self.chunk = Chunk(scored, history, self.posts if len(self.posts) else None)
         return [0]
 
     def _scored(self, window: Window, *, account: bool) -> pd.DataFrame:
@@ -101,20 +104,16 @@ class MemorySource:
         self.store_reads.append(StoreRead(where, read.models, read.current_model))
         return combine(read.scored, scored)
 
-    def chunk(self) -> Chunk:
-        assert self.scored is not None
-        history = (self.scored if self.before is None
-                   else pd.concat([self.before, self.scored], ignore_index=True))
-        return Chunk(self.scored, history, self.posts if len(self.posts) else None)
-
     def work(self, task: int, analyses: Sequence[Analysis[Any]], ctx: Context) -> Part:
+        assert self.chunk is not None, "tasks() reads the posts first"
         part = Part([])
-        part.add(analyses, self.chunk(), ctx)
+        part.add(analyses, self.chunk, ctx)
         return part
 
     def windows(self, total: Part | None, ranges: list[tuple[int, int]], data_end: int | None,
                 executor: Executor, work: Work) -> WindowPosts:
-        return frame_window_posts(self.chunk().history)
+        assert self.chunk is not None, "tasks() reads the posts first"
+        return frame_window_posts(self.chunk.history)
 
     def accounting(self, total: Part | None) -> tuple[LoadReport, str | None]:
         return self.load, self.model_note

@@ -22,7 +22,7 @@ import pandas as pd
 
 from brandscan.analyze.partial import Analysis, Chunk, Context, WindowPosts
 from brandscan.config import Config
-from brandscan.engine.driver import Part, Work
+from brandscan.engine.driver import Part, Work, concat_frames
 from brandscan.engine.executors import Executor
 from brandscan.engine.windows import FetchedWindows
 from brandscan.load.accounting import LoadReport
@@ -115,10 +115,7 @@ class StoreSource:
                     until = min(until, pd.Timestamp(self.read.until))
                 frames.append(read_scored(store, self.config, window=Window(since, until),
                                           brands=self.brands, kind=self.kind).scored)
-        full = [f for f in frames if len(f)]
-        if not full:
-            return frames[0] if frames else pd.DataFrame()
-        return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+        return concat_frames(frames)
 
 
     def accounting(self, total: Part | None) -> tuple[LoadReport, str | None]:
