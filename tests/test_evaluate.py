@@ -34,7 +34,7 @@ from click.testing import CliRunner
 from brandscan.analyze.evaluate import evaluate, metrics, roc_auc
 from brandscan.cli import cli
 from brandscan.config import Config, SentimentConfig
-from brandscan.text.scoring import complaint_push, score_posts
+from brandscan.text.scoring import complaint_rule, score_posts
 from tests.conftest import FIXTURES
 from tests.test_model import emoticon_model
 
@@ -126,10 +126,14 @@ def test_evaluate_bad_model_is_one_line(runner: CliRunner, tmp_path: Path) -> No
 def test_complaint_rule_moves_only_neutral_posts_with_a_complaint_term() -> None:
     texts = pd.Series(["山竹烂了", "物流很快", "山竹烂了", "山竹烂了", "今天天气"])
     scores = np.array([0.55, 0.55, 0.75, 0.2, 0.5])
-    pushed = complaint_push(scores, texts, Config())
-    # 烂了 is a complaint term; 物流 only names a topic (praise uses it as often)
-    assert pushed.tolist() == pytest.approx([0.35, 0.55, 0.75, 0.2, 0.5])
-    assert complaint_push(scores, texts, Config(), shift=0).tolist() == scores.tolist()
+    moved = complaint_rule(scores, texts, Config(), (0.4, 0.6))
+    # 烂了 is a complaint term; 物流 only names a topic (praise uses it as often); only
+    # neutral posts within the shift (0.2) of negative_below move
+    assert moved.tolist() == [True, False, False, False, False]
+    assert not complaint_rule(scores, texts, Config(), (0.4, 0.6), shift=0).any()
+    # with a wide neutral band, a neutral post far above negative_below stays neutral
+    assert complaint_rule(np.array([0.5, 0.3]), texts[:2].reset_index(drop=True) * 0
+                          + "山竹烂了", Config(), (0.2, 0.8)).tolist() == [False, True]
 
 
 def test_score_posts_applies_the_rule(tmp_path: Path) -> None:
@@ -142,6 +146,9 @@ def test_score_posts_applies_the_rule(tmp_path: Path) -> None:
     posts = pd.DataFrame({"text": ["客服不回复", "客服回复了"]})
     scored = score_posts(posts, Config(), scorer=Flat())
     assert scored["label"].tolist() == ["negative", "neutral"]
+    # the score stays the model's; the rule's move is named
+    assert scored["sentiment"].tolist() == [0.5, 0.5]
+    assert scored["label_rule"].tolist() == ["complaint", ""]
     off = score_posts(posts, Config(), scorer=Flat(), complaint_shift=0)
     assert off["label"].tolist() == ["neutral", "neutral"]
 

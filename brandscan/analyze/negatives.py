@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from brandscan.analyze.partial import POST_ORDER, Chunk, Context, Finished, top_posts
+from brandscan.analyze.partial import POST_ORDER, Chunk, Context, Finished, top_posts, voices
 from brandscan.schema import TOP_POST_COLUMNS
 
 #: What a kept post carries: the columns shown and those it is ranked by.
@@ -30,7 +30,8 @@ class NegativePosts:
 
     def partial(self, chunk: Chunk, ctx: Context) -> pd.DataFrame:
         scored = chunk.scored
-        return top_posts(scored[(scored["label"] == "negative").to_numpy()], self.top,
+        return top_posts(scored[(scored["label"] == "negative").to_numpy() & voices(scored)],
+                         self.top,
                          KEEP_COLUMNS)
 
     def merge(self, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
