@@ -60,7 +60,7 @@ def test_complaints_columns(runner: CliRunner, small: Path) -> None:
 
 
 def test_posts_have_full_precision_scores(runner: CliRunner, small: Path) -> None:
-    result = run(runner, "posts", small, "--format", "jsonl")
+    result = run(runner, "posts", small, "--model", "snownlp", "--format", "jsonl")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 3
     assert {"brands", "sentiment", "label", "categories", "created_at"} <= set(rows[0])

@@ -259,7 +259,8 @@ def model_summary(scorer: Any) -> dict[str, Any]:
     meta = getattr(scorer, "meta", None)
     if not meta:
         return {}
-    keep = ("rows", "positive", "negative", "trained_at", "brandscan_version", "split")
+    keep = ("rows", "positive", "neutral", "negative", "trained_at", "brandscan_version",
+            "split", "thresholds")
     out = {k: meta[k] for k in keep if k in meta}
     files = meta.get("files")
     if files:
@@ -274,7 +275,8 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
     """Score labelled texts as an analysis would and measure the result.
 
     ``scorer`` defaults to the config's model; ``complaint_shift`` to the configured
-    complaint rule (0 turns it off, to measure what the rule changes).
+    complaint rule, else the model's (0 turns it off, to measure what the rule changes);
+    the thresholds are the configured ones, else those fitted into the model.
     """
     from brandscan.text.scoring import complaint_rule, resolve_shift, sentiment_scores
     from brandscan.text.sentiment import get_scorer, thresholds_for

@@ -27,7 +27,6 @@ from brandscan.engine.driver import Part, Work, concat_frames
 from brandscan.engine.executors import Executor
 from brandscan.engine.windows import FetchedWindows
 from brandscan.load.accounting import LoadReport
-from brandscan.text.genre import TemplateIndex
 from brandscan.window import Window
 
 #: Posts per chunk: about 300 MB of frames at Weibo text lengths.
@@ -56,7 +55,7 @@ class StoreSource:
 
     def tasks(self, executor: Executor) -> list[Window]:
         from brandscan.store.db import open_store
-        from brandscan.store.query import count_posts, own_words, time_cuts
+        from brandscan.store.query import count_posts, store_templates, time_cuts
 
         with open_store(self.path, lock_timeout=self.lock_timeout) as store:
             # One stretch per process, and none too small to be worth a process: a week
@@ -64,10 +63,7 @@ class StoreSource:
             parts = min(self.jobs, count_posts(store, self.read, self.kind)
                         // self.min_slice_rows)
             cuts = time_cuts(store, self.read, self.kind, parts)
-            index = TemplateIndex()
-            for chunk in own_words(store, self.read, self.kind, self.chunk_rows):
-                index = index.merge(TemplateIndex.of(chunk))
-        self.templates = index.keys()
+            self.templates = store_templates(store, self.read, self.kind, self.chunk_rows)
         edges = [self.read.since, *cuts, self.read.until]
         return [Window(a, b) for a, b in itertools.pairwise(edges)]
 

@@ -58,9 +58,9 @@ def model_id_for(model_path: str | None = None) -> str:
     here without building the engine (which would cost a second and a half); a test keeps
     the two equal. Other models are loaded and asked.
     """
-    if model_path is not None:
-        from brandscan.text.sentiment import get_scorer
+    from brandscan.text.sentiment import SNOWNLP, get_scorer
 
+    if model_path != SNOWNLP:
         return get_scorer(model_path).model_id
     from brandscan.text import snowfast as sf
 
@@ -337,6 +337,8 @@ def read_scored(store: Store, config: Config, *, window: Window | None = None,
     latest sighting, which is the order a load of the same files would give.
     """
     current = model_id if model_id is not None else model_id_for(config.sentiment.model)
+    if templates is None:
+        templates = store_templates(store, window, kind)
     plan = _plan(config, window, brands, kind, exclude)
     with _registered(store, plan):
         table = store.con.sql(plan.sql, params=plan.params).to_arrow_table()
@@ -368,9 +370,12 @@ def iter_scored_origin(store: Store, config: Config, *, window: Window | None = 
                        exclude: pd.DataFrame | None = None, chunk_rows: int = 200_000,
                        templates: np.ndarray | None = None
                        ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """:func:`iter_scored` with, per chunk, each post's model and last batch too."""
+    """:func:`iter_scored` with, per chunk, each post's model and last batch too.
+    ``templates`` (the run's template keys) default to those of the window's posts."""
     import pyarrow as pa
 
+    if templates is None:
+        templates = store_templates(store, window, kind)
     plan = _plan(config, window, brands, kind, exclude)
     with _registered(store, plan):
         reader = store.con.sql(plan.sql, params=plan.params).to_arrow_reader(chunk_rows)
@@ -403,12 +408,23 @@ def own_words(store: Store, window: Window | None, kind: str,
     """``text, author, is_repost`` of the stored posts in ``window`` (any brand), in
     chunks: what the run's template index (:mod:`brandscan.text.genre`) is built from."""
     where, params = window_filter(window, kind)
-    reader = store.con.execute(
-        f"SELECT text, author, is_repost FROM posts WHERE {where}", params
-    ).fetch_record_batch(chunk_rows)
+    reader = store.con.sql(f"SELECT text, author, is_repost FROM posts WHERE {where}",
+                           params=params).to_arrow_reader(chunk_rows)
     for batch in reader:
         if batch.num_rows:
             yield batch.to_pandas()
+
+
+def store_templates(store: Store, window: Window | None, kind: str,
+                    chunk_rows: int = 200_000) -> np.ndarray:
+    """The template keys of the stored posts in ``window`` (any brand): templates are
+    told among every post a run reads, never among one chunk's."""
+    from brandscan.text.genre import TemplateIndex
+
+    index = TemplateIndex()
+    for part in own_words(store, window, kind, chunk_rows):
+        index = index.merge(TemplateIndex.of(part))
+    return index.keys()
 
 
 def time_cuts(store: Store, window: Window | None, kind: str, parts: int) -> list[datetime]:

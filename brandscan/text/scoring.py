@@ -153,7 +153,6 @@ def label_posts(posts: pd.DataFrame, config: Config, thresholds: Thresholds, *,
     genre, rule = classify(posts, accounts, templates)
     out["genre"] = genre
     out["genre_rule"] = rule
-    # Not an output column: which posts carry the sentiment mix in this run's analyses.
     out["voice"] = np.isin(genre, list(config.sentiment.genres))
     out["categories"] = (categorize(out["text"], config.categories) if categories is None
                          else categories)

@@ -15,8 +15,8 @@ Its score is ``0.5 + P(polar) * (P(positive | polar) - 0.5)`` (the expected labe
 of the files ``fit_on`` names: those rows are cut into 4 folds by a hash of their text,
 each fold is scored by heads trained without it, and the pair ``negative_below`` <
 ``positive_from`` (a 0.01 grid) with the best mean of accuracy and macro-F1 on those
-scores is kept in the model file. ``repeat`` counts the rows of some files several times (a few hundred posts
-read by hand weigh against tens of thousands of public ones).
+scores is kept in the model file. ``repeat`` counts the rows of some files several times
+(a few hundred posts read by hand weigh against tens of thousands of public ones).
 """
 
 from __future__ import annotations
