@@ -52,7 +52,8 @@ def test_timeline_csv_columns_and_totals(runner: CliRunner, small: Path) -> None
 
 
 def test_complaints_columns(runner: CliRunner, small: Path) -> None:
-    result = run(runner, "complaints", small, "--top", "5", "--format", "json")
+    result = run(runner, "complaints", small, "--top", "5", "--model", "snownlp",
+                 "--format", "json")
     rows = json.loads(result.stdout)
     assert list(rows[0]) == ["rank", "term", "category", "negative_posts", "share",
                              "engagement", "example"]

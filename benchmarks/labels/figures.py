@@ -29,7 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from joined import ROOT, export_paths, read_labels  # noqa: E402
+from joined import ROOT, export_paths, read_labels
 
 CLASSES = ("positive", "neutral", "negative")
 

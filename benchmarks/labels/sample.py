@@ -75,7 +75,7 @@ def main() -> None:
         posts = load_posts(paths, LoadOptions()).posts
         parents = dict(zip(posts["id"], posts["text"]))
         pool = posts[(posts["kind"] == kind)
-                     & ~posts["id"].map(lambda i: (name, i) in done)].reset_index(drop=True)
+                     & ~posts["id"].map(lambda i, f=name: (f, i) in done)].reset_index(drop=True)
         rows = random.Random(seed).sample(range(len(pool)), min(n, len(pool)))
         for r in rows:
             p = pool.iloc[r]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from joined import labelled_posts  # noqa: E402
+from joined import labelled_posts
 
 
 def main() -> None:
