@@ -129,19 +129,42 @@ def minhash(skeletons: Sequence[str]) -> np.ndarray:
 TEMPLATE_AUTHORS = 3
 
 
+#: Band keys of texts already seen in this process: a run computes them in its first pass
+#: (the template index) and again when it classifies the same posts. Bounded: cleared
+#: when it holds this many texts.
+_BAND_CACHE: dict[str, tuple[int, int, int, int]] = {}
+_BAND_CACHE_SIZE = 400_000
+
+
 def band_keys(texts: Sequence[str]) -> np.ndarray:
     """Per text, its 4 LSH band keys (``len x 4`` uint64; all zero for a short text):
     two texts share a key when their MinHash signatures agree on a whole band."""
-    sig = minhash([skeleton(t) for t in texts])
+    out = np.zeros((len(texts), _BANDS), dtype=np.uint64)
+    missing = [i for i, t in enumerate(texts) if t not in _BAND_CACHE]
+    if missing:
+        fresh = _band_keys([texts[i] for i in missing])
+        if len(_BAND_CACHE) + len(missing) > _BAND_CACHE_SIZE:
+            _BAND_CACHE.clear()
+        for i, row in zip(missing, fresh.tolist()):
+            _BAND_CACHE[texts[i]] = tuple(row)  # type: ignore[assignment]
+    if len(texts):
+        out[:] = np.array([_BAND_CACHE[t] for t in texts], dtype=np.uint64)
+    return out
+
+
+def _band_keys(texts: Sequence[str]) -> np.ndarray:
+    # a text shorter than _MIN_CHARS cannot have a skeleton that long
+    sig = minhash([skeleton(t) if len(t) >= _MIN_CHARS else "" for t in texts])
     rows = _HASHES // _BANDS
     out = np.zeros((len(texts), _BANDS), dtype=np.uint64)
+    live = sig.any(axis=1)
     with np.errstate(over="ignore"):
         for b in range(_BANDS):
             band = sig[:, b * rows:(b + 1) * rows]
             key = np.full(len(texts), np.uint64(b + 1) * np.uint64(0x9E3779B97F4A7C15))
             for c in range(rows):
                 key = (key ^ band[:, c]) * np.uint64(0x100000001B3)
-            out[:, b] = np.where(sig.any(axis=1), key | np.uint64(1), np.uint64(0))
+            out[:, b] = np.where(live, key | np.uint64(1), np.uint64(0))
     return out
 
 
@@ -198,12 +221,16 @@ def repeated(texts: Sequence[str], authors: Sequence[str], *,
     return is_template(posts, TemplateIndex.of(posts).keys(min_authors))
 
 
-def is_template(posts: pd.DataFrame, templates: np.ndarray) -> np.ndarray:
-    """Posts with their own words sharing a band key with ``templates``."""
+def is_template(posts: pd.DataFrame, templates: np.ndarray,
+                among: np.ndarray | None = None) -> np.ndarray:
+    """Posts with their own words (of ``among``, default all) sharing a band key with
+    ``templates``."""
     out = np.zeros(len(posts), dtype=bool)
     if not len(templates) or not len(posts):
         return out
     own = ~_column(posts, "is_repost", False).to_numpy(dtype=bool)
+    if among is not None:
+        own &= among
     keys = band_keys(posts["text"].astype(str).to_numpy(dtype=object)[own].tolist())
     hit = np.isin(keys, templates).any(axis=1) & (keys[:, 0] != 0)
     out[np.flatnonzero(own)[hit]] = True
@@ -262,12 +289,14 @@ def classify(posts: pd.DataFrame, official_accounts: Sequence[str] = (),
         settle(own, "official", "official-account")
     why = _first_rule(text, _SPAM, todo)
     settle(why != "", "spam", why)
-    words = text.str.replace(_HASHTAG, "", regex=True).map(skeleton).str.len().to_numpy()
     tags = text.str.count(_HASHTAG).to_numpy()
+    tagged = np.flatnonzero(tags >= 3)
+    words = np.full(n, 99)
+    words[tagged] = [len(skeleton(_HASHTAG.sub("", t))) for t in text.iloc[tagged]]
     settle((tags >= 3) & (words < 6), "spam", "hashtags-only")
     if templates is None:
         templates = TemplateIndex.of(posts).keys()
-    settle(is_template(posts, templates), "spam", "template")
+    settle(is_template(posts, templates, todo), "spam", "template")
     why = _first_rule(text, _AD, todo)
     settle(why != "", "ad", why)
     settle(author.str.contains(_SHOP_AUTHOR, regex=True).to_numpy(dtype=bool), "ad",
