@@ -77,9 +77,9 @@ class SentimentConfig:
     positive_from: float | None = None
     model: str | None = None
     #: A neutral post holding a complaint term is labelled negative when its score is
-    #: within this much of ``negative_below`` (0 turns the rule off); None: the model's
-    #: own setting (0 for three-class models, whose neutral class already holds their
-    #: doubt; 0.2 for snownlp's and other binary models).
+    #: within this much of ``negative_below`` (0 turns the rule off); None: 0.1 for
+    #: three-class models, whose neutral class already holds much of their doubt, 0.2
+    #: for snownlp's and other binary models.
     complaint_shift: float | None = None
     #: The genres whose posts carry the sentiment mix, complaints and negative posts.
     genres: tuple[str, ...] = VOICE_GENRES

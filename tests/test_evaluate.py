@@ -115,7 +115,7 @@ def test_evaluate_default_model_is_brandscans_and_snownlp_one_option_away(
     # the shipped model's fitted thresholds and its complaint rule (off) are reported
     info = out["model_info"]
     assert out["thresholds"]["negative_below"] == info["thresholds"]["negative_below"]
-    assert out["complaint_shift"] == 0.0
+    assert out["complaint_shift"] == 0.1
     snow = runner.invoke(cli, ["evaluate", str(HAND), "--model", "snownlp", "--format",
                                "json"])
     assert json.loads(snow.stdout)["model"].startswith("snownlp-default:")

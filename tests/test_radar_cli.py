@@ -144,10 +144,9 @@ def test_report_puts_alerts_first_and_the_verdict_mentions_them() -> None:
     doc = json.loads(run("-q", "report", CSV, "--config", CONFIG_EXAMPLE, "--format",
                          "json").stdout)
     assert doc["alerts"][0]["first_author"] == "林夕说书"
-    resp, after = doc["response_times"]
+    resp = doc["response_times"][0]
+    assert resp["trigger_author"] == "林夕说书"
     assert resp["delay_hours"] == 32.0 and resp["status"] == "missed"
-    # the backlash to the apology is an incident of its own, answered by the refund notice
-    assert after["trigger_author"] == "早睡的星星2021" and after["status"] == "met"
     assert [r["brand"] for r in doc["share_of_voice"]] == ["鲜果坊", "果多多"]
 
 

@@ -122,14 +122,15 @@ def test_trainer_needs_all_three_classes() -> None:
 def test_the_shipped_model_is_three_class_with_fitted_thresholds() -> None:
     model = get_scorer(None)
     assert isinstance(model, LinearModel) and model.three_class
-    assert model.thresholds == (0.3, 0.62)
+    assert model.thresholds == (0.34, 0.72)
     names = [f["name"] for f in model.meta["files"]]
     assert names == ["smp2020_ewect_virus_train__msft-vivi.json", "waimai_10k.csv",
                      "ChnSentiCorp_htl_all.csv", "brand_tune.csv"]
     assert model.meta["options"]["repeat"] == ["brand_tune.csv:12"]
     # obvious cases, as an analyst reads them
-    s = model.score(["果多多客服不回复，差评", "鲜果坊的车厘子很好吃，很新鲜，推荐"])
-    assert s[0] < 0.3 and s[1] >= 0.62
+    s = model.score(["果多多客服不回复，差评",
+                     "真心推荐，实现草莓自由的一天，感谢鲜果坊旗舰店[馋嘴]"])
+    assert s[0] < 0.34 and s[1] >= 0.72
 
 
 @pytest.mark.realdata

@@ -74,6 +74,11 @@ def select_posts(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] =
 #: ``label_rule`` says ``complaint`` where the rule moved a label. Posts the model calls
 #: positive or negative are never changed: the rule only breaks the model's doubt.
 COMPLAINT_SHIFT = 0.2
+#: The complaint rule's shift for three-class models (their neutral class already holds
+#: much of their doubt): on the hand-labelled test posts 0.1 costs the default model
+#: 0.006 of accuracy and finds 48 % negative opinions on the bundled crisis day, against
+#: 37 % without the rule (68 % by reading).
+THREE_CLASS_SHIFT = 0.1
 
 #: Category words that name what a complaint is about but occur in praise as often as in
 #: complaints ("物流很快", "质量很好", "价格实惠"; in labelled reviews 26-46 % of the
@@ -103,15 +108,14 @@ def sentiment_scores(texts: Sequence[str], scorer: Scorer, *, jobs: int = 1,
 
 def resolve_shift(config: Config, shift: float | None = None, scorer: Scorer | None = None
                   ) -> float:
-    """The complaint rule's shift: the one given, else the config's, else the model's
-    (0 for a three-class model), else :data:`COMPLAINT_SHIFT`."""
+    """The complaint rule's shift: the one given, else the config's, else
+    :data:`THREE_CLASS_SHIFT` for a three-class model and :data:`COMPLAINT_SHIFT` for
+    the others."""
     if shift is not None:
         return float(shift)
     if config.sentiment.complaint_shift is not None:
         return float(config.sentiment.complaint_shift)
-    if getattr(scorer, "three_class", False):
-        return 0.0
-    return COMPLAINT_SHIFT
+    return THREE_CLASS_SHIFT if getattr(scorer, "three_class", False) else COMPLAINT_SHIFT
 
 
 def complaint_rule(scores: np.ndarray, texts: pd.Series, config: Config,

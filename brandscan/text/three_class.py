@@ -6,9 +6,10 @@ three-class model (:class:`~brandscan.text.model.LinearModel` with a polar head)
 logistic heads over the same features, both fitted by :func:`train_linear`:
 
 * the **polarity** head, ``P(positive | polar)``, on the positive and negative rows;
-* the **polar** head, ``P(polar)``, on the rows of the files that have a neutral class
-  (positive or negative = 1, neutral = 0): review sets with two classes only would teach
-  it that every text takes a side.
+* the **polar** head, ``P(polar)``, on every row (positive or negative = 1, neutral = 0):
+  review sets, all positive or negative, teach it that complaint and praise language
+  takes a side (trained on the neutral-class sets alone, it read most complaints of a
+  shop's crisis as neutral).
 
 Its score is ``0.5 + P(polar) * (P(positive | polar) - 0.5)`` (the expected label on a
 0..1 scale), and its labels come from two thresholds fitted **out of fold** on the rows
@@ -93,11 +94,7 @@ def _fit_heads(data: LabeledSet, rows: np.ndarray, **options: Any) -> Any:
     labels = data.labels[rows]
     polar = rows[labels != NEUTRAL_LABEL]
     pol = train_linear(data.subset(polar), **options)
-    # Only files with a neutral class say anything about neutrality: review sets are all
-    # positive or negative and would teach the polar head that every text takes a side.
-    graded = _has_neutral(data)[rows]
-    side = train_linear(data.subset(rows[graded],
-                                    (labels[graded] != NEUTRAL_LABEL).astype(np.int8)),
+    side = train_linear(data.subset(rows, (labels != NEUTRAL_LABEL).astype(np.int8)),
                         **options)
     keys = np.union1d(pol.keys, side.keys)
     w1 = np.zeros(len(keys), dtype=np.float32)
@@ -105,14 +102,6 @@ def _fit_heads(data: LabeledSet, rows: np.ndarray, **options: Any) -> Any:
     w1[np.searchsorted(keys, pol.keys)] = pol.weights
     w2[np.searchsorted(keys, side.keys)] = side.weights
     return LinearModel(keys, w1, pol.bias, pol.spec, {}, w2, side.bias)
-
-
-def _has_neutral(data: LabeledSet) -> np.ndarray:
-    """Per row: does its file have neutral rows?"""
-    origin = data.origin if data.origin is not None else np.zeros(len(data.texts), int)
-    per_file = np.zeros(max(len(data.files), int(origin.max(initial=0)) + 1), dtype=bool)
-    np.logical_or.at(per_file, origin, data.labels == NEUTRAL_LABEL)
-    return per_file[origin]
 
 
 def _fold(text: str) -> int:
