@@ -132,12 +132,15 @@ def test_report_counts_opinions_and_sets_the_rest_apart(mixed: tuple[Path, Path]
     # the brand's apology, the spam and the news never appear as negative posts
     authors = {p["author"] for p in data["negative_posts"]}
     assert authors <= {"小王", "小李"}
-    # the news tone is shown apart
+    # the news tone is shown apart, with the report as media coverage
     assert sum(h["news"].values()) == 1
+    (media,) = data["media_coverage"]
+    assert media["author"] == "城市晚报" and media["label"] == rows["6"]["label"]
     md = runner.invoke(cli, ["report", str(posts), "--config", str(config), "--model",
                              "snownlp"]).stdout
     assert "1 ads, 1 spam, 1 official posts left out of the sentiment" in md
     assert "1 news posts shown as media coverage" in md
+    assert "## Media coverage" in md and "城市晚报" in md.split("## Media coverage")[1]
 
 
 def test_genre_option_selects_others_back_in(mixed: tuple[Path, Path]) -> None:

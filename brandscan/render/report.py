@@ -55,6 +55,15 @@ def set_apart(h: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def media_summary(report: Report) -> str:
+    """"12 news posts (3 negative, 2 positive)": the media coverage in one phrase."""
+    h = report.headline
+    tone = h.get("news") or {}
+    n = (h.get("genres") or {}).get("news", 0)
+    return (f"{n:,} news posts ({tone.get('negative', 0):,} negative, "
+            f"{tone.get('positive', 0):,} positive)")
+
+
 def verdict(report: Report) -> str:
     """One sentence a manager can read in a cron mail."""
     h = report.headline
@@ -165,6 +174,9 @@ def to_rich(report: Report, console: Console) -> None:
     if len(report.negative_posts):
         console.print(Text("Most engaging negative posts", style="italic"))
         console.print(_post_lines(report.negative_posts, console.width))
+    if report.media is not None and len(report.media):
+        console.print(Text(f"Media coverage: {media_summary(report)}", style="italic"))
+        console.print(_post_lines(report.media, console.width))
     if len(report.skipped):
         console.print(frame_table(report.skipped, title="Skipped rows"))
 
@@ -272,6 +284,13 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
                        f"({r.reposts:,} reposts, {r.comments:,} comments, {r.likes:,} likes): "
                        f"{md_text(r.text)}{_md_link(r.url)}")
         out.append("")
+    if report.media is not None and len(report.media):
+        out += ["## Media coverage", "", f"{media_summary(report)}; the most engaging:", ""]
+        for i, r in enumerate(report.media.itertuples(index=False), start=1):
+            out.append(f"{i}. {_when(r.created_at)} **{md_text(r.author or '?', None)}** "
+                       f"({r.label}; {r.reposts:,} reposts, {r.comments:,} comments, "
+                       f"{r.likes:,} likes): {md_text(r.text)}{_md_link(r.url)}")
+        out.append("")
     if len(report.timeline):
         out += _digest_timeline(report)
     for title, frame in _radar_tables(report):
@@ -300,6 +319,7 @@ def to_json(report: Report) -> str:
         "timeline": records(report.timeline),
         "complaints": records(report.complaints),
         "negative_posts": records(report.negative_posts),
+        "media_coverage": _records(report.media),
         "skipped": records(report.skipped),
         "alerts": _records(report.alerts),
         "response_times": _records(report.response),
