@@ -75,6 +75,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--model", default=None,
+                    help="sentiment model (default: brandscan's; 'snownlp' for snownlp's)")
     args = ap.parse_args()
     exe = [sys.executable, "-m", "brandscan"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +93,8 @@ def main() -> None:
         print(f"brandscan inspect: {inspect_wall:.2f} s")
         # One run to warm the sentiment engine's cache, as a nightly job would find it.
         timed([*exe, "posts", str(Path(tmp) / "posts.csv"), "--until", "2026-10-01 00:01"])
-        cmd = [*exe, "-q", "report", str(data), "--config", str(cfg), "--format", "json"]
+        cmd = [*exe, "-q", "report", str(data), "--config", str(cfg), "--format", "json",
+               *(["--model", args.model] if args.model else [])]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
         wall, peak_kib, proc = timed(cmd)

@@ -9,7 +9,7 @@ Unknown keys are an error naming the key and its line, because a typo such as
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from brandscan.errors import BrandscanError
+from brandscan.schema import GENRES, VOICE_GENRES
 
 #: Canonical fields a column mapping may name (see ``brandscan.schema``).
 MAPPABLE_FIELDS = (
@@ -69,13 +70,19 @@ class Brand:
 
 @dataclass(frozen=True)
 class SentimentConfig:
-    """Scores below ``negative_below`` are negative, at or above ``positive_from`` positive."""
+    """Scores below ``negative_below`` are negative, at or above ``positive_from`` positive;
+    None takes the thresholds fitted into the model (0.4/0.6 for snownlp's)."""
 
-    negative_below: float = 0.4
-    positive_from: float = 0.6
+    negative_below: float | None = None
+    positive_from: float | None = None
     model: str | None = None
-    #: A neutral post holding a complaint term is lowered by this much (0 turns it off).
-    complaint_shift: float = 0.2
+    #: A neutral post holding a complaint term is labelled negative when its score is
+    #: within this much of ``negative_below`` (0 turns the rule off); None: 0.1 for
+    #: three-class models, whose neutral class already holds much of their doubt, 0.2
+    #: for snownlp's and other binary models.
+    complaint_shift: float | None = None
+    #: The genres whose posts carry the sentiment mix, complaints and negative posts.
+    genres: tuple[str, ...] = VOICE_GENRES
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,7 @@ _SCHEMA: dict[str, Any] = {
     "timezone": None,
     "brands": [_BRAND_SCHEMA],
     "sentiment": {"negative_below": None, "positive_from": None, "model": None,
-                  "complaint_shift": None},
+                  "complaint_shift": None, "genres": None},
     "complaints": {"categories": {"*": None}, "replace_builtin": None, "min_term_length": None},
     "segmentation": {"user_words": None, "stopwords": None},
     "columns": dict.fromkeys(MAPPABLE_FIELDS),
@@ -279,6 +286,24 @@ def _number(value: Any, what: str, where: str, default: float) -> float:
     return float(value)
 
 
+def parse_genres(values: Sequence[str], *, where: str | None = None,
+                 what: str = "--genre") -> tuple[str, ...]:
+    """Genre names (comma-separated allowed; ``all`` = every genre) in :data:`GENRES`
+    order; an unknown name is an error naming the known ones."""
+    names = [v.strip() for value in values for v in str(value).split(",") if v.strip()]
+    if "all" in names:
+        return GENRES
+    unknown = [n for n in names if n not in GENRES]
+    if unknown or not names:
+        raise BrandscanError(f"{what}: unknown genre '{unknown[0] if unknown else ''}'",
+                             where=where, hint=f"use {', '.join(GENRES)} or all")
+    return tuple(g for g in GENRES if g in names)
+
+
+def _optional_number(value: Any, what: str, where: str) -> float | None:
+    return None if value is None else _number(value, what, where, 0.0)
+
+
 def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
     tz = str(data.get("timezone") or "Asia/Shanghai")
     try:
@@ -303,15 +328,21 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
 
     s = data.get("sentiment") or {}
     sentiment = SentimentConfig(
-        negative_below=_number(s.get("negative_below"), "sentiment.negative_below", where, 0.4),
-        positive_from=_number(s.get("positive_from"), "sentiment.positive_from", where, 0.6),
+        negative_below=_optional_number(s.get("negative_below"), "sentiment.negative_below",
+                                        where),
+        positive_from=_optional_number(s.get("positive_from"), "sentiment.positive_from",
+                                       where),
         model=str(s["model"]) if s.get("model") else None,
-        complaint_shift=_number(s.get("complaint_shift"), "sentiment.complaint_shift", where,
-                                0.2),
+        complaint_shift=_optional_number(s.get("complaint_shift"),
+                                         "sentiment.complaint_shift", where),
+        genres=parse_genres(_strings(s.get("genres"), "sentiment.genres", where) or VOICE_GENRES,
+                            where=where, what="sentiment.genres"),
     )
-    if not 0 <= sentiment.complaint_shift <= 1:
+    if sentiment.complaint_shift is not None and not 0 <= sentiment.complaint_shift <= 1:
         raise BrandscanError("sentiment.complaint_shift must be between 0 and 1", where=where)
-    if not 0 <= sentiment.negative_below <= sentiment.positive_from <= 1:
+    low = 0.0 if sentiment.negative_below is None else sentiment.negative_below
+    high = 1.0 if sentiment.positive_from is None else sentiment.positive_from
+    if not 0 <= low <= high <= 1:
         raise BrandscanError(
             "sentiment thresholds must satisfy 0 <= negative_below <= positive_from <= 1",
             where=where)

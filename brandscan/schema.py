@@ -26,7 +26,10 @@ source_line    int64                       its line (CSV/JSONL) or item number (
 =============  ==========================  =================================================
 
 Scoring (:func:`brandscan.text.scoring.score_posts`) adds ``brands`` (``;``-joined),
-``sentiment`` (0..1, float64), ``label`` (positive/neutral/negative) and ``categories``.
+``sentiment`` (the model's own 0..1 score, float64), ``label`` (positive/neutral/negative),
+``label_rule`` (the rule that moved the label, "" for none), ``genre`` (opinion, news, ad,
+spam, official), ``genre_rule`` (why), ``voice`` (bool: its genre is one the sentiment mix
+counts, ``sentiment.genres`` / ``--genre``) and ``categories``.
 """
 
 from __future__ import annotations
@@ -43,8 +46,13 @@ STRING_COLUMNS: tuple[str, ...] = (
     "url", "source_file",
 )
 COUNT_COLUMNS: tuple[str, ...] = ("reposts", "comments", "likes")
-SCORED_COLUMNS: tuple[str, ...] = ("brands", "sentiment", "label", "categories")
+SCORED_COLUMNS: tuple[str, ...] = ("brands", "sentiment", "label", "label_rule", "genre",
+                                   "genre_rule", "voice", "categories")
 
+#: Post genres (see :mod:`brandscan.text.genre`), in the order tables list them.
+GENRES: tuple[str, ...] = ("opinion", "news", "ad", "spam", "official")
+#: The genres whose posts carry the sentiment mix, complaints and negative posts by default.
+VOICE_GENRES: tuple[str, ...] = ("opinion",)
 #: Sentiment labels, in the order tables list them.
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
 #: The "brand" of every post when no brand is configured (alerts, share of voice, report).
@@ -63,7 +71,7 @@ def empty_scored(tz: str = "Asia/Shanghai") -> pd.DataFrame:
     """A scored posts frame (canonical and scored columns) with no rows."""
     out = empty_posts(tz)
     for col in SCORED_COLUMNS:
-        out[col] = pd.Series([], dtype="float64" if col == "sentiment" else object)
+        out[col] = pd.Series([], dtype={"sentiment": "float64", "voice": "bool"}.get(col, object))
     return out
 
 

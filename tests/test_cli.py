@@ -52,7 +52,8 @@ def test_timeline_csv_columns_and_totals(runner: CliRunner, small: Path) -> None
 
 
 def test_complaints_columns(runner: CliRunner, small: Path) -> None:
-    result = run(runner, "complaints", small, "--top", "5", "--format", "json")
+    result = run(runner, "complaints", small, "--top", "5", "--model", "snownlp",
+                 "--format", "json")
     rows = json.loads(result.stdout)
     assert list(rows[0]) == ["rank", "term", "category", "negative_posts", "share",
                              "engagement", "example"]
@@ -60,7 +61,7 @@ def test_complaints_columns(runner: CliRunner, small: Path) -> None:
 
 
 def test_posts_have_full_precision_scores(runner: CliRunner, small: Path) -> None:
-    result = run(runner, "posts", small, "--format", "jsonl")
+    result = run(runner, "posts", small, "--model", "snownlp", "--format", "jsonl")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 3
     assert {"brands", "sentiment", "label", "categories", "created_at"} <= set(rows[0])

@@ -22,7 +22,9 @@ def test_example_config_is_valid() -> None:
 
 def test_empty_file_means_defaults() -> None:
     cfg = parse_config("")
-    assert cfg.brands == () and cfg.sentiment.negative_below == 0.4
+    # thresholds and the complaint rule come from the model unless set
+    assert cfg.brands == () and cfg.sentiment.negative_below is None
+    assert cfg.sentiment.complaint_shift is None and cfg.sentiment.model is None
 
 
 def test_unknown_key_names_the_key_and_line() -> None:

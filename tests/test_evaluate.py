@@ -33,8 +33,8 @@ from click.testing import CliRunner
 
 from brandscan.analyze.evaluate import evaluate, metrics, roc_auc
 from brandscan.cli import cli
-from brandscan.config import Config, SentimentConfig
-from brandscan.text.scoring import complaint_push, score_posts
+from brandscan.config import Config
+from brandscan.text.scoring import complaint_rule, score_posts
 from tests.conftest import FIXTURES
 from tests.test_model import emoticon_model
 
@@ -66,7 +66,7 @@ def check_overall(m: dict) -> None:
 def test_metrics_by_hand() -> None:
     y = np.array([1, 0, 0, 1, 1, 0, 1, 0])
     s = np.array([.881, .881, .119, .119, .881, .119, .5, .5])
-    check_overall(metrics(y, s, SentimentConfig()))
+    check_overall(metrics(y, s, (0.4, 0.6)))
 
 
 def test_roc_auc_needs_both_classes() -> None:
@@ -106,10 +106,20 @@ def test_evaluate_command_by_group_csv(runner: CliRunner, model_file: Path) -> N
     assert rows[0]["model"].startswith("brandscan:")
 
 
-def test_evaluate_default_model_is_snownlp(runner: CliRunner) -> None:
+def test_evaluate_default_model_is_brandscans_and_snownlp_one_option_away(
+        runner: CliRunner) -> None:
     result = runner.invoke(cli, ["evaluate", str(HAND), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["model"].startswith("snownlp-default:")
+    out = json.loads(result.stdout)
+    assert out["model"].startswith("brandscan:")
+    # the shipped model's fitted thresholds and its complaint rule (off) are reported
+    info = out["model_info"]
+    assert out["thresholds"]["negative_below"] == info["thresholds"]["negative_below"]
+    assert out["complaint_shift"] == 0.1
+    snow = runner.invoke(cli, ["evaluate", str(HAND), "--model", "snownlp", "--format",
+                               "json"])
+    assert json.loads(snow.stdout)["model"].startswith("snownlp-default:")
+    assert json.loads(snow.stdout)["complaint_shift"] == 0.2
 
 
 def test_evaluate_bad_model_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
@@ -126,10 +136,14 @@ def test_evaluate_bad_model_is_one_line(runner: CliRunner, tmp_path: Path) -> No
 def test_complaint_rule_moves_only_neutral_posts_with_a_complaint_term() -> None:
     texts = pd.Series(["山竹烂了", "物流很快", "山竹烂了", "山竹烂了", "今天天气"])
     scores = np.array([0.55, 0.55, 0.75, 0.2, 0.5])
-    pushed = complaint_push(scores, texts, Config())
-    # 烂了 is a complaint term; 物流 only names a topic (praise uses it as often)
-    assert pushed.tolist() == pytest.approx([0.35, 0.55, 0.75, 0.2, 0.5])
-    assert complaint_push(scores, texts, Config(), shift=0).tolist() == scores.tolist()
+    moved = complaint_rule(scores, texts, Config(), (0.4, 0.6))
+    # 烂了 is a complaint term; 物流 only names a topic (praise uses it as often); only
+    # neutral posts within the shift (0.2) of negative_below move
+    assert moved.tolist() == [True, False, False, False, False]
+    assert not complaint_rule(scores, texts, Config(), (0.4, 0.6), shift=0).any()
+    # with a wide neutral band, a neutral post far above negative_below stays neutral
+    assert complaint_rule(np.array([0.5, 0.3]), texts[:2].reset_index(drop=True) * 0
+                          + "山竹烂了", Config(), (0.2, 0.8)).tolist() == [False, True]
 
 
 def test_score_posts_applies_the_rule(tmp_path: Path) -> None:
@@ -142,6 +156,9 @@ def test_score_posts_applies_the_rule(tmp_path: Path) -> None:
     posts = pd.DataFrame({"text": ["客服不回复", "客服回复了"]})
     scored = score_posts(posts, Config(), scorer=Flat())
     assert scored["label"].tolist() == ["negative", "neutral"]
+    # the score stays the model's; the rule's move is named
+    assert scored["sentiment"].tolist() == [0.5, 0.5]
+    assert scored["label_rule"].tolist() == ["complaint", ""]
     off = score_posts(posts, Config(), scorer=Flat(), complaint_shift=0)
     assert off["label"].tolist() == ["neutral", "neutral"]
 
@@ -156,7 +173,10 @@ def test_evaluate_measures_the_rule_on_and_off(runner: CliRunner, tmp_path: Path
     off = json.loads(runner.invoke(cli, ["evaluate", str(labelled), "--model", str(flat),
                                          "--complaint-shift", "0", "--format", "json"]).stdout)
     assert off["predicted_neutral_share"] == 1.0 and off["accuracy"] == 0.5
-    assert on["predicted_negative_share"] == 0.5 and on["accuracy"] == 1.0
+    # the rule moves labels, never scores: the model's own (binary) accuracy stays 0.5,
+    # the one post the rule labelled negative is right
+    assert on["predicted_negative_share"] == 0.5 and on["accuracy"] == 0.5
+    assert on["decided_accuracy"] == 1.0 and on["complaint_rule_moved"] == 1
     assert on["complaint_shift"] == 0.2 and off["complaint_shift"] == 0.0
 
 
@@ -273,12 +293,26 @@ def test_three_class_csv_and_table(runner: CliRunner, tmp_path: Path,
     assert ["(all)", "neutral", "0.667", "0.500", "0.571", "4", "1", "2", "1"] in lines
 
 
-def test_train_refuses_a_neutral_class(runner: CliRunner, tmp_path: Path) -> None:
+def test_train_with_a_neutral_class_writes_a_three_class_model(runner: CliRunner,
+                                                                tmp_path: Path) -> None:
     labelled = str(three_class_file(tmp_path, 2))
-    result = runner.invoke(cli, ["train", labelled, "-o", str(tmp_path / "m.model"),
+    out = tmp_path / "m.model"
+    result = runner.invoke(cli, ["train", labelled, "-o", str(out), "--min-df", "1",
                                  "--label-map", "2=pos,1=neutral,0=neg"])
-    assert result.exit_code == 1
-    assert "maps '1' to neutral" in result.stderr and "'1=drop'" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert "three classes" in result.stderr
+    from brandscan.text.model import LinearModel
+
+    model = LinearModel.load(out)
+    assert model.three_class and model.thresholds == (0.3333, 0.6667)
+    snow = runner.invoke(cli, ["train", labelled, "-o", str(tmp_path / "s.3"), "--format",
+                               "snownlp", "--label-map", "2=pos,1=neutral,0=neg"])
+    assert snow.exit_code == 2 and "neutral=drop" in snow.output
+    binary = tmp_path / "b.csv"
+    binary.write_text("text,label\n好\n".replace("好\n", "好,1\n坏,0\n"), encoding="utf-8")
+    bad = runner.invoke(cli, ["train", str(binary), "-o", str(tmp_path / "b.model"),
+                              "--repeat", "b.csv:2"])
+    assert bad.exit_code == 2 and "neutral class" in bad.output
 
 
 def test_binary_output_names_no_neutral(runner: CliRunner, model_file: Path) -> None:

@@ -142,12 +142,12 @@ def test_stale_scores_are_reported_and_rescored(tmp_path: Path) -> None:
                 "WHERE id LIKE '%1'")
     con.close()
     stale = run("timeline", "--db", db, *CFG)
-    assert "stored posts were scored by another sentiment model than snownlp-default:" in (
+    assert "stored posts were scored by another sentiment model than brandscan:" in (
         stale.stderr) and "'brandscan rescore' updates them" in stale.stderr
     info = run("db", "info", "--db", db, *CFG)
     assert "snownlp-custom:0ld" in info.stdout and "stale: brandscan rescore" in info.stdout
     rescored = run("rescore", "--db", db, *CFG, "--batch-size", "20")
-    assert rescored.exit_code == 0 and "posts rescored with snownlp-default:" in rescored.stderr
+    assert rescored.exit_code == 0 and "posts rescored with brandscan:" in rescored.stderr
     after = run("report", "--db", db, *CFG, "--format", "json")
     assert "scored by another" not in after.stderr
     assert _report_sections(after.stdout) == _report_sections(fresh.stdout)

@@ -94,7 +94,7 @@ def test_rescore_reports_what_it_did(tmp_path: Path, config: Config) -> None:
     con.close()
     first = rescore(db, config, RescoreOptions(batch_size=4))
     assert (first.stale, first.rescored) == (10, 10)
-    assert first.terms_added > 0 and first.model.startswith("snownlp-default:")
+    assert first.terms_added > 0 and first.model.startswith("brandscan:")
     again = rescore(db, config)
     assert (again.stale, again.rescored, again.terms_added) == (0, 0, 0)
 

@@ -1,73 +1,108 @@
-"""Hand labels (benchmarks/labels/brand_posts.csv) against brandscan's labels.
+"""Hand labels (benchmarks/labels/brand_posts.csv) against what brandscan says.
 
-    python benchmarks/labels/figures.py [--model FILE]
+    python benchmarks/labels/figures.py [--split test|tune|all] [--model M ...]
 
-Per file and overall: posts per genre, the negative share read by hand (opinion posts)
-and the one brandscan reports (every matching post), and three-class agreement of
-brandscan's label with the hand sentiment — on all labelled posts and on opinions only.
-Run on demand; reads the exports from ../shared/data (never copied).
+Each export is analysed whole, as ``brandscan posts`` would (brands of
+benchmarks/labels/brands.yaml, genres, the model's thresholds, the complaint rule), then
+the labelled posts are compared, per file and overall:
+
+- genre: agreement of brandscan's genre with the hand genre;
+- sentiment, three classes: accuracy and macro-F1 of ``label`` against the hand
+  sentiment, on every labelled post; binary accuracy (score >= 0.5) on the posts read as
+  positive or negative;
+- negative share: of the posts read as opinions, the share read as negative, against
+  brandscan's share (negative voices / voices, with its own genres) on the same posts.
+
+``--model`` names the models to compare (default: brandscan's default and ``snownlp``).
+Reads the exports from ../shared/data (never copied); run on demand.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-from collections import Counter, defaultdict
+import sys
+from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-EXPORTS = ROOT.parent / "shared" / "data" / "exports"
-LABELS = Path(__file__).with_name("brand_posts.csv")
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from joined import ROOT, export_paths, read_labels
+
+CLASSES = ("positive", "neutral", "negative")
+
+
+def macro_f1(truth: np.ndarray, pred: np.ndarray) -> float:
+    scores = []
+    for c in CLASSES:
+        tp = int(((pred == c) & (truth == c)).sum())
+        fp = int(((pred == c) & (truth != c)).sum())
+        fn = int(((pred != c) & (truth == c)).sum())
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(scores))
+
+
+def scored_labels(model: str | None, split: str) -> pd.DataFrame:
+    """The labelled posts with brandscan's genre, score and label (whole files analysed)."""
+    from brandscan.config import load_config
+    from brandscan.load.options import LoadOptions
+    from brandscan.load.posts import load_posts
+    from brandscan.text.scoring import score_posts
+
+    config = load_config(str(Path(__file__).with_name("brands.yaml")))
+    if model:
+        config = replace(config, sentiment=replace(config.sentiment, model=model))
+    labels = read_labels(split)
+    frames = []
+    for name, group in labels.groupby("file", sort=True):
+        posts = load_posts(export_paths(name), LoadOptions()).posts
+        scored = score_posts(posts.assign(brands=""), config)
+        keep = scored[scored["id"].isin(set(group["id"]))]
+        keep = keep[["id", "genre", "sentiment", "label", "label_rule"]].rename(
+            columns={"genre": "genre_bs", "sentiment": "score"})
+        frames.append(group.rename(columns={"genre": "genre_hand",
+                                            "sentiment": "sentiment_hand"})
+                      .merge(keep, on="id"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def figures(rows: pd.DataFrame) -> dict[str, float]:
+    y, pred = rows["sentiment_hand"].to_numpy(), rows["label"].to_numpy()
+    polar = y != "neutral"
+    opinions = (rows["genre_hand"] == "opinion").to_numpy()
+    voices = (rows["genre_bs"] == "opinion").to_numpy()
+    return {
+        "n": len(rows),
+        "genre": float((rows["genre_hand"] == rows["genre_bs"]).mean()),
+        "accuracy": float((y == pred).mean()),
+        "macro_f1": macro_f1(y, pred),
+        "binary": float(((rows["score"].to_numpy()[polar] >= 0.5)
+                         == (y[polar] == "positive")).mean()) if polar.any() else float("nan"),
+        "neg_hand": float((y[opinions] == "negative").mean()) if opinions.any() else 0.0,
+        "neg_brandscan": float((pred[voices] == "negative").mean()) if voices.any() else 0.0,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", help="sentiment model file (default: brandscan's default)")
+    ap.add_argument("--split", choices=("test", "tune", "all"), default="test")
+    ap.add_argument("--model", action="append",
+                    help="model to measure: a file, 'snownlp', or 'default' (repeatable)")
     args = ap.parse_args()
-
-    from brandscan.config import Config
-    from brandscan.load.posts import LoadOptions, load_posts
-    from brandscan.text.scoring import analyse
-
-    by_file: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-    with LABELS.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            by_file[row["file"]][row["id"]] = (row["genre"], row["sentiment"])
-    config = Config()
-    if args.model:
-        from dataclasses import replace
-
-        config = replace(config, sentiment=replace(config.sentiment, model=args.model))
-    total: list[tuple[str, str, str]] = []
-    for name, labels in sorted(by_file.items()):
-        scored = analyse(load_posts([EXPORTS / name], LoadOptions()).posts, config)
-        label = dict(zip(scored["id"].astype(str), scored["label"]))
-        rows = [(g, s, label[i]) for i, (g, s) in labels.items() if i in label]
-        missing = len(labels) - len(rows)
-        report(name, rows, missing, brandscan_share=float((scored["label"] == "negative").mean()))
-        total.extend(rows)
-    report("all files", total, 0, brandscan_share=None)
-
-
-def report(name: str, rows: list[tuple[str, str, str]], missing: int, *,
-           brandscan_share: float | None) -> None:
-    genres = Counter(g for g, _, _ in rows)
-    opinions = [r for r in rows if r[0] == "opinion"]
-    hand = (sum(s == "negative" for _, s, _ in opinions) / len(opinions)) if opinions else 0.0
-    found = f" ({missing} ids not found)" if missing else ""
-    print(f"== {name}: {len(rows)} labelled posts{found}")
-    print("   genres: " + ", ".join(f"{g} {n}" for g, n in genres.most_common()))
-    line = f"   negative share read by hand (opinions): {hand:.0%}"
-    if brandscan_share is not None:
-        line += f"; brandscan, every post of the file: {brandscan_share:.0%}"
-    print(line)
-    for part, sub in (("all labelled", rows), ("opinions", opinions)):
-        if sub:
-            agree = sum(s == b for _, s, b in sub) / len(sub)
-            mix = Counter(b for _, _, b in sub)
-            print(f"   {part}: brandscan agrees with the hand label on {agree:.0%} "
-                  f"(brandscan says {mix['positive']} positive, {mix['neutral']} neutral, "
-                  f"{mix['negative']} negative)")
+    models = args.model or ["default", "snownlp"]
+    print(f"hand labels: {ROOT / 'benchmarks/labels/brand_posts.csv'} ({args.split} part)")
+    for model in models:
+        rows = scored_labels(None if model == "default" else model, args.split)
+        print(f"\n== model: {model}")
+        print(f"{'file':48} {'n':>4} {'genre':>6} {'acc':>6} {'mF1':>6} {'binary':>6} "
+              f"{'neg(hand)':>9} {'neg(bs)':>8}")
+        for name, group in [*rows.groupby("file", sort=True), ("ALL", rows)]:
+            f = figures(group)
+            print(f"{name[:48]:48} {f['n']:4d} {f['genre']:6.3f} {f['accuracy']:6.3f} "
+                  f"{f['macro_f1']:6.3f} {f['binary']:6.3f} {f['neg_hand']:9.1%} "
+                  f"{f['neg_brandscan']:8.1%}")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,20 @@ PLAN: tuple[tuple[str, tuple[str, ...], str, int, int], ...] = (
     ("ced_rumor", ("ced_rumor/original-microblog/*.json", "ced_rumor/rumor-repost/*.json"),
      "post", 100, 158),
 )
+#: The second round (all of it tuning data): more of the same files, other posts.
+PLAN_2: tuple[tuple[str, tuple[str, ...], str, int, int], ...] = (
+    ("weibo-search/比亚迪.csv", ("weibo-search/比亚迪.csv",), "post", 400, 251),
+    ("weibo-search-with-comments/华为.csv", ("weibo-search-with-comments/华为.csv",), "post",
+     150, 253),
+    ("weibo-search-with-comments/华为.csv", ("weibo-search-with-comments/华为.csv",),
+     "comment", 350, 254),
+    ("weibo-crawler/乐山全接触_6215179048.csv", ("weibo-crawler/乐山全接触_6215179048.csv",),
+     "post", 200, 255),
+    ("mediacrawler/search_contents_2026-07-14.jsonl",
+     ("mediacrawler/search_contents_2026-07-14.jsonl",), "post", 28, 256),
+    ("ced_rumor", ("ced_rumor/original-microblog/*.json", "ced_rumor/rumor-repost/*.json"),
+     "post", 113, 258),
+)
 
 
 def labelled() -> set[tuple[str, str]]:
@@ -49,18 +63,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
     ap.add_argument("--batches", type=int, default=6)
+    ap.add_argument("--round", type=int, choices=(1, 2), default=1)
     args = ap.parse_args()
 
     from brandscan.load.posts import LoadOptions, load_posts
 
     done = labelled()
     blocks: list[str] = []
-    for name, patterns, kind, n, seed in PLAN:
+    for name, patterns, kind, n, seed in (PLAN if args.round == 1 else PLAN_2):
         paths = sorted(p for pat in patterns for p in glob.glob(str(EXPORTS / pat)))
         posts = load_posts(paths, LoadOptions()).posts
         parents = dict(zip(posts["id"], posts["text"]))
         pool = posts[(posts["kind"] == kind)
-                     & ~posts["id"].map(lambda i: (name, i) in done)].reset_index(drop=True)
+                     & ~posts["id"].map(lambda i, f=name: (f, i) in done)].reset_index(drop=True)
         rows = random.Random(seed).sample(range(len(pool)), min(n, len(pool)))
         for r in rows:
             p = pool.iloc[r]

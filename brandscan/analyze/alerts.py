@@ -64,6 +64,7 @@ from brandscan.analyze.partial import (
     Context,
     Finished,
     WindowPosts,
+    alarming,
     join_ranges,
     utc_ns,
 )
@@ -233,9 +234,11 @@ def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signal
         z = (x - base) / spread
     history = np.arange(len(x)) >= a.min_history_hours
     span = 24 * a.negative.days
-    n7 = _trailing(x, span)
+    # The negative share counts the voices and the news (not ads, spam, own posts).
+    xv = h["voiced"].to_numpy()
+    n7 = _trailing(xv, span)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(x > 0, h["negative"].to_numpy() / x, np.nan)
+        share = np.where(xv > 0, h["negative"].to_numpy() / xv, np.nan)
         share7 = _trailing(h["negative"].to_numpy(), span) / n7
         wshare7 = _trailing(h["w_neg"].to_numpy(), span) / _trailing(h["w"].to_numpy(), span)
         w = h["w"].to_numpy()
@@ -253,8 +256,8 @@ def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signal
     sev = np.where(fires & (z >= v.z_spike) & negative_jump, 2, sev)
 
     nr = a.negative
-    base_ok = history & (n7 >= nr.min_posts) & (x >= nr.min_posts)
-    lower = wilson_lower(h["negative"].to_numpy(), x, nr.confidence_z)
+    base_ok = history & (n7 >= nr.min_posts) & (xv >= nr.min_posts)
+    lower = wilson_lower(h["negative"].to_numpy(), xv, nr.confidence_z)
     wlower = wilson_lower(np.nan_to_num(wshare) * neff, neff, nr.confidence_z)
     by_posts = base_ok & (lower > np.nan_to_num(share7, nan=1.0) + nr.rise)
     by_weight = base_ok & (wlower > np.nan_to_num(wshare7, nan=1.0) + nr.rise)
@@ -433,7 +436,8 @@ def _episode_rows(brand: str, kind: str, ep: Episode, sig: Signals, win: pd.Data
     start, end = idx[ep.start], idx[ep.last] + pd.Timedelta(hours=1)
     # Row positions, not sub-frames: taking rows of a wide frame is the slow part here.
     if len(win):
-        neg = np.flatnonzero((win["label"] == "negative").to_numpy(dtype=bool))
+        neg = np.flatnonzero((win["label"] == "negative").to_numpy(dtype=bool)
+                            & alarming(win))
     else:
         neg = np.empty(0, dtype=np.int64)
     pool = neg if len(neg) else np.arange(len(win))  # a positive spike: what set it off

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from brandscan.analyze.partial import Chunk, Context, Finished, sort_posts, utc_ns
+from brandscan.analyze.partial import Chunk, Context, Finished, sort_posts, utc_ns, voices
 from brandscan.config import Config
 from brandscan.text.terms import TermSource, term_pairs
 
@@ -53,7 +53,7 @@ class Terms:
            progress: Callable[[int], None] | None = None,
            source: TermSource | None = None) -> Terms:
         """Segment the negative posts of one chunk (the costly step of a report)."""
-        is_negative = (scored["label"] == "negative").to_numpy()
+        is_negative = (scored["label"] == "negative").to_numpy() & voices(scored)
         ranked = sort_posts(scored.loc[is_negative, [c for c in RANK_COLUMNS if c in scored]])
         return cls(_term_stats(ranked, config, jobs=jobs, progress=progress, source=source),
                    int(is_negative.sum()))
@@ -113,7 +113,8 @@ class Complaints:
     def partial(self, chunk: Chunk, ctx: Context) -> Terms:
         if ctx.progress is None:
             return Terms.of(chunk.scored, ctx.config, jobs=ctx.jobs, source=ctx.terms)
-        negatives = int((chunk.scored["label"] == "negative").sum())
+        negatives = int(((chunk.scored["label"] == "negative").to_numpy()
+                         & voices(chunk.scored)).sum())
         with ctx.progress("complaint terms", negatives) as advance:
             return Terms.of(chunk.scored, ctx.config, jobs=ctx.jobs, progress=advance,
                             source=ctx.terms)

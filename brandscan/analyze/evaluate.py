@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brandscan.config import Config, SentimentConfig
+from brandscan.config import Config
+from brandscan.text.sentiment import Thresholds
 from brandscan.text.train import NEUTRAL_LABEL
 
 __all__ = ["CLASSES", "Evaluation", "class_report", "evaluate", "metrics", "metrics3", "roc_auc"]
@@ -64,7 +65,18 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
 
 
-def metrics(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dict[str, Any]:
+def _predicted(scores: np.ndarray, thresholds: Thresholds, pushed: np.ndarray | None
+               ) -> np.ndarray:
+    """brandscan's labels as codes: the thresholds, then the complaint rule."""
+    low, high = thresholds
+    pred = np.where(scores < low, 0, np.where(scores >= high, 1, NEUTRAL_LABEL))
+    if pushed is not None:
+        pred[pushed] = 0
+    return pred
+
+
+def metrics(labels: np.ndarray, scores: np.ndarray, thresholds: Thresholds,
+            pushed: np.ndarray | None = None) -> dict[str, Any]:
     """Every figure of one set of labelled posts (see the module docstring)."""
     y = np.asarray(labels) > 0
     s = np.asarray(scores, dtype=np.float64)
@@ -77,8 +89,9 @@ def metrics(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dic
     # Macro-F1 over the classes that occur (in the labels or the predictions).
     f1s = [f for f, seen in ((_f1(tp, fp, fn), tp + fp + fn), (_f1(tn, fn, fp), tn + fn + fp))
            if seen]
-    positive = s >= cfg.positive_from
-    negative = s < cfg.negative_below
+    codes = _predicted(s, thresholds, pushed)
+    positive = codes == 1
+    negative = codes == 0
     neutral = ~positive & ~negative
     decided = positive | negative
     right = (positive & y) | (negative & ~y)
@@ -108,16 +121,15 @@ def metrics(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dic
     }
 
 
-def metrics3(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> dict[str, Any]:
+def metrics3(labels: np.ndarray, scores: np.ndarray, thresholds: Thresholds,
+             pushed: np.ndarray | None = None) -> dict[str, Any]:
     """The three-class figures of labels coded 1/``NEUTRAL_LABEL``/0 (see the module
     docstring). Precision is None for a class never predicted, recall for a class with no
     rows; macro-F1 averages the classes that occur in the labels or the predictions."""
     y = np.asarray(labels)
     s = np.asarray(scores, dtype=np.float64)
     n = len(y)
-    # brandscan's own labelling rule (text.sentiment.label_scores), as codes
-    pred = np.where(s < cfg.negative_below, 0,
-                    np.where(s >= cfg.positive_from, 1, NEUTRAL_LABEL))
+    pred = _predicted(s, thresholds, pushed)
     confusion = {t: {p: int(((y == _CODES[t]) & (pred == _CODES[p])).sum()) for p in CLASSES}
                  for t in CLASSES}
     per_class: dict[str, dict[str, Any]] = {}
@@ -145,7 +157,9 @@ def metrics3(labels: np.ndarray, scores: np.ndarray, cfg: SentimentConfig) -> di
         out[f"true_{c}_share"] = per_class[c]["support"] / n if n else 0.0
     for c in CLASSES:
         out[f"predicted_{c}_share"] = (float((pred == _CODES[c]).sum()) / n if n else 0.0)
-    out["binary"] = metrics(y[decided], s[decided], cfg) if decided.any() else None
+    out["binary"] = (metrics(y[decided], s[decided], thresholds,
+                             None if pushed is None else pushed[decided])
+                     if decided.any() else None)
     return out
 
 
@@ -245,7 +259,8 @@ def model_summary(scorer: Any) -> dict[str, Any]:
     meta = getattr(scorer, "meta", None)
     if not meta:
         return {}
-    keep = ("rows", "positive", "negative", "trained_at", "brandscan_version", "split")
+    keep = ("rows", "positive", "neutral", "negative", "trained_at", "brandscan_version",
+            "split", "thresholds")
     out = {k: meta[k] for k in keep if k in meta}
     files = meta.get("files")
     if files:
@@ -260,21 +275,23 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
     """Score labelled texts as an analysis would and measure the result.
 
     ``scorer`` defaults to the config's model; ``complaint_shift`` to the configured
-    complaint rule (0 turns it off, to measure what the rule changes).
+    complaint rule, else the model's (0 turns it off, to measure what the rule changes);
+    the thresholds are the configured ones, else those fitted into the model.
     """
-    from brandscan.text.scoring import complaint_push, resolve_shift, sentiment_scores
-    from brandscan.text.sentiment import get_scorer
+    from brandscan.text.scoring import complaint_rule, resolve_shift, sentiment_scores
+    from brandscan.text.sentiment import get_scorer, thresholds_for
 
     scorer = scorer or get_scorer(config.sentiment.model)
-    shift = resolve_shift(config, complaint_shift)
-    raw = sentiment_scores(texts, scorer, jobs=jobs)
-    scores = complaint_push(raw, pd.Series(texts, dtype=object), config, shift=shift)
+    shift = resolve_shift(config, complaint_shift, scorer)
+    scores = sentiment_scores(texts, scorer, jobs=jobs)
+    thresholds = thresholds_for(config.sentiment, scorer)
+    moved = complaint_rule(scores, pd.Series(texts, dtype=object), config, thresholds,
+                           shift=shift)
     y = np.asarray(labels)
-    moved = scores != raw
     # A set with no neutral row is measured exactly as before; one neutral row anywhere
     # makes every figure (groups too) three-class, so the rows stay comparable.
     measure = metrics3 if (y == NEUTRAL_LABEL).any() else metrics
-    overall = measure(y, scores, config.sentiment)
+    overall = measure(y, scores, thresholds, moved)
     # What the complaint rule did: how many posts it moved, and how many of those were
     # labelled negative (its precision); compare with --complaint-shift 0.
     overall["complaint_rule_moved"] = int(moved.sum())
@@ -283,8 +300,7 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
     result = Evaluation(
         model=scorer.model_id,
         overall=overall,
-        thresholds={"negative_below": config.sentiment.negative_below,
-                    "positive_from": config.sentiment.positive_from},
+        thresholds={"negative_below": thresholds[0], "positive_from": thresholds[1]},
         complaint_shift=shift,
         by=by,
         model_info=model_summary(scorer),
@@ -294,5 +310,5 @@ def evaluate(texts: list[str], labels: np.ndarray, config: Config, *, scorer: An
         g = np.asarray(groups, dtype=object)
         for name in sorted(set(groups)):
             mask = g == name
-            result.groups[name] = measure(y[mask], scores[mask], config.sentiment)
+            result.groups[name] = measure(y[mask], scores[mask], thresholds, moved[mask])
     return result

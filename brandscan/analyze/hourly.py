@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brandscan.analyze.partial import utc_ns
+from brandscan.analyze.partial import alarming, utc_ns
 from brandscan.config import Config
 from brandscan.schema import ALL_POSTS
 from brandscan.text.brands import has_brand
 
 #: The integer sums per brand and hour the detectors read (see :class:`HourlyPartial`).
-HOUR_COLUMNS = ("rows", "late_rows", "mentions", "negative", "w", "w_neg", "w2", "engagement",
-                "influential", "influence_best")
+HOUR_COLUMNS = ("rows", "late_rows", "mentions", "voiced", "negative", "w", "w_neg", "w2",
+                "engagement", "influential", "influence_best")
 _SUMMED = HOUR_COLUMNS[:-1]  # influence_best is a maximum
 
 
@@ -78,16 +78,20 @@ def _post_rows(posts: pd.DataFrame, config: Config, influence: bool = True) -> p
     """
     times = posts["created_at"]
     own = ~posts["is_repost"].astype(bool).to_numpy()
-    negative = (posts["label"] == "negative").to_numpy(dtype=bool)
+    # Negativity is read from the voices and the news; ads, spam and the brand's own
+    # posts count as volume only.
+    voiced = own & alarming(posts)
+    negative = (posts["label"] == "negative").to_numpy(dtype=bool) & alarming(posts)
     neg = negative & own
     engagement = posts["engagement"].to_numpy(dtype=np.int64)
-    weight = np.where(own, 1 + engagement, 0)
+    weight = np.where(voiced, 1 + engagement, 0)
     late = (times.dt.minute >= config.alerts.truncated.from_minute).to_numpy(dtype=bool)
     return pd.DataFrame({
         "hour": utc_ns(times.dt.floor("h")),
         "rows": np.ones(len(posts), dtype=np.int64),
         "late_rows": late.astype(np.int64),
         "mentions": own.astype(np.int64),
+        "voiced": voiced.astype(np.int64),
         "negative": neg.astype(np.int64),
         "w": weight,
         "w_neg": np.where(neg, weight, 0),
@@ -208,7 +212,7 @@ def hours_of(counts: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
 
 def hourly_frame(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> pd.DataFrame:
     out = pd.DataFrame(index=index)
-    for col in ("mentions", "negative", "w", "w_neg", "w2", "engagement"):
+    for col in ("mentions", "voiced", "negative", "w", "w_neg", "w2", "engagement"):
         out[col] = c[col].to_numpy(dtype=float)
     rule = config.alerts.truncated
     rows = c["rows"].to_numpy(dtype=float)
@@ -260,7 +264,7 @@ def influence_criteria(posts: pd.DataFrame, config: Config, brand: str = ALL_POS
     """
     n = pd.Series(_influence_count(posts, config), index=posts.index)
     own = official_mask(posts, official_accounts(config, brand))
-    return n.where((posts["label"] == "negative") & ~own, 0)
+    return n.where((posts["label"] == "negative") & alarming(posts) & ~own, 0)
 
 
 def brand_names(config: Config, brands: Sequence[str] | None = None) -> list[str]:

@@ -55,7 +55,22 @@ POST_ORDER: tuple[tuple[str, bool], ...] = (
     ("engagement", False), ("created_at", True), ("source_file", True), ("source_line", True),
     ("kind", True), ("id", True), ("text", True), ("author", True), ("url", True),
 )
-_COUNT_COLUMNS = ("mentions", *LABELS, "engagement", "scored")
+_COUNT_COLUMNS = ("mentions", "voices", *LABELS, "engagement", "scored")
+
+
+def voices(scored: pd.DataFrame) -> np.ndarray:
+    """Posts that carry the sentiment mix (the ``voice`` column scoring adds: their genre
+    is one of ``sentiment.genres``); every post of a frame without one."""
+    if "voice" in scored.columns:
+        return scored["voice"].to_numpy(dtype=bool)
+    return np.ones(len(scored), dtype=bool)
+
+
+def alarming(scored: pd.DataFrame) -> np.ndarray:
+    """Posts whose negativity alerts watch: the voices and the news."""
+    news = (scored["genre"] == "news").to_numpy(dtype=bool) if "genre" in scored.columns \
+        else np.zeros(len(scored), dtype=bool)
+    return voices(scored) | news
 
 
 # --- the protocol ---------------------------------------------------------------------
@@ -276,10 +291,12 @@ class Tally:
         names = list(keys.columns)
         if scored.empty:
             return cls.empty(names)
-        label = scored["label"].to_numpy(dtype=object)
-        sentiment = scored["sentiment"].to_numpy(dtype=np.float64)
+        voice = voices(scored)
+        label = np.where(voice, scored["label"].to_numpy(dtype=object), "")
+        sentiment = np.where(voice, scored["sentiment"].to_numpy(dtype=np.float64), np.nan)
         df = keys.reset_index(drop=True).assign(
             mentions=1,
+            voices=voice.astype(np.int64),
             positive=(label == "positive").astype(np.int64),
             neutral=(label == "neutral").astype(np.int64),
             negative=(label == "negative").astype(np.int64),

@@ -18,7 +18,7 @@ import pandas as pd
 from brandscan.analyze.alerts import Alerts
 from brandscan.analyze.complaints import Complaints
 from brandscan.analyze.influencers import Influencers
-from brandscan.analyze.negatives import NegativePosts
+from brandscan.analyze.negatives import MediaCoverage, NegativePosts
 from brandscan.analyze.partial import (
     Analysis,
     Chunk,
@@ -57,6 +57,8 @@ class Report:
     #: The example post of each top complaint term (text, author, created_at, url,
     #: engagement): what renderers show beside a complaint.
     complaint_posts: pd.DataFrame | None = None
+    #: The most engaging news posts with their label (analyze.negatives.MediaCoverage).
+    media: pd.DataFrame | None = None
 
 
 @dataclass
@@ -99,6 +101,7 @@ class ReportAnalysis:
             "timeline": Timeline(None, kept),
             "complaints": Complaints(self.top),
             "negative_posts": NegativePosts(self.top),
+            "media": MediaCoverage(min(self.top, 5)),
             "alerts": Alerts(),
             "response": Response(),
         }
@@ -139,6 +142,7 @@ class ReportAnalysis:
                         config, run.load(), interval=interval, model=run.model() or self.model,
                         since=ctx.since, until=ctx.until)
         rep.complaint_posts = partial["complaints"].examples(config, ctx.tz, self.top)
+        rep.media = members["media"].finish(partial["media"], ctx, run)
         rep.alerts = members["alerts"].finish(partial["alerts"], ctx, run)
         sections = _Sections(run, rep.alerts)
         rep.response = members["response"].finish(partial["response"], ctx, sections)
@@ -167,8 +171,13 @@ def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
         "authors": len(totals.authors),
         "first": periods.first_time(),
         "last": periods.last_time(),
-        "negative_share": totals.negative / n if n else 0.0,
-        "mean_sentiment": exact_mean(totals.sentiment, totals.scored) if n else None,
+        "negative_share": totals.negative_share,
+        "mean_sentiment": (exact_mean(totals.sentiment, totals.scored) if totals.scored
+                           else None),
+        "voices": totals.voices,
+        "genres": dict(totals.genres),
+        "voice_genres": list(config.sentiment.genres),
+        "news": dict(totals.news),
         "engagement": totals.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,

@@ -2,8 +2,10 @@
 
 A post naming two brands counts once for each (it is part of both conversations), so a
 period's shares sum to 1 over the brands compared. ``net_sentiment`` is
-(positive − negative) / mentions, from −1 (all negative) to +1; it is empty for a brand
-with no mentions in a period, because no posts have no mood.
+(positive − negative) / voices (the mentions whose genre carries the sentiment mix:
+opinions by default), from −1 (all negative) to +1; it is empty for a brand with no
+voices in a period, because no posts have no mood. ``positive``/``neutral``/``negative``
+count voices only; ``mentions`` counts every post.
 """
 
 from __future__ import annotations
@@ -152,8 +154,9 @@ def _columns(counts: pd.DataFrame, means: list[float]) -> pd.DataFrame:
     out["mentions"] = counts["mentions"].to_numpy(dtype="int64")
     for lab in LABELS:
         out[lab] = counts[lab].to_numpy(dtype="int64")
+    voiced = pd.Series(counts["voices"].to_numpy(dtype="int64"), index=out.index)
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = out["mentions"].where(out["mentions"] > 0)
+        m = voiced.where(voiced > 0)
         out["net_sentiment"] = (out["positive"] - out["negative"]) / m
     out["mean_sentiment"] = means
     out["engagement"] = counts["engagement"].to_numpy(dtype="int64")

@@ -22,8 +22,9 @@ from brandscan.analyze.partial import (
     exact_mean,
     hash_strings,
     utc_ns,
+    voices,
 )
-from brandscan.schema import LABELS
+from brandscan.schema import GENRES, LABELS
 
 
 @dataclass
@@ -36,7 +37,11 @@ class Totals:
     comments: int = 0
     labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
     engagement: int = 0
-    scored: int = 0  # posts with a sentiment score
+    scored: int = 0  # voices with a sentiment score
+    voices: int = 0  # posts whose genre carries the sentiment mix (labels count these)
+    genres: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GENRES, 0))
+    #: Labels of the news posts: the tone of the media coverage, shown apart.
+    news: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
     sentiment: Exact = ZERO
     first: int | None = None  # UTC nanoseconds
     last: int | None = None
@@ -48,12 +53,21 @@ class Totals:
         n = len(scored)
         if n == 0:
             return out
-        label, kind = scored["label"], scored["kind"]
-        sentiment = scored["sentiment"].to_numpy(dtype=np.float64)
+        kind = scored["kind"]
+        voice = voices(scored)
+        label = scored["label"].to_numpy(dtype=object)
+        sentiment = np.where(voice, scored["sentiment"].to_numpy(dtype=np.float64), np.nan)
         out.mentions = n
         out.posts = int((kind == "post").sum())
         out.comments = int((kind == "comment").sum())
-        out.labels = {lab: int((label == lab).sum()) for lab in LABELS}
+        out.labels = {lab: int(((label == lab) & voice).sum()) for lab in LABELS}
+        out.voices = int(voice.sum())
+        if "genre" in scored.columns:
+            genre = scored["genre"].to_numpy(dtype=object)
+            out.genres = {g: int((genre == g).sum()) for g in GENRES}
+            out.news = {lab: int(((label == lab) & (genre == "news")).sum()) for lab in LABELS}
+        else:
+            out.genres = {g: n if g == "opinion" else 0 for g in GENRES}
         out.engagement = int(scored["engagement"].sum())
         out.scored = int((~np.isnan(sentiment)).sum())
         out.sentiment = exact_group_sums(np.zeros(n, dtype=np.int64), sentiment).get(0, ZERO)
@@ -73,6 +87,9 @@ class Totals:
             self.comments + other.comments,
             {lab: self.labels[lab] + other.labels[lab] for lab in LABELS},
             self.engagement + other.engagement, self.scored + other.scored,
+            self.voices + other.voices,
+            {g: self.genres[g] + other.genres[g] for g in GENRES},
+            {lab: self.news[lab] + other.news[lab] for lab in LABELS},
             exact_add(self.sentiment, other.sentiment),
             min(firsts) if firsts else None, max(lasts) if lasts else None,
             np.union1d(self.authors, other.authors))
@@ -86,11 +103,16 @@ class Totals:
         return exact_mean(self.sentiment, self.scored) if self.scored else None
 
     def sentiment_mix(self) -> pd.DataFrame:
-        """Posts and share per label."""
+        """Voices and share per label."""
         mix = pd.DataFrame({"label": list(LABELS),
                             "posts": [self.labels[lab] for lab in LABELS]})
-        mix["share"] = mix["posts"] / self.mentions if self.mentions else 0.0
+        mix["share"] = mix["posts"] / self.voices if self.voices else 0.0
         return mix
+
+    @property
+    def negative_share(self) -> float:
+        """Negative voices / voices (0 without any)."""
+        return self.negative / self.voices if self.voices else 0.0
 
 
 @dataclass(frozen=True)

@@ -155,8 +155,9 @@ class Periods:
         out = pd.DataFrame(index=index)
         for col in ("mentions", *LABELS):
             out[col] = counts[col].to_numpy(dtype="int64")
+        voiced = counts["voices"].to_numpy(dtype="int64")
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = out["negative"] / out["mentions"].where(out["mentions"] > 0)
+            share = out["negative"] / pd.Series(voiced, index=out.index).where(voiced > 0)
         out["negative_share"] = share.fillna(0.0)
         out["mean_sentiment"] = tally.means(keys)
         out["engagement"] = counts["engagement"].to_numpy(dtype="int64")
@@ -205,8 +206,9 @@ def timeline(scored: pd.DataFrame, *, interval: str = "day", tz: str = "Asia/Sha
              since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
     """One row per period from the first to the last post (or the window's ends).
 
-    ``negative_share`` is negative / mentions (0 for an empty period); ``mean_sentiment``
-    is the correctly rounded mean, NaN for an empty period, because no posts have no mean.
+    ``mentions`` counts every post; the labels, ``negative_share`` (negative / voices, 0
+    for a period without any) and ``mean_sentiment`` (correctly rounded, NaN without
+    voices) count the voices: posts whose genre carries the sentiment mix.
     The frame is one chunk of the same partials the streaming engines merge.
     """
     return Periods.of(scored, (interval,)).table(interval, tz=tz, since=since, until=until)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from brandscan.errors import BrandscanError
+from brandscan.errors import BrandscanError, UsageError
 
 if TYPE_CHECKING:
     from brandscan.config import Config
@@ -40,6 +40,7 @@ class Request:
     until: str | None = None
     jobs: int | None = None
     model: str | None = None
+    genres: tuple[str, ...] = ()
     db: str | None = None
     store: bool = False
     lock_timeout: float = 30.0
@@ -62,7 +63,8 @@ class Request:
             users=tuple(params.get("users") or ()), strict=bool(params.get("strict")),
             columns=columns, brands=tuple(params.get("brands") or ()),
             since=params.get("since"), until=params.get("until"), jobs=params.get("jobs"),
-            model=params.get("model"), db=params.get("db"),
+            model=params.get("model"), genres=tuple(params.get("genres") or ()),
+            db=params.get("db"),
             store=has_db and (bool(params.get("db")) or not files),
             lock_timeout=float(params.get("lock_timeout", 30.0)),
             engine=params.get("engine") or "auto", scheduler=params.get("scheduler"),
@@ -89,7 +91,7 @@ class Request:
 
 
 def resolve_config(request: Request) -> Config:
-    """The config file with --tz and --model applied on top."""
+    """The config file with --tz, --model and --genre applied on top."""
     from zoneinfo import ZoneInfo
 
     from brandscan.config import load_config
@@ -106,6 +108,14 @@ def resolve_config(request: Request) -> Config:
         # --model wins over sentiment.model: set here, every consumer of the config (the
         # scorer, the report's "model" line, the store's rescoring check) sees the same.
         config = replace(config, sentiment=replace(config.sentiment, model=request.model))
+    if request.genres:
+        from brandscan.config import parse_genres
+
+        try:
+            genres = parse_genres(request.genres)
+        except BrandscanError as exc:
+            raise UsageError(exc.message, hint=exc.hint) from None
+        config = replace(config, sentiment=replace(config.sentiment, genres=genres))
     return config
 
 

@@ -125,7 +125,8 @@ def posts(env: Env, **kw: Any) -> None:
               help="List every skipped row with file, line and reason.")
 @click.option("--brand", "brands", multiple=True, metavar="NAME",
               help="How many posts each clause of this brand's query (or each alias and "
-                   "exclude phrase) matches, to tune it (repeatable).")
+                   "exclude phrase) matches, to tune it, and how many of its posts are "
+                   "opinions, news, ads, spam and official posts (repeatable).")
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -136,12 +137,17 @@ def inspect(env: Env, **kw: Any) -> None:
     loaded = load_inputs(env, kw, fail_on_bad_file=False)
     report = loaded.result.report
     if kw["brands"]:
+        import pandas as pd
+
         from brandscan.app.request import check_brands
         from brandscan.text.brands import clause_table
+        from brandscan.text.scoring import genre_counts
 
         check_brands(loaded.config, kw["brands"])
-        table = clause_table(loaded.result.posts, loaded.config.brands, kw["brands"])
-        title = "Posts matched per clause"
+        table = pd.concat([clause_table(loaded.result.posts, loaded.config.brands, kw["brands"]),
+                           genre_counts(loaded.result.posts, loaded.config, kw["brands"])],
+                          ignore_index=True)
+        title = "Posts matched per clause, and per genre"
     else:
         table = skipped_table(report) if kw["show_skipped"] else files_table(report)
         title = "Skipped rows" if kw["show_skipped"] else "Input files"

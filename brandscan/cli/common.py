@@ -174,9 +174,15 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--jobs", type=click.IntRange(min=1), metavar="N",
                      help="Processes for scoring and segmentation (default: all cores); "
                           "results do not depend on it."),
-        click.option("--model", "model", metavar="FILE",
-                     help="Sentiment model file, instead of the config's sentiment.model "
-                          "(written by 'brandscan train', or a snownlp model)."),
+        click.option("--model", "model", metavar="FILE|snownlp",
+                     help="Sentiment model, instead of the config's sentiment.model: a file "
+                          "written by 'brandscan train' or snownlp, or 'snownlp' for "
+                          "snownlp's own model (default: brandscan's three-class model)."),
+        click.option("--genre", "genres", multiple=True, metavar="GENRE",
+                     help="Genres whose posts carry the sentiment mix, complaints and "
+                          "negative posts (repeatable or comma-separated: opinion, news, "
+                          "ad, spam, official, all; default: sentiment.genres, else "
+                          "opinion). Volume always counts every post."),
         click.option("--db", "db", metavar="PATH",
                      help="Also read the posts stored by 'brandscan ingest' in this store. "
                           "With no FILE the store is read anyway: $BRANDSCAN_DB, else "

@@ -18,6 +18,7 @@ from brandscan.cli.common import (
     output_format,
     output_options,
 )
+from brandscan.errors import UsageError
 from brandscan.render.formats import EVALUATION
 
 
@@ -38,7 +39,8 @@ def labeled_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Labels other than 1/0, pos/neg, 正面/负面 (and neutral/中性 for "
                           "evaluate): '[FILEGLOB:]VALUE[,VALUE]=pos|neg|neutral|drop;...' "
                           "(repeatable), e.g. 'covid*.csv:2,4=pos;0,1,5,6=neg;3=drop' or "
-                          "'happy=pos,neural=neutral,angry=neg'. neutral: evaluate only."),
+                          "'happy=pos,neural=neutral,angry=neg'. With neutral rows, train "
+                          "writes a three-class model."),
         click.option("--split", type=click.Choice(["all", "train", "test"]),
                      help="Use only one side of a fixed split by a hash of each text "
                           "(the same text always on the same side), to measure on posts "
@@ -99,21 +101,51 @@ def _read(env: Env, kw: dict[str, Any], *, by: str | None = None, default_split:
               help="Also learn from a copy of each text without its [emoticons], so the "
                    "model reads the words too: sets labelled by their emoticons (like "
                    "weibo_senti_100k) otherwise teach it little else (brandscan format).")
+@click.option("--repeat", multiple=True, metavar="FILEGLOB:N",
+              help="Three-class: count the rows of matching files N times (a few hundred "
+                   "posts read by hand against tens of thousands of public ones).")
+@click.option("--fit-thresholds", metavar="FILEGLOB",
+              help="Three-class: fit negative_below/positive_from out of fold on the rows "
+                   "of matching files (best macro-F1) and store them in the model "
+                   "(default 1/3 and 2/3).")
 @click.pass_obj
 @handles_errors
 def train(env: Env, **kw: Any) -> None:
     """Train a sentiment model on labelled posts (CSV, TSV, JSON, JSONL).
 
     Labels 1/0, pos/neg, positive/negative, 正面/负面 are read as they are; others
-    need --label-map. Use the model with --model MODEL or sentiment.model in the
-    config. The same input gives the same model (the file also records the rows, label
-    balance, date, brandscan version and the SHA-256 of each training file).
+    need --label-map. Labels with a neutral class (neutral, 中性, or mapped to neutral)
+    train a three-class model: brandscan's default model is one (see the README).
+    Use the model with --model MODEL or sentiment.model in the config. The same input
+    gives the same model (the file also records the rows, label balance, date,
+    brandscan version and the SHA-256 of each training file).
     """
     from brandscan.text.train import train_linear, train_snownlp
 
-    data = _read(env, kw, default_split="all")
+    data = _read(env, kw, default_split="all", neutral=True)
     out = kw["output"]
     log = (lambda msg: env.warn(f"brandscan: {msg}")) if env.stderr_tty else None
+    three = data.neutral > 0
+    if (kw["repeat"] or kw["fit_thresholds"]) and not three:
+        raise UsageError("--repeat and --fit-thresholds train three-class models: give "
+                         "labels with a neutral class")
+    if three and kw["model_format"] == "snownlp":
+        raise UsageError("snownlp's format holds two classes: map neutral labels to drop "
+                         "(--label-map 'neutral=drop') or use --format brandscan")
+    if three:
+        from brandscan.text.three_class import parse_repeat, train_three_class
+
+        model = train_three_class(data, repeat=parse_repeat(kw["repeat"]),
+                                  fit_on=kw["fit_thresholds"], l2=kw["l2"],
+                                  min_df=kw["min_df"],
+                                  emoticon_dropout=kw["emoticon_dropout"], log=log)
+        model.save(out)
+        low, high = model.thresholds or (0.0, 0.0)
+        env.warn(f"brandscan: wrote {out} ({model.model_id}): three classes, trained on "
+                 f"{len(data.texts):,} texts, {data.positive:,} positive / "
+                 f"{data.neutral:,} neutral / {data.negative:,} negative; negative below "
+                 f"{low:g}, positive from {high:g}")
+        return
     if kw["model_format"] == "snownlp":
         train_snownlp(data, out, log=log)
         from brandscan.text.model import load_scorer

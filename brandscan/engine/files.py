@@ -4,7 +4,8 @@ The input is the in-memory loader cut into pieces (:mod:`brandscan.load.chunks`)
 
 1. every file is scanned once in this process (encoding, layout, piece boundaries);
 2. every piece is read for its duplicate keys, and the dedupe plan is built (keep the
-   last copy of each post, as ``load_posts`` does);
+   last copy of each post, as ``load_posts`` does); the same reading builds the run's
+   template index (posts copied by several accounts are spam, whichever piece holds them);
 3. every piece is read again: canonical posts -> window and brand selection -> scores
    (the fast engine) -> the analyses' partials.
 
@@ -41,6 +42,7 @@ from brandscan.load.dedupe import ChunkKeys, DedupePlan, build_plan
 from brandscan.load.options import LoadOptions
 from brandscan.load.scan import CHUNK_ROWS, SMALL_FILE_BYTES, FileScan, Piece, scan_files
 from brandscan.schema import POST_COLUMNS, SCORED_COLUMNS
+from brandscan.text.genre import TemplateIndex
 from brandscan.text.sentiment import Scorer
 from brandscan.window import Window
 
@@ -76,6 +78,7 @@ class FileSource:
     scans: list[FileScan] = field(default_factory=list)
     plan: DedupePlan | None = None
     users: pd.DataFrame | None = None
+    templates: np.ndarray | None = None  # the run's template keys (text.genre)
 
     def __getstate__(self) -> dict[str, Any]:
         # The hooks stay with the client: workers never call them.
@@ -88,7 +91,13 @@ class FileSource:
         if self.on_scanned is not None:
             self.on_scanned(LoadReport([s.report for s in self.scans]))
         tasks = tasks_of(self.scans)
-        keys = [k for ks in executor.map(_keys_task, tasks, self) for k in ks]
+        firsts = list(executor.map(_keys_task, tasks, self))
+        keys = [k for ks, _ in firsts for k in ks]
+        index = TemplateIndex()
+        for _, part in firsts:
+            index = index.merge(part)
+        self.templates = index.keys()
+        del firsts
         if self.on_keys is not None:
             self.on_keys(keys_report(self.scans, keys))
         self.plan = build_plan(keys)
@@ -97,12 +106,17 @@ class FileSource:
         self.scorer = warm_up(self.config, self.scorer, self.terms)
         return tasks
 
-    def piece_keys(self, task: Task) -> list[ChunkKeys]:
-        """Duplicate keys of one piece (the first reading)."""
+    def piece_keys(self, task: Task) -> tuple[list[ChunkKeys], TemplateIndex]:
+        """Duplicate keys of one piece, and the template index of its posts in the read
+        window (the first reading)."""
         scan = self.scans[task[0]]
-        return [chunk_keys(chunk) for chunk in canonical_chunks(
-            scan, task[1], self.options, chunk_rows=self.chunk_rows,
-            with_post_ids=scan.comment_rows)]
+        keys, index = [], TemplateIndex()
+        for chunk in canonical_chunks(scan, task[1], self.options, chunk_rows=self.chunk_rows,
+                                      with_post_ids=scan.comment_rows):
+            keys.append(chunk_keys(chunk))
+            posts = chunk.posts
+            index = index.merge(TemplateIndex.of(posts[self.read.mask(posts["created_at"])]))
+        return keys, index
 
     def work(self, task: Task, analyses: Sequence[Analysis[Any]], ctx: Context) -> Part:
         """The partials of one piece (the second reading): posts as ``load_posts`` has
@@ -117,7 +131,8 @@ class FileSource:
             part.reports.append((scan.index, report))
             part.rows += report.rows_read
             selected = select_posts(posts, self.config, brands=ctx.brands, window=self.read)
-            history = score_posts(selected, self.config, scorer=self.scorer)
+            history = score_posts(selected, self.config, scorer=self.scorer,
+                                  templates=self.templates)
             scored = (history if self.read == inside
                       else history[inside.mask(history["created_at"])])
             if self.parquet_dir is not None:
@@ -144,7 +159,7 @@ class FileSource:
             sub = posts[keep] if keep.any() else posts.iloc[0:0]
             scored = score_posts(select_posts(sub, self.config, brands=ctx.brands,
                                               window=self.read), self.config,
-                                 scorer=self.scorer)
+                                 scorer=self.scorer, templates=self.templates)
             if len(scored):
                 frames.append(scored)
             elif empty is None:
@@ -172,7 +187,7 @@ class FileSource:
         return LoadReport([s.report for s in self.scans]), None
 
 
-def _keys_task(source: FileSource, task: Task) -> list[ChunkKeys]:
+def _keys_task(source: FileSource, task: Task) -> tuple[list[ChunkKeys], TemplateIndex]:
     return source.piece_keys(task)
 
 

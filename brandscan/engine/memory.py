@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from brandscan.analyze.alerts import frame_window_posts
@@ -22,6 +23,7 @@ from brandscan.config import Config
 from brandscan.engine.driver import Part, Work
 from brandscan.engine.executors import Executor
 from brandscan.load.accounting import LoadReport
+from brandscan.text.genre import TemplateIndex
 from brandscan.window import Window
 
 
@@ -63,8 +65,10 @@ class MemorySource:
     chunk: Chunk | None = None  # the one chunk: the window's posts and their history
     store_reads: list[StoreRead] = field(default_factory=list)
     model_note: str | None = None
+    templates: np.ndarray | None = None  # the run's template keys (text.genre)
 
     def tasks(self, executor: Executor) -> list[int]:
+        self.templates = self._templates()
         scored = self.scored = self._scored(self.window, account=True)
         history = scored
         if self.history is not None and self.window.since is not None:
@@ -74,6 +78,24 @@ class MemorySource:
         self.chunk = Chunk(scored, history, self.posts if len(self.posts) else None)
         return [0]
 
+    def _templates(self) -> np.ndarray:
+        """The run's template keys: over every post read (files and store, any brand),
+        from the start of the alert baselines to the end of the window."""
+        read = self.window
+        if self.history is not None and self.window.since is not None:
+            read = Window(self.window.since - self.history, self.window.until)
+        index = TemplateIndex()
+        if len(self.posts):
+            index = TemplateIndex.of(self.posts[read.mask(self.posts["created_at"])])
+        if self.use_store:
+            from brandscan.store import open_store
+            from brandscan.store.query import own_words
+
+            with open_store(self.store, lock_timeout=self.lock_timeout) as store:
+                for part in own_words(store, read, self.kind):
+                    index = index.merge(TemplateIndex.of(part))
+        return index.keys()
+
     def _scored(self, window: Window, *, account: bool) -> pd.DataFrame:
         from brandscan.text.scoring import analyse
 
@@ -82,7 +104,7 @@ class MemorySource:
             total = len(posts) if account else int(window.mask(posts["created_at"]).sum())
             with self.progress("scoring", total) as advance:
                 scored = analyse(posts, self.config, brands=self.brands, window=window,
-                                 jobs=self.jobs, progress=advance)
+                                 jobs=self.jobs, progress=advance, templates=self.templates)
         else:
             scored = posts
         if self.use_store:
@@ -96,7 +118,8 @@ class MemorySource:
 
         with open_store(self.store, lock_timeout=self.lock_timeout) as store:
             read = read_scored(store, self.config, window=window, brands=self.brands,
-                               kind=self.kind, exclude=file_keys(self.posts))
+                               kind=self.kind, exclude=file_keys(self.posts),
+                               templates=self.templates)
             where = store.path
         if account:
             self.load.files.extend(read.report.files)

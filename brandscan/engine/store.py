@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from brandscan.analyze.partial import Analysis, Chunk, Context, WindowPosts
@@ -50,10 +51,11 @@ class StoreSource:
     brands: tuple[str, ...] = ()
     parent: int = field(default_factory=os.getpid)
     models: dict[str, int] = field(default_factory=dict)  # stored posts per model id
+    templates: np.ndarray | None = None  # the run's template keys (text.genre)
 
     def tasks(self, executor: Executor) -> list[Window]:
         from brandscan.store.db import open_store
-        from brandscan.store.query import count_posts, time_cuts
+        from brandscan.store.query import count_posts, store_templates, time_cuts
 
         with open_store(self.path, lock_timeout=self.lock_timeout) as store:
             # One stretch per process, and none too small to be worth a process: a week
@@ -61,6 +63,7 @@ class StoreSource:
             parts = min(self.jobs, count_posts(store, self.read, self.kind)
                         // self.min_slice_rows)
             cuts = time_cuts(store, self.read, self.kind, parts)
+            self.templates = store_templates(store, self.read, self.kind, self.chunk_rows)
         edges = [self.read.since, *cuts, self.read.until]
         return [Window(a, b) for a, b in itertools.pairwise(edges)]
 
@@ -78,7 +81,8 @@ class StoreSource:
                 store.con.execute("SET threads = 1")
             for history, origin in iter_scored_origin(store, self.config, window=task,
                                                       brands=ctx.brands, kind=self.kind,
-                                                      chunk_rows=self.chunk_rows):
+                                                      chunk_rows=self.chunk_rows,
+                                                      templates=self.templates):
                 inside = w.mask(history["created_at"]).to_numpy()
                 scored = history if inside.all() else history[inside]
                 mine = origin[inside]
@@ -114,7 +118,8 @@ class StoreSource:
                 if self.read.until is not None:
                     until = min(until, pd.Timestamp(self.read.until))
                 frames.append(read_scored(store, self.config, window=Window(since, until),
-                                          brands=self.brands, kind=self.kind).scored)
+                                          brands=self.brands, kind=self.kind,
+                                          templates=self.templates).scored)
         return concat_frames(frames)
 
 

@@ -345,7 +345,7 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
             generated: datetime | None = None, timezone: str | None = None) -> str:
     """The report as one HTML page (see the module docstring for what it holds)."""
     from brandscan.render import charts
-    from brandscan.render.report import complaint_examples, verdict
+    from brandscan.render.report import complaint_examples, media_summary, verdict
 
     h = report.headline
     alerts, influencers, response = report.alerts, report.influencers, report.response
@@ -404,6 +404,10 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
     if len(report.negative_posts):
         cards = "".join(_post_card(r) for r in report.negative_posts.to_dict("records"))
         parts.append(_section("negative-posts", "Most engaging negative posts",
+                              f'<div class="cards">{cards}</div>'))
+    if report.media is not None and len(report.media):
+        cards = "".join(_post_card(r) for r in report.media.to_dict("records"))
+        parts.append(_section("media", f"Media coverage: {media_summary(report)}",
                               f'<div class="cards">{cards}</div>'))
 
     if alerts is not None and alerts.empty:

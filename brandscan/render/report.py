@@ -29,6 +29,41 @@ def _when(ts: Any, with_time: bool = True) -> str:
     return ts.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
+_PLURAL = {"opinion": "opinions", "news": "news posts", "ad": "ads", "spam": "spam",
+           "official": "official posts"}
+
+
+def voices_word(h: dict[str, Any]) -> str:
+    """What the sentiment mix counts: "opinions" by default."""
+    genres = h.get("voice_genres") or ["opinion"]
+    return "opinions" if list(genres) == ["opinion"] else "counted posts"
+
+
+def set_apart(h: dict[str, Any]) -> str:
+    """What the sentiment mix leaves out and what it shows apart, in one line ("" when
+    every post counts)."""
+    genres, counted = h.get("genres") or {}, set(h.get("voice_genres") or ["opinion"])
+    out = [f"{n:,} {_PLURAL[g]}" for g, n in genres.items()
+           if n and g not in counted and g != "news"]
+    parts = [", ".join(out) + " left out of the sentiment"] if out else []
+    news = genres.get("news", 0)
+    if news and "news" not in counted:
+        tone = h.get("news") or {}
+        parts.append(f"{news:,} news posts shown as media coverage "
+                     f"({tone.get('negative', 0):,} negative, {tone.get('positive', 0):,} "
+                     "positive)")
+    return "; ".join(parts)
+
+
+def media_summary(report: Report) -> str:
+    """"12 news posts (3 negative, 2 positive)": the media coverage in one phrase."""
+    h = report.headline
+    tone = h.get("news") or {}
+    n = (h.get("genres") or {}).get("news", 0)
+    return (f"{n:,} news posts ({tone.get('negative', 0):,} negative, "
+            f"{tone.get('positive', 0):,} positive)")
+
+
 def verdict(report: Report) -> str:
     """One sentence a manager can read in a cron mail."""
     h = report.headline
@@ -40,8 +75,9 @@ def verdict(report: Report) -> str:
             f" with {h['peak_mentions']:,} mentions" if h["peak_period"] is not None else "")
     top = report.complaints["term"].head(3).tolist()
     about = f"; complaints are about {', '.join(top)}" if top else ""
-    return (f"{radar}{h['mentions']:,} mentions of {h['brands']}, "
-            f"{h['negative_share']:.0%} negative{peak}{about}.")
+    mix = (f"{h['negative_share']:.0%} of {h['voices']:,} {voices_word(h)} negative"
+           if h.get("voices") else f"no {voices_word(h)}")
+    return f"{radar}{h['mentions']:,} mentions of {h['brands']}, {mix}{peak}{about}."
 
 
 def _headline_rows(report: Report) -> list[tuple[str, str]]:
@@ -51,7 +87,8 @@ def _headline_rows(report: Report) -> list[tuple[str, str]]:
         ("mentions", f"{h['mentions']:,} ({h['posts']:,} posts, {h['comments']:,} comments)"),
         ("authors", f"{h['authors']:,}"),
         ("period", f"{_when(h['first'])} — {_when(h['last'])}"),
-        ("negative share", f"{h['negative_share']:.1%}"),
+        ("negative share", f"{h['negative_share']:.1%} of {h['voices']:,} {voices_word(h)}"),
+        *([("set apart", set_apart(h))] if set_apart(h) else []),
         ("mean sentiment", "-" if h["mean_sentiment"] is None else f"{h['mean_sentiment']:.3f}"),
         ("engagement", f"{h['engagement']:,}"),
         ("rows", f"{h['rows_read']:,} read, {h['rows_skipped']:,} skipped, "
@@ -137,6 +174,9 @@ def to_rich(report: Report, console: Console) -> None:
     if len(report.negative_posts):
         console.print(Text("Most engaging negative posts", style="italic"))
         console.print(_post_lines(report.negative_posts, console.width))
+    if report.media is not None and len(report.media):
+        console.print(Text(f"Media coverage: {media_summary(report)}", style="italic"))
+        console.print(_post_lines(report.media, console.width))
     if len(report.skipped):
         console.print(frame_table(report.skipped, title="Skipped rows"))
 
@@ -171,10 +211,13 @@ def _digest_headline(report: Report) -> list[str]:
     mean = "-" if h["mean_sentiment"] is None else f"{h['mean_sentiment']:.2f}"
     lines = [f"- **{h['mentions']:,} mentions** ({h['posts']:,} posts, "
              f"{h['comments']:,} comments) by {h['authors']:,} authors",
-             f"- **{h['negative_share']:.1%} negative**, mean sentiment {mean}"]
+             f"- **{h['negative_share']:.1%} negative** of {h['voices']:,} {voices_word(h)}, "
+             f"mean sentiment {mean}"]
     mix = report.sentiment_mix
     if int(mix["posts"].sum()):
         lines[-1] += " (" + ", ".join(f"{r.posts:,} {r.label}" for r in mix.itertuples()) + ")"
+    if set_apart(h):
+        lines.append(f"- {set_apart(h)}")
     lines.append(f"- engagement {h['engagement']:,} (reposts + comments + likes)")
     tl = report.timeline
     if h["peak_period"] is not None and len(tl):
@@ -241,6 +284,13 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
                        f"({r.reposts:,} reposts, {r.comments:,} comments, {r.likes:,} likes): "
                        f"{md_text(r.text)}{_md_link(r.url)}")
         out.append("")
+    if report.media is not None and len(report.media):
+        out += ["## Media coverage", "", f"{media_summary(report)}; the most engaging:", ""]
+        for i, r in enumerate(report.media.itertuples(index=False), start=1):
+            out.append(f"{i}. {_when(r.created_at)} **{md_text(r.author or '?', None)}** "
+                       f"({r.label}; {r.reposts:,} reposts, {r.comments:,} comments, "
+                       f"{r.likes:,} likes): {md_text(r.text)}{_md_link(r.url)}")
+        out.append("")
     if len(report.timeline):
         out += _digest_timeline(report)
     for title, frame in _radar_tables(report):
@@ -269,6 +319,7 @@ def to_json(report: Report) -> str:
         "timeline": records(report.timeline),
         "complaints": records(report.complaints),
         "negative_posts": records(report.negative_posts),
+        "media_coverage": _records(report.media),
         "skipped": records(report.skipped),
         "alerts": _records(report.alerts),
         "response_times": _records(report.response),

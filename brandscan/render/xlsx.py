@@ -384,7 +384,8 @@ def report_sheets(report: Report, posts: pd.DataFrame | None = None) -> list[She
             ("share_of_voice", report.share_of_voice, "No brands compared."),
             ("share_of_voice_by_period", report.share_by_period, "No brands compared."),
             ("response_times", report.response,
-             "No negative incident needed a response in this window.")):
+             "No negative incident needed a response in this window."),
+            ("media_coverage", report.media, "No news posts in this window.")):
         if frame is not None:
             sheets.append(SheetSpec(name, frame, empty))
     if posts is not None:

@@ -58,9 +58,9 @@ def model_id_for(model_path: str | None = None) -> str:
     here without building the engine (which would cost a second and a half); a test keeps
     the two equal. Other models are loaded and asked.
     """
-    if model_path is not None:
-        from brandscan.text.sentiment import get_scorer
+    from brandscan.text.sentiment import SNOWNLP, get_scorer
 
+    if model_path != SNOWNLP:
         return get_scorer(model_path).model_id
     from brandscan.text import snowfast as sf
 
@@ -295,13 +295,13 @@ def _registered(store: Store, plan: _Plan) -> Iterator[None]:
             store.con.unregister("exclude_keys")
 
 
-def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str]
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str],
+            templates: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows as selected by SQL -> the scored frame ``analyse`` gives, and per row the
     model and batch it came from."""
     from brandscan.schema import POST_COLUMNS, conform
-    from brandscan.text.scoring import categorize, complaint_push, select_posts
-    from brandscan.text.sentiment import label_scores
+    from brandscan.text.scoring import label_posts, resolve_shift, select_posts
+    from brandscan.text.sentiment import get_scorer, thresholds_for
 
     posts = conform(raw, config.timezone)
     if plan.brands_in_sql:
@@ -312,14 +312,15 @@ def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str
             posts[col] = raw[col].to_numpy()
         raw = select_posts(posts, config, brands=brands)
         posts = raw.loc[:, [*POST_COLUMNS, "brands"]]
-    # The store keeps the model's own score; rules that depend on the config (the
-    # complaint rule) are applied now, as score_posts applies them to files.
-    scores = complaint_push(raw["sentiment"].to_numpy(dtype="float64"), posts["text"], config)
-    posts["sentiment"] = scores
-    posts["label"] = label_scores(scores, config.sentiment)
-    posts["categories"] = (pd.Series(raw["categories"].to_numpy(), index=posts.index,
-                                     dtype=object) if plan.categories_in_sql
-                           else categorize(posts["text"], config.categories))
+    # The store keeps the model's own score; labels, genres and categories depend on the
+    # config and are decided now, as score_posts decides them for files.
+    posts["sentiment"] = raw["sentiment"].to_numpy(dtype="float64")
+    scorer = get_scorer(config.sentiment.model)
+    categories = (pd.Series(raw["categories"].to_numpy(), index=posts.index, dtype=object)
+                  if plan.categories_in_sql else None)
+    posts = label_posts(posts, config, thresholds_for(config.sentiment, scorer),
+                        complaint_shift=resolve_shift(config, None, scorer),
+                        categories=categories, templates=templates)
     origin = pd.DataFrame({"model_id": raw["model_id"].to_numpy(),
                            "last_batch": raw["last_batch"].to_numpy()})
     return posts, origin
@@ -327,7 +328,8 @@ def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str
 
 def read_scored(store: Store, config: Config, *, window: Window | None = None,
                 brands: Sequence[str] = (), kind: str = "all",
-                exclude: pd.DataFrame | None = None, model_id: str | None = None) -> StoreRead:
+                exclude: pd.DataFrame | None = None, model_id: str | None = None,
+                templates: np.ndarray | None = None) -> StoreRead:
     """The scored frame of the stored posts in ``window`` that mention the brands.
 
     ``exclude`` (columns platform, kind, key) leaves out posts that the caller has newer
@@ -335,13 +337,15 @@ def read_scored(store: Store, config: Config, *, window: Window | None = None,
     latest sighting, which is the order a load of the same files would give.
     """
     current = model_id if model_id is not None else model_id_for(config.sentiment.model)
+    if templates is None:
+        templates = store_templates(store, window, kind)
     plan = _plan(config, window, brands, kind, exclude)
     with _registered(store, plan):
         table = store.con.sql(plan.sql, params=plan.params).to_arrow_table()
     seq = table.column("seq").to_numpy()
     if len(seq) > 1 and not (seq[1:] > seq[:-1]).all():
         table = table.take(np.argsort(seq, kind="stable"))
-    scored, origin = _finish(table.to_pandas(), plan, config, brands)
+    scored, origin = _finish(table.to_pandas(), plan, config, brands, templates)
     models = {str(k): int(v) for k, v in origin["model_id"].value_counts().items()}
     batches = sorted(int(b) for b in origin["last_batch"].unique())
     return StoreRead(scored, batch_report(store, batches), current, models)
@@ -363,11 +367,15 @@ def iter_scored(store: Store, config: Config, *, window: Window | None = None,
 
 def iter_scored_origin(store: Store, config: Config, *, window: Window | None = None,
                        brands: Sequence[str] = (), kind: str = "all",
-                       exclude: pd.DataFrame | None = None, chunk_rows: int = 200_000
+                       exclude: pd.DataFrame | None = None, chunk_rows: int = 200_000,
+                       templates: np.ndarray | None = None
                        ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """:func:`iter_scored` with, per chunk, each post's model and last batch too."""
+    """:func:`iter_scored` with, per chunk, each post's model and last batch too.
+    ``templates`` (the run's template keys) default to those of the window's posts."""
     import pyarrow as pa
 
+    if templates is None:
+        templates = store_templates(store, window, kind)
     plan = _plan(config, window, brands, kind, exclude)
     with _registered(store, plan):
         reader = store.con.sql(plan.sql, params=plan.params).to_arrow_reader(chunk_rows)
@@ -380,10 +388,12 @@ def iter_scored_origin(store: Store, config: Config, *, window: Window | None = 
                 pending.append(batch)
                 size += batch.num_rows
             if size >= chunk_rows:
-                yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands)
+                yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands,
+                              templates)
                 pending, size = [], 0
         if pending:
-            yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands)
+            yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands,
+                          templates)
 
 
 def count_posts(store: Store, window: Window | None, kind: str) -> int:
@@ -391,6 +401,30 @@ def count_posts(store: Store, window: Window | None, kind: str) -> int:
     where, params = window_filter(window, kind)
     return int(store.con.execute(f"SELECT count(*) FROM posts WHERE {where}",
                                  params).fetchall()[0][0])
+
+
+def own_words(store: Store, window: Window | None, kind: str,
+               chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
+    """``text, author, is_repost`` of the stored posts in ``window`` (any brand), in
+    chunks: what the run's template index (:mod:`brandscan.text.genre`) is built from."""
+    where, params = window_filter(window, kind)
+    reader = store.con.sql(f"SELECT text, author, is_repost FROM posts WHERE {where}",
+                           params=params).to_arrow_reader(chunk_rows)
+    for batch in reader:
+        if batch.num_rows:
+            yield batch.to_pandas()
+
+
+def store_templates(store: Store, window: Window | None, kind: str,
+                    chunk_rows: int = 200_000) -> np.ndarray:
+    """The template keys of the stored posts in ``window`` (any brand): templates are
+    told among every post a run reads, never among one chunk's."""
+    from brandscan.text.genre import TemplateIndex
+
+    index = TemplateIndex()
+    for part in own_words(store, window, kind, chunk_rows):
+        index = index.merge(TemplateIndex.of(part))
+    return index.keys()
 
 
 def time_cuts(store: Store, window: Window | None, kind: str, parts: int) -> list[datetime]:

@@ -50,6 +50,7 @@ FORMAT_VERSION = 1
 #: Fixed zip entry time: the same model is the same bytes (bar the recorded date).
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _ARRAYS = ("keys", "weights", "bias", "meta")
+_POLAR_ARRAYS = ("polar_weights", "polar_bias")  # three-class models only
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,22 @@ class LinearModel:
     bias: float
     spec: FeatureSpec = field(default_factory=FeatureSpec)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: Three-class models: a second head over the same keys, the log-odds that a text
+    #: takes a side at all (positive or negative rather than neutral).
+    polar_weights: np.ndarray | None = None
+    polar_bias: float = 0.0
+
+    @property
+    def three_class(self) -> bool:
+        return self.polar_weights is not None
+
+    @property
+    def thresholds(self) -> tuple[float, float] | None:
+        """``(negative_below, positive_from)`` fitted when the model was trained, if any."""
+        t = self.meta.get("thresholds")
+        if isinstance(t, Mapping) and {"negative_below", "positive_from"} <= set(t):
+            return float(t["negative_below"]), float(t["positive_from"])
+        return None
 
     @property
     def model_id(self) -> str:
@@ -76,28 +93,51 @@ class LinearModel:
         h.update(np.ascontiguousarray(self.keys, dtype="<u8").tobytes())
         h.update(np.ascontiguousarray(self.weights, dtype="<f4").tobytes())
         h.update(np.float64(self.bias).tobytes())
+        if self.polar_weights is not None:
+            h.update(np.ascontiguousarray(self.polar_weights, dtype="<f4").tobytes())
+            h.update(np.float64(self.polar_bias).tobytes())
+        if self.thresholds is not None:
+            h.update(np.array(self.thresholds, dtype="<f8").tobytes())
         return f"brandscan:{h.hexdigest()[:8]}"
 
     def margins(self, texts: Sequence[str]) -> np.ndarray:
         """Log-odds of "positive" per text (the bias alone for a text with no known
         feature, and for anything that is not a string)."""
+        return self._heads(texts)[0]
+
+    def _heads(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Margins of each head (polarity, then the polar head of a three-class model)."""
         feats = extract(texts, self.spec)
-        per_row = np.full(feats.n_rows, self.bias, dtype=np.float64)
+        heads = [(self.weights, self.bias)]
+        if self.polar_weights is not None:
+            heads.append((self.polar_weights, self.polar_bias))
+        pos = hit = None
         if len(feats.keys) and len(self.keys):
             # Both key arrays are sorted, so the binary searches move forward only.
             pos = np.minimum(np.searchsorted(self.keys, feats.keys), len(self.keys) - 1)
             hit = self.keys[pos] == feats.keys
-            per_row += np.bincount(feats.rows[hit], minlength=feats.n_rows,
-                                   weights=self.weights[pos[hit]].astype(np.float64))
-        out = np.full(len(feats.slot), self.bias, dtype=np.float64)
         known = feats.slot >= 0
-        out[known] = per_row[feats.slot[known]]
+        out = []
+        for weights, bias in heads:
+            per_row = np.full(feats.n_rows, bias, dtype=np.float64)
+            if pos is not None and hit is not None:
+                per_row += np.bincount(feats.rows[hit], minlength=feats.n_rows,
+                                       weights=weights[pos[hit]].astype(np.float64))
+            m = np.full(len(feats.slot), bias, dtype=np.float64)
+            m[known] = per_row[feats.slot[known]]
+            out.append(m)
         return out
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability that each text is positive, 0..1 (float64)."""
-        m = self.margins(texts)
-        return 0.5 * (1.0 + np.tanh(0.5 * m))  # the logistic function, without overflow
+        """0..1 per text (float64). Binary model: the probability that the text is
+        positive. Three-class model: ``P(positive) + P(neutral) / 2``, i.e.
+        ``0.5 + P(polar) * (P(positive | polar) - 0.5)`` — 0 a sure negative, 1 a sure
+        positive, 0.5 neutral or undecided."""
+        heads = self._heads(texts)
+        p = _logistic(heads[0])
+        if len(heads) == 1:
+            return p
+        return 0.5 + _logistic(heads[1]) * (p - 0.5)
 
     # ------------------------------------------------------------------ files
 
@@ -112,9 +152,14 @@ class LinearModel:
             "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False, sort_keys=True,
                                              indent=1).encode("utf-8"), dtype=np.uint8),
         }
+        if self.polar_weights is not None:
+            arrays["polar_weights"] = np.ascontiguousarray(self.polar_weights, dtype="<f4")
+            arrays["polar_bias"] = np.array([self.polar_bias], dtype="<f8")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name in _ARRAYS:
+            for name in (*_ARRAYS, *_POLAR_ARRAYS):
+                if name not in arrays:
+                    continue
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 raw = io.BytesIO()
@@ -132,7 +177,7 @@ class LinearModel:
                 if missing:
                     raise ValueError("a zip file, but not a brandscan model "
                                      f"(no {', '.join(missing)})")
-                arrays = {n: npz[n] for n in _ARRAYS}
+                arrays = {n: npz[n] for n in (*_ARRAYS, *_POLAR_ARRAYS) if n in npz.files}
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise ValueError(f"damaged model file ({exc})") from None
         try:
@@ -154,9 +199,22 @@ class LinearModel:
             raise ValueError("damaged model arrays (feature keys out of order)")
         if not (np.isfinite(weights).all() and math.isfinite(float(bias[0]))):
             raise ValueError("damaged model arrays (weights that are not numbers)")
+        polar_w, polar_b = arrays.get("polar_weights"), arrays.get("polar_bias")
+        if (polar_w is None) != (polar_b is None):
+            raise ValueError("damaged model arrays (half of the polar head)")
+        if polar_w is not None and polar_b is not None and (
+                polar_w.dtype != np.float32 or polar_w.shape != keys.shape
+                or polar_b.shape != (1,) or not np.isfinite(polar_w).all()
+                or not math.isfinite(float(polar_b[0]))):
+            raise ValueError("damaged model arrays (polar head)")
         meta = {k: v for k, v in meta.items()
                 if k not in ("format", "format_version", "kind", "features")}
-        return cls(keys, weights, float(bias[0]), spec, meta)
+        return cls(keys, weights, float(bias[0]), spec, meta, polar_w,
+                   float(polar_b[0]) if polar_b is not None else 0.0)
+
+
+def _logistic(m: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * m))  # the logistic function, without overflow
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

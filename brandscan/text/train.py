@@ -6,9 +6,10 @@ CSV, TSV, JSON, JSONL; UTF-8, GBK, BOMs), then a text and a label column are pic
 pos/neg, positive/negative, 正面/负面, 积极/消极 are understood; anything else needs
 ``--label-map``. Rows without text or label are skipped and counted, never dropped
 silently; an unknown label value stops the run with its file and line, because guessing
-what ``3`` means would train a wrong model. Only ``evaluate`` asks for a neutral class
-(``neutral=True``): neutral, 中性, 中立, or any value ``--label-map`` maps to neutral.
-Training stays binary, so there a neutral label stops the run like any unknown one.
+what ``3`` means would train a wrong model. ``neutral=True`` also reads a neutral class
+(neutral, 中性, 中立, or any value ``--label-map`` maps to neutral): ``evaluate`` measures
+three classes with it, and ``train`` then fits a three-class model
+(:mod:`brandscan.text.three_class`).
 
 **Split**: ``split="train"`` / ``"test"`` keep the rows on one side of a fixed split by
 a SHA-256 hash of the (stripped) text, ``test_percent`` on the test side. The same text
@@ -190,6 +191,14 @@ class LabeledSet:
     # FILEGLOB:COLUMN values that matched no file: a typo there would otherwise fall back
     # to guessing the column unnoticed
     unmatched: list[str] = field(default_factory=list)
+    origin: np.ndarray | None = None  # per text, its file's index in ``files``
+
+    def subset(self, rows: np.ndarray, labels: np.ndarray | None = None) -> LabeledSet:
+        """These rows (repeats allowed), optionally with other labels."""
+        return LabeledSet([self.texts[i] for i in rows],
+                          (self.labels[rows] if labels is None else labels).astype(np.int8),
+                          None, self.files, [], self.split, self.test_percent, [],
+                          None if self.origin is None else self.origin[rows])
 
     @property
     def positive(self) -> int:
@@ -316,6 +325,7 @@ def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None =
     texts: list[str] = []
     labels: list[int] = []
     groups: list[str] = []
+    origin: list[int] = []
     files: list[FileSummary] = []
     skipped: list[tuple[str, int, str]] = []
     for path in paths:
@@ -384,6 +394,7 @@ def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None =
                 continue
             texts.append(text)
             labels.append(label)
+            origin.append(len(files))
             groups.append("" if grp is None else str(grp))
             summary.used += 1
             summary.positive += label == 1
@@ -400,7 +411,8 @@ def read_labeled(paths: Sequence[str], *, text_col: str | Sequence[str] | None =
                  for c in choices
                  if c.pattern is not None and not any(c.applies_to(str(p)) for p in paths)]
     return LabeledSet(texts, np.asarray(labels, dtype=np.int8), groups if by else None,
-                      files, skipped, split, test_percent, unmatched)
+                      files, skipped, split, test_percent, unmatched,
+                      np.asarray(origin, dtype=np.int64))
 
 
 # --------------------------------------------------------------------------- L-BFGS
