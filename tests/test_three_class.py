@@ -151,3 +151,19 @@ def test_smp2020_reads_with_its_neutral_class() -> None:
                         .parse_label_map(["happy=pos;neural=neutral;angry,sad,fear=neg;"
                                           "surprise=drop"]))
     assert (data.positive, data.neutral, data.negative) == (4423, 1452, 2526)
+
+
+def test_scoring_in_small_batches_gives_the_same_floats() -> None:
+    import brandscan.text.model as model_module
+
+    model = get_scorer(None)
+    texts = [f"鲜果坊第{i}次{'好吃' if i % 3 else '烂了'}[哈哈]//@路人:转发" * (1 + i % 4)
+             for i in range(2_500)] + [None, ""]  # type: ignore[list-item]
+    small = model.score(texts)
+    saved = model_module.SCORING_BATCH
+    try:
+        model_module.SCORING_BATCH = 10**6  # one batch, as training reads them
+        whole = model.score(texts)
+    finally:
+        model_module.SCORING_BATCH = saved
+    assert np.array_equal(small, whole)

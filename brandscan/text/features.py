@@ -238,8 +238,18 @@ def token_key(token: str) -> int:
     return int.from_bytes(digest, "little") >> _DOC_BITS
 
 
-def extract(texts: Sequence[str], spec: FeatureSpec | None = None) -> Features:
-    """Features of many texts at once; a non-string has none (row -1 in ``slot``)."""
+#: Texts per batch when scoring: arrays of a few MB stay in the CPU caches (on long posts
+#: 1.3× faster than one batch of 50,000), and scoring needs no order across batches.
+SCORING_BATCH = 1_000
+
+
+def extract(texts: Sequence[str], spec: FeatureSpec | None = None, *,
+            batch: int = _BATCH, ordered: bool = True) -> Features:
+    """Features of many texts at once; a non-string has none (row -1 in ``slot``).
+
+    ``ordered`` keeps the (row, key) pairs sorted by key across batches (training needs
+    it); scoring passes False and a small ``batch``: each batch's pairs stay sorted, and
+    the features are the same."""
     spec = spec or FeatureSpec()
     ids: dict[str, int] = {}
     slot = np.fromiter((ids.setdefault(t, len(ids)) if isinstance(t, str) else -1
@@ -247,11 +257,14 @@ def extract(texts: Sequence[str], spec: FeatureSpec | None = None) -> Features:
     distinct = list(ids)
     parts_rows: list[np.ndarray] = []
     parts_keys: list[np.ndarray] = []
-    for lo in range(0, len(distinct), _BATCH):
-        rows, keys = _extract_batch(distinct[lo:lo + _BATCH], spec)
+    batch = min(batch, _BATCH)
+    for lo in range(0, len(distinct), batch):
+        rows, keys = _extract_batch(distinct[lo:lo + batch], spec)
         parts_rows.append(rows + lo)
         parts_keys.append(keys)
-    if len(parts_rows) > 1:  # keep the pairs sorted by key across batches
+    if len(parts_rows) > 1 and not ordered:
+        rows, keys = np.concatenate(parts_rows), np.concatenate(parts_keys)
+    elif len(parts_rows) > 1:  # keep the pairs sorted by key across batches
         keys = np.concatenate(parts_keys)
         order = np.argsort(keys, kind="stable")
         rows, keys = np.concatenate(parts_rows)[order], keys[order]

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from brandscan.errors import BrandscanError
-from brandscan.text.features import FeatureSpec, extract
+from brandscan.text.features import SCORING_BATCH, FeatureSpec, extract
 
 __all__ = ["FORMAT", "LinearModel", "load_scorer", "model_kind", "read_snownlp",
            "write_snownlp"]
@@ -107,13 +107,13 @@ class LinearModel:
 
     def _heads(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Margins of each head (polarity, then the polar head of a three-class model)."""
-        feats = extract(texts, self.spec)
+        feats = extract(texts, self.spec, batch=SCORING_BATCH, ordered=False)
         heads = [(self.weights, self.bias)]
         if self.polar_weights is not None:
             heads.append((self.polar_weights, self.polar_bias))
         pos = hit = None
         if len(feats.keys) and len(self.keys):
-            # Both key arrays are sorted, so the binary searches move forward only.
+            # Scoring batches keep their keys sorted, so most binary searches move forward.
             pos = np.minimum(np.searchsorted(self.keys, feats.keys), len(self.keys) - 1)
             hit = self.keys[pos] == feats.keys
         known = feats.slot >= 0
