@@ -46,7 +46,8 @@ def test_help_and_inspect_do_not_load_sentiment_models(argv: list[str]) -> None:
     code = (f"import sys; from brandscan.cli import main; sys.argv = ['brandscan', *{argv!r}]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('MODULES', sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('snownlp', 'jieba') or m == 'brandscan.text.snowfast'), file=sys.stderr)")
+            "('snownlp', 'jieba') or m in ('brandscan.text.snowfast', 'brandscan.text.model',"
+            " 'brandscan.text.three_class')), file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert "MODULES []" in proc.stderr

@@ -17,6 +17,7 @@ cache changes no answer; a changed config simply misses it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
@@ -31,6 +32,30 @@ if TYPE_CHECKING:
 
 #: About 1 KB per text.
 TERM_CACHE_SIZE = 50_000
+#: Bumped when the cleaning or filtering of terms changes: remembered terms of an older
+#: version are cut again.
+TERMS_VERSION = 2
+
+#: What the page or the platform wrote, not the author: cut before segmenting, so no
+#: username of a video credit (L某某的微博视频), no @name and no link becomes a term.
+_PAGE_TEXT = re.compile(
+    r"L?[^\s，。！？、,.!?#【】]{1,30}的(?:微博|秒拍|抖音|快手)视频"
+    r"|@[\w\-·]{1,30}|https?://\S+|\bt\.cn/\S+|O(?:网页链接|抽奖详情|查看图片)"
+    r"|发布了头条文章[:：]?|转发微博|//@")
+#: Numbers and time words (两天, 24小时, 3个月, 十几条): counts and dates, not complaints.
+_COUNT_WORD = re.compile(
+    r"^[0-9一二两三四五六七八九十百千万几半多]+[天日周月年号点时分秒个次条件箱斤块元倍层]"
+    r"(?:小时|分钟|个月|多|左右|以上)?$|^[0-9一二两三四五六七八九十百千万几半]+(?:小时|分钟|个月)$")
+
+
+def clean_for_terms(text: str) -> str:
+    """The author's words: page furniture, @names, links and video credits cut out."""
+    return _PAGE_TEXT.sub(" ", text)
+
+
+def is_count_word(word: str) -> bool:
+    """两天, 24小时, 三个月, 十几条…"""
+    return bool(_COUNT_WORD.match(word))
 _LRU: OrderedDict[tuple[Hashable, str], list[str]] = OrderedDict()
 
 
@@ -58,6 +83,7 @@ def _fingerprint(key: Hashable) -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256(repr(key).encode())
+    h.update(f"terms-v{TERMS_VERSION}".encode())
     h.update(version("jieba").encode())
     h.update("\n".join(sorted(builtin_stopwords())).encode())
     return h.hexdigest()[:24]
@@ -136,17 +162,20 @@ def term_pairs(texts: Sequence[str], config: Config, *, jobs: int = 1,
 
 def complaint_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
                     progress: Callable[[int], None] | None = None) -> list[list[str]]:
-    """Distinct complaint terms of each text: jieba words minus stopwords, brands and noise."""
+    """Distinct complaint terms of each text: jieba words of the author's own words
+    (:func:`clean_for_terms`) minus stopwords and page words, brands, numbers and time
+    words (:func:`is_count_word`), and noise."""
     seg = get_segmenter(tuple(dict.fromkeys((*config.brand_terms(), *config.user_words,
                                              *_category_words(config)))))
     stop = builtin_stopwords() | set(config.stopwords)
     brand_words = {t.lower() for t in config.brand_terms()}
     out = []
-    for words in seg.cut_many(texts, jobs=jobs, progress=progress):
+    cleaned = [clean_for_terms(t) for t in texts]
+    for words in seg.cut_many(cleaned, jobs=jobs, progress=progress):
         terms = []
         for w in words:
             if (len(w) < config.min_term_length or w in stop or w.lower() in brand_words
-                    or is_noise(w)):
+                    or is_noise(w) or is_count_word(w)):
                 continue
             terms.append(w)
         out.append(list(dict.fromkeys(terms)))
