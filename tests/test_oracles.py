@@ -284,6 +284,13 @@ def test_complaints(runner: CliRunner, tmp_path: Path) -> None:
     for r in got[2:]:
         assert (r["negative_posts"], r["share"]) == (1, approx(1 / 4)), r
     assert texts["4"] not in {r["example"] for r in got}
+    # Per category: 退款/退货 in posts 1, 2, 3; 客服 in 1 and 2 (客服 is a 客服 word, 退款 a
+    # 退款/退货 word; "不理人"/"垃圾"/"生气" name no category); post 4 is positive.
+    by = run_json(runner, "complaints", data, "--config", cfg, "--by", "category")
+    assert [(r["category"], r["negative_posts"], r["engagement"], r["example"])
+            for r in by[:2]] == [("退款/退货", 3, 10 + 50 + 200, texts["3"]),
+                                 ("客服", 2, 10 + 50, texts["2"])]
+    assert by[0]["share"] == approx(3 / 4) and by[1]["share"] == approx(2 / 4)
 
 
 # --- share of voice -----------------------------------------------------------------------

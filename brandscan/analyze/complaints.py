@@ -101,7 +101,7 @@ class Terms:
 
 @dataclass(frozen=True)
 class Complaints:
-    """The ``top`` complaint terms of the window's negative posts."""
+    """The ``top`` complaint terms of the window's negative opinions."""
 
     top: int = 20
     name: str = "complaints"
@@ -174,6 +174,13 @@ def _term_stats(ranked: pd.DataFrame, config: Config, *, jobs: int,
     row = np.repeat(np.arange(len(ranked)), n)
     within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     term = words[np.repeat(first[codes], n) + within]
+    return _table_of_pairs(ranked, term, row)
+
+
+def _table_of_pairs(ranked: pd.DataFrame, term: np.ndarray, row: np.ndarray) -> pd.DataFrame:
+    """The term table of (term, row) pairs over posts given in POST_ORDER."""
+    if not len(term):
+        return _empty_terms()
     engagement = ranked["engagement"].to_numpy(dtype=np.int64)
     pairs = pd.DataFrame({"term": term, "row": row, "engagement": engagement[row]})
     g = pairs.groupby("term", sort=False)
@@ -237,3 +244,68 @@ def _top_terms(stats: pd.DataFrame, top: int) -> pd.DataFrame:
     return ranked.head(top).drop(columns=["_p", "_e", "_t"])
 
 
+
+
+# --- aspects: the complaint categories ---------------------------------------------------
+
+#: ``complaints --by category``: one row per complaint category.
+ASPECT_COLUMNS = ("rank", "category", "negative_posts", "share", "engagement", "example")
+
+
+@dataclass
+class Categories:
+    """Per complaint category, the negative opinions that name one of its words (a post
+    counts once per category, in every category it names), and how many there were."""
+
+    table: pd.DataFrame
+    negative: int = 0
+
+    @classmethod
+    def of(cls, scored: pd.DataFrame) -> Categories:
+        is_negative = (scored["label"] == "negative").to_numpy() & voices(scored)
+        ranked = sort_posts(scored.loc[is_negative, [*(c for c in RANK_COLUMNS if c in scored),
+                                                     "categories"]])
+        cells = ranked["categories"].fillna("").astype(str).tolist()
+        names = [c.split(";") if c else [] for c in cells]
+        row = np.repeat(np.arange(len(ranked)), [len(x) for x in names])
+        term = np.asarray([c for x in names for c in x], dtype=object)
+        return cls(_table_of_pairs(ranked, term, row), int(is_negative.sum()))
+
+    def merge(self, other: Categories) -> Categories:
+        return Categories(_merge_terms(self.table, other.table), self.negative + other.negative)
+
+    def rows(self) -> pd.DataFrame:
+        """Columns of :data:`ASPECT_COLUMNS`, most posts first (then engagement, name)."""
+        if not self.negative or self.table.empty:
+            return pd.DataFrame({c: [] for c in ASPECT_COLUMNS})
+        rows = _top_terms(self.table, len(self.table))
+        return pd.DataFrame({
+            "rank": range(1, len(rows) + 1),
+            "category": rows.index.tolist(),
+            "negative_posts": rows["posts"].tolist(),
+            "share": [n / self.negative for n in rows["posts"].tolist()],
+            "engagement": rows["engagement"].tolist(),
+            "example": rows["example"].tolist(),
+        })
+
+
+@dataclass(frozen=True)
+class Aspects:
+    """What the negative opinions complain about, per complaint category (质量, 物流/配送,
+    客服, 退款/退货… and configured ones): posts, share of the negative opinions,
+    engagement and the most engaging example."""
+
+    name: str = "aspects"
+    needs: tuple[str, ...] = ()
+
+    def empty(self, ctx: Context) -> Categories:
+        return Categories(_empty_terms())
+
+    def partial(self, chunk: Chunk, ctx: Context) -> Categories:
+        return Categories.of(chunk.scored)
+
+    def merge(self, a: Categories, b: Categories) -> Categories:
+        return a.merge(b)
+
+    def finish(self, partial: Categories, ctx: Context, run: Finished) -> pd.DataFrame:
+        return partial.rows()

@@ -90,14 +90,23 @@ def timeline(env: Env, **kw: Any) -> None:
 @analysis_options
 @engine_options
 @click.option("--top", default=20, show_default=True, help="How many terms.")
+@click.option("--by", type=click.Choice(["term", "category"]), default="term",
+              show_default=True,
+              help="term: the top complaint terms; category: the negative opinions per "
+                   "complaint category (质量, 物流/配送, 客服, 退款/退货… and configured ones).")
 @output_options()
 @click.pass_obj
 @handles_errors
 def complaints(env: Env, **kw: Any) -> None:
-    """What negative posts are about: terms, categories, an example post each."""
-    from brandscan.analyze.complaints import Complaints
+    """What negative opinions are about: terms (or categories), an example post each."""
+    from brandscan.analyze.complaints import Aspects, Complaints
     from brandscan.app.run import run
 
+    if kw["by"] == "category":
+        out = run(request_of(kw), [Aspects()], env)
+        emit_frame(env, out["aspects"], kw["fmt"], kw["output"],
+                   title="Complaints per category")
+        return
     out = run(request_of(kw), [Complaints(kw["top"])], env)
     emit_frame(env, out["complaints"], kw["fmt"], kw["output"], title="Top complaints")
 
