@@ -291,6 +291,10 @@ def test_complaints(runner: CliRunner, tmp_path: Path) -> None:
             for r in by[:2]] == [("退款/退货", 3, 10 + 50 + 200, texts["3"]),
                                  ("客服", 2, 10 + 50, texts["2"])]
     assert by[0]["share"] == approx(3 / 4) and by[1]["share"] == approx(2 / 4)
+    # the report's verdict names the two biggest categories with their top terms
+    rep = run_json(runner, "report", data, "--config", cfg)
+    assert "complaints are about 退款/退货 (退款), 客服 (客服" in rep["verdict"]
+    assert rep["complaint_categories"][:2] == by[:2]
 
 
 # --- share of voice -----------------------------------------------------------------------

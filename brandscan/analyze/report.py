@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from brandscan.analyze.alerts import Alerts
-from brandscan.analyze.complaints import Complaints
+from brandscan.analyze.complaints import Aspects, Complaints
 from brandscan.analyze.influencers import Influencers
 from brandscan.analyze.negatives import MediaCoverage, NegativePosts
 from brandscan.analyze.partial import (
@@ -59,6 +59,8 @@ class Report:
     complaint_posts: pd.DataFrame | None = None
     #: The most engaging news posts with their label (analyze.negatives.MediaCoverage).
     media: pd.DataFrame | None = None
+    #: Negative opinions per complaint category (analyze.complaints.Aspects).
+    aspects: pd.DataFrame | None = None
 
 
 @dataclass
@@ -102,6 +104,7 @@ class ReportAnalysis:
             "complaints": Complaints(self.top),
             "negative_posts": NegativePosts(self.top),
             "media": MediaCoverage(min(self.top, 5)),
+            "aspects": Aspects(),
             "alerts": Alerts(),
             "response": Response(),
         }
@@ -143,6 +146,7 @@ class ReportAnalysis:
                         since=ctx.since, until=ctx.until)
         rep.complaint_posts = partial["complaints"].examples(config, ctx.tz, self.top)
         rep.media = members["media"].finish(partial["media"], ctx, run)
+        rep.aspects = members["aspects"].finish(partial["aspects"], ctx, run)
         rep.alerts = members["alerts"].finish(partial["alerts"], ctx, run)
         sections = _Sections(run, rep.alerts)
         rep.response = members["response"].finish(partial["response"], ctx, sections)

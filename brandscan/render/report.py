@@ -64,6 +64,21 @@ def media_summary(report: Report) -> str:
             f"{tone.get('positive', 0):,} positive)")
 
 
+def complaint_phrase(report: Report) -> str:
+    """"; complaints are about 质量 (烂山竹, 坏了), 客服 (客服不回复)": the two biggest
+    complaint categories with their top terms, else the top three terms."""
+    terms = report.complaints
+    aspects = report.aspects
+    if aspects is not None and len(aspects):
+        parts = []
+        for cat in aspects["category"].head(2).tolist():
+            words = terms.loc[terms["category"] == cat, "term"].head(2).tolist()
+            parts.append(f"{cat} ({', '.join(words)})" if words else cat)
+        return f"; complaints are about {', '.join(parts)}"
+    top = terms["term"].head(3).tolist()
+    return f"; complaints are about {', '.join(top)}" if top else ""
+
+
 def verdict(report: Report) -> str:
     """One sentence a manager can read in a cron mail."""
     h = report.headline
@@ -73,8 +88,7 @@ def verdict(report: Report) -> str:
         return f"{radar}No mentions in this window."
     peak = (f"; busiest {report.interval} {_when(h['peak_period'], report.interval == 'hour')}"
             f" with {h['peak_mentions']:,} mentions" if h["peak_period"] is not None else "")
-    top = report.complaints["term"].head(3).tolist()
-    about = f"; complaints are about {', '.join(top)}" if top else ""
+    about = complaint_phrase(report)
     mix = (f"{h['negative_share']:.0%} of {h['voices']:,} {voices_word(h)} negative"
            if h.get("voices") else f"no {voices_word(h)}")
     return f"{radar}{h['mentions']:,} mentions of {h['brands']}, {mix}{peak}{about}."
@@ -276,7 +290,12 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
     if report.alerts is not None and len(report.alerts):
         out += ["## Alerts", "", alert_text.to_markdown(report.alerts, width=DIGEST_TEXT)]
     if len(report.complaints):
-        out += ["## Top complaints", "", *_digest_complaints(report, posts), ""]
+        out += ["## Top complaints", ""]
+        if report.aspects is not None and len(report.aspects):
+            out += ["By category: " + ", ".join(
+                f"{md_text(r.category, None)} {r.negative_posts:,} ({r.share:.0%})"
+                for r in report.aspects.itertuples(index=False)), ""]
+        out += [*_digest_complaints(report, posts), ""]
     if len(report.negative_posts):
         out += ["## Most engaging negative posts", ""]
         for i, r in enumerate(report.negative_posts.itertuples(index=False), start=1):
@@ -318,6 +337,7 @@ def to_json(report: Report) -> str:
         "sentiment_mix": records(report.sentiment_mix),
         "timeline": records(report.timeline),
         "complaints": records(report.complaints),
+        "complaint_categories": _records(report.aspects),
         "negative_posts": records(report.negative_posts),
         "media_coverage": _records(report.media),
         "skipped": records(report.skipped),
