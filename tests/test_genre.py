@@ -192,3 +192,4 @@ def test_alerts_read_negativity_from_opinions_and_news_only() -> None:
     assert voices(scored).tolist() == [True, False, False, False, False]
     assert alarming(scored).tolist() == [True, True, False, False, False]
     assert np.array_equal(voices(pd.DataFrame({"x": [1, 2]})), [True, True])
+

@@ -80,8 +80,9 @@ def _post_rows(posts: pd.DataFrame, config: Config, influence: bool = True) -> p
     own = ~posts["is_repost"].astype(bool).to_numpy()
     # Negativity is read from the voices and the news; ads, spam and the brand's own
     # posts count as volume only.
-    voiced = own & alarming(posts)
-    negative = (posts["label"] == "negative").to_numpy(dtype=bool) & alarming(posts)
+    watched = alarming(posts)
+    voiced = own & watched
+    negative = (posts["label"] == "negative").to_numpy(dtype=bool) & watched
     neg = negative & own
     engagement = posts["engagement"].to_numpy(dtype=np.int64)
     weight = np.where(voiced, 1 + engagement, 0)

@@ -89,11 +89,10 @@ class MemorySource:
             index = TemplateIndex.of(self.posts[read.mask(self.posts["created_at"])])
         if self.use_store:
             from brandscan.store import open_store
-            from brandscan.store.query import own_words
+            from brandscan.store.query import template_index
 
             with open_store(self.store, lock_timeout=self.lock_timeout) as store:
-                for part in own_words(store, read, self.kind):
-                    index = index.merge(TemplateIndex.of(part))
+                index = index.merge(template_index(store, read, self.kind))
         return index.keys()
 
     def _scored(self, window: Window, *, account: bool) -> pd.DataFrame:

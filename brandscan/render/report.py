@@ -102,7 +102,7 @@ def _headline_rows(report: Report) -> list[tuple[str, str]]:
         ("authors", f"{h['authors']:,}"),
         ("period", f"{_when(h['first'])} — {_when(h['last'])}"),
         ("negative share", f"{h['negative_share']:.1%} of {h['voices']:,} {voices_word(h)}"),
-        *([("set apart", set_apart(h))] if set_apart(h) else []),
+        *([("set apart", apart)] if (apart := set_apart(h)) else []),
         ("mean sentiment", "-" if h["mean_sentiment"] is None else f"{h['mean_sentiment']:.3f}"),
         ("engagement", f"{h['engagement']:,}"),
         ("rows", f"{h['rows_read']:,} read, {h['rows_skipped']:,} skipped, "
@@ -230,8 +230,8 @@ def _digest_headline(report: Report) -> list[str]:
     mix = report.sentiment_mix
     if int(mix["posts"].sum()):
         lines[-1] += " (" + ", ".join(f"{r.posts:,} {r.label}" for r in mix.itertuples()) + ")"
-    if set_apart(h):
-        lines.append(f"- {set_apart(h)}")
+    if apart := set_apart(h):
+        lines.append(f"- {apart}")
     lines.append(f"- engagement {h['engagement']:,} (reposts + comments + likes)")
     tl = report.timeline
     if h["peak_period"] is not None and len(tl):

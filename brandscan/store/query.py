@@ -38,6 +38,7 @@ from brandscan.store.keys import file_keys as file_keys
 if TYPE_CHECKING:
     from brandscan.config import Config
     from brandscan.load.accounting import LoadReport
+    from brandscan.text.genre import TemplateIndex
     from brandscan.window import Window
 
 #: Canonical columns as selected from ``posts`` (engagement is derived).
@@ -415,16 +416,22 @@ def own_words(store: Store, window: Window | None, kind: str,
             yield batch.to_pandas()
 
 
-def store_templates(store: Store, window: Window | None, kind: str,
-                    chunk_rows: int = 200_000) -> np.ndarray:
-    """The template keys of the stored posts in ``window`` (any brand): templates are
+def template_index(store: Store, window: Window | None, kind: str,
+                   chunk_rows: int = 200_000) -> TemplateIndex:
+    """The template index of the stored posts in ``window`` (any brand): templates are
     told among every post a run reads, never among one chunk's."""
     from brandscan.text.genre import TemplateIndex
 
     index = TemplateIndex()
     for part in own_words(store, window, kind, chunk_rows):
         index = index.merge(TemplateIndex.of(part))
-    return index.keys()
+    return index
+
+
+def store_templates(store: Store, window: Window | None, kind: str,
+                    chunk_rows: int = 200_000) -> np.ndarray:
+    """The template keys of the stored posts in ``window`` (:func:`template_index`)."""
+    return template_index(store, window, kind, chunk_rows).keys()
 
 
 def time_cuts(store: Store, window: Window | None, kind: str, parts: int) -> list[datetime]:

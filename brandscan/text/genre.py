@@ -100,7 +100,7 @@ _MIX = np.array([0x9E3779B97F4A7C15 ^ (i * 0xBF58476D1CE4E5B9 % 2**64) | 1
 
 def minhash(skeletons: Sequence[str]) -> np.ndarray:
     """MinHash signatures (``len x 16`` uint64) over character 4-grams, vectorised over
-    all texts at once; rows of texts shorter than 20 characters are all zero."""
+    all texts at once; rows of texts shorter than ``_MIN_CHARS`` (30) are all zero."""
     sig = np.zeros((len(skeletons), _HASHES), dtype=np.uint64)
     keep = [i for i, s in enumerate(skeletons) if len(s) >= _MIN_CHARS]
     if not keep:
@@ -267,20 +267,16 @@ def classify(posts: pd.DataFrame, official_accounts: Sequence[str] = (),
     rule = np.full(n, "", dtype=object)
     if n == 0:
         return genre, rule
-    def column(name: str, default: object) -> pd.Series:
-        return _column(posts, name, default)
-
     text = posts["text"].astype(str)
-    author = column("author", "").astype(str)
-    author_id = column("author_id", "").astype(str)
+    author = _column(posts, "author", "").astype(str)
+    author_id = _column(posts, "author_id", "").astype(str)
     todo = np.ones(n, dtype=bool)
 
     def settle(mask: np.ndarray, name: str, why: np.ndarray | str) -> None:
-        nonlocal todo
         hit = todo & mask
         genre[hit] = name
         rule[hit] = why[hit] if isinstance(why, np.ndarray) else why
-        todo &= ~hit
+        todo[hit] = False
 
     names = {a for a in official_accounts if a}
     if names:
@@ -301,7 +297,7 @@ def classify(posts: pd.DataFrame, official_accounts: Sequence[str] = (),
     settle(why != "", "ad", why)
     settle(author.str.contains(_SHOP_AUTHOR, regex=True).to_numpy(dtype=bool), "ad",
            "shop-account")
-    post = (column("kind", "post") != "comment").to_numpy(dtype=bool)
+    post = (_column(posts, "kind", "post") != "comment").to_numpy(dtype=bool)
     why = _first_rule(text, _NEWS, todo & post)
     settle(why != "", "news", why)
     settle(post & author.str.contains(_MEDIA_AUTHOR, regex=True).to_numpy(dtype=bool),

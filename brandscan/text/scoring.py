@@ -136,6 +136,11 @@ def complaint_rule(scores: np.ndarray, texts: pd.Series, config: Config,
     return out
 
 
+def official_accounts(config: Config) -> list[str]:
+    """Every configured brand's own accounts: their posts are the genre ``official``."""
+    return [a for b in config.brands for a in b.official_accounts]
+
+
 def label_posts(posts: pd.DataFrame, config: Config, thresholds: Thresholds, *,
                 complaint_shift: float | None = None,
                 categories: pd.Series | None = None,
@@ -153,8 +158,7 @@ def label_posts(posts: pd.DataFrame, config: Config, thresholds: Thresholds, *,
     label[pushed] = "negative"
     out["label"] = label
     out["label_rule"] = np.where(pushed, "complaint", "").astype(object)
-    accounts = [a for b in config.brands for a in b.official_accounts]
-    genre, rule = classify(posts, accounts, templates)
+    genre, rule = classify(posts, official_accounts(config), templates)
     out["genre"] = genre
     out["genre_rule"] = rule
     out["voice"] = np.isin(genre, list(config.sentiment.genres))
@@ -182,8 +186,7 @@ def genre_counts(posts: pd.DataFrame, config: Config, names: Sequence[str]) -> p
     applied) fall in each genre (``kind`` is ``genre``), with the rule counts behind
     the genres set apart (``kind`` ``genre rule``). No model is loaded."""
     selected = select_posts(posts, config)
-    accounts = [a for b in config.brands for a in b.official_accounts]
-    genre, rule = classify(selected, accounts)
+    genre, rule = classify(selected, official_accounts(config))
     rows = []
     for name in names:
         mine = has_brand(selected["brands"], name).to_numpy(dtype=bool)
