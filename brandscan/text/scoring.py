@@ -15,7 +15,7 @@ from brandscan.config import Config
 from brandscan.parallel import map_chunks
 from brandscan.schema import GENRES
 from brandscan.text.brands import BrandMatcher, has_brand
-from brandscan.text.genre import classify
+from brandscan.text.genre import TemplateIndex, classify
 from brandscan.text.sentiment import (
     Scorer,
     Thresholds,
@@ -184,9 +184,11 @@ def score_posts(posts: pd.DataFrame, config: Config, *, scorer: Scorer | None = 
 def genre_counts(posts: pd.DataFrame, config: Config, names: Sequence[str]) -> pd.DataFrame:
     """``brand, clause, kind, posts``: per named brand, how many of its posts (window not
     applied) fall in each genre (``kind`` is ``genre``), with the rule counts behind
-    the genres set apart (``kind`` ``genre rule``). No model is loaded."""
+    the genres set apart (``kind`` ``genre rule``). Templates are told among every post
+    given, any brand, as a run tells them. No model is loaded."""
     selected = select_posts(posts, config)
-    genre, rule = classify(selected, official_accounts(config))
+    genre, rule = classify(selected, official_accounts(config),
+                           TemplateIndex.of(posts).keys())
     rows = []
     for name in names:
         mine = has_brand(selected["brands"], name).to_numpy(dtype=bool)
