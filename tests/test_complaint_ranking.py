@@ -135,6 +135,16 @@ def test_minimums_come_from_the_config() -> None:
         parse_config("complaints:\n  min_posts: 0\n")
 
 
+def test_posts_without_an_author_are_each_their_own_voice() -> None:
+    # an export with no author column: three negative posts with 火 still make a term
+    rows = [("停着就着火了", "", "negative", 3), ("也起了火", "", "negative", 2),
+            ("楼下又着火冒烟", "", "negative", 1), ("挺好", "", "positive", 1),
+            ("不错", "", "positive", 1)]
+    uses = {0: ["火"], 1: ["火"], 2: ["火"], 3: ["好"], 4: ["好"]}
+    table = terms_of(frame(rows), uses).top(CONFIG, 5)
+    assert table["term"].tolist() == ["火"] and table["authors"].tolist() == [3]
+
+
 def test_examples_of_the_top_list_come_from_different_authors() -> None:
     rows = [("甲说电池和刹车都有问题", "甲", "negative", 100),
             ("乙说电池不行", "乙", "negative", 10), ("丙说电池差", "丙", "negative", 9),

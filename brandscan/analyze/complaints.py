@@ -168,8 +168,11 @@ class Terms:
             ignore_index=True)
         mine = np.flatnonzero(negative)
         units, first_of = np.unique(unit[mine], return_index=True)
-        out.units = pd.DataFrame({"unit": units,
-                                  "author": hash_strings(authors[mine][first_of])})
+        # A post with no author (exports without one) is its own author: it cannot be
+        # told apart from anyone else's.
+        who = authors[mine][first_of]
+        out.units = pd.DataFrame({"unit": units, "author": np.where(
+            who == "", units, hash_strings(who)).astype(np.uint64)})
         owner, hashes = shingles(texts[mine][first_of].tolist())
         out.shingles = pd.DataFrame({"unit": units[owner], "shingle": hashes})
         # Rows are in POST_ORDER, so each term's first rows are its best examples.
