@@ -336,7 +336,7 @@ def _complaints_html(report: Report, examples: list[dict[str, Any] | None]) -> s
             f'<td class="n opt">{int(r["engagement"]):,}</td>'
             f'<td class="t">{snippet(r.get("example"))}{who}</td></tr>')
     head = ('<tr><th class="n">#</th><th>term</th><th class="opt">category</th>'
-            '<th class="n">negative posts</th><th class="n">share</th>'
+            '<th class="n">distinct negative posts</th><th class="n">share</th>'
             '<th class="n opt">accounts</th><th class="n opt">other opinions</th>'
             '<th class="n opt">score</th>'
             '<th class="n opt">engagement</th><th>example post</th></tr>')

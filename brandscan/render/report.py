@@ -248,7 +248,8 @@ NO_COMPLAINTS = ("No complaint term in this window: none is used by enough negat
                  "opinions from enough accounts (complaints.min_posts, min_authors).")
 #: What the complaint list is, in one line under its heading.
 COMPLAINTS_NOTE = ("Terms that set the negative opinions apart from the other opinions "
-                   "(score: log-odds z); near copies and one account count once.")
+                   "(score: log-odds z); near copies of a post count once (distinct posts), "
+                   "and so does one account.")
 
 
 def _digest_complaints(report: Report, posts: pd.DataFrame | None) -> list[str]:
@@ -258,7 +259,7 @@ def _digest_complaints(report: Report, posts: pd.DataFrame | None) -> list[str]:
                      complaint_examples(report, posts)):
         category = f" ({r.category})" if r.category else ""
         out.append(f"{r.rank}. **{md_text(r.term, None)}**{category}: "
-                   f"{r.negative_posts:,} negative posts ({r.share:.0%}) by "
+                   f"{r.negative_posts:,} distinct negative posts ({r.share:.0%}) from "
                    f"{r.authors:,} accounts, {r.other_posts:,} other opinions; "
                    f"score {r.score:.2f}; engagement {r.engagement:,}")
         if r.example in quoted:
