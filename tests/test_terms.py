@@ -183,6 +183,15 @@ def test_rescore_fills_the_terms_and_prune_drops_them(tmp_path: Path, config: Co
     assert _terms_rows(db) == []
 
 
+def test_fragments_feelings_and_names_never_become_terms_but_phrases_do() -> None:
+    from brandscan.text.terms import complaint_terms
+
+    (terms,) = complaint_terms(["居然天天开机广告，气死了，无语，周杰伦说第一次遇到"], Config())
+    assert "开机" in terms and "广告" in terms and "开机 广告" in terms  # a phrase candidate
+    for word in ("居然", "天天", "气死", "无语", "周杰伦", "第一"):  # adverb, time word,
+        assert word not in terms, word  # feelings, a person name, a numeral
+
+
 def test_page_furniture_people_and_time_words_never_become_terms() -> None:
     from brandscan.text.terms import complaint_terms, is_count_word
 
