@@ -78,10 +78,6 @@ TERM_KEYS = ("k_engagement", "k_time", "source_file", "source_line", "kind", "id
 EXAMPLE_COLUMNS = ("term", *TERM_KEYS, "author", "url")
 
 
-def _frame(**columns: tuple[str, np.ndarray | list[object]]) -> pd.DataFrame:
-    return pd.DataFrame({k: pd.Series(v, dtype=t) for k, (t, v) in columns.items()})
-
-
 def _empty_stats() -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series([], dtype="int64")
                         for c in ("posts", "engagement", "other")})

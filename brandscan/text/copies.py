@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from brandscan.text.genre import skeleton
+from brandscan.text.genre import char_windows, skeleton
 
 #: Characters in a shared run that makes two posts near copies.
 SHINGLE = 12
@@ -29,16 +29,9 @@ def shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Every run of :data:`SHINGLE` skeleton characters of each text, hashed: flat arrays
     ``(owner, hash)`` (distinct per owner, owners ascending). Texts with a shorter
     skeleton have none."""
-    skeletons = [skeleton(t) for t in texts]
-    keep = [i for i, s in enumerate(skeletons) if len(s) >= SHINGLE]
+    keep, counts, chars, pos = char_windows([skeleton(t) for t in texts], SHINGLE, SHINGLE)
     if not keep:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-    codes = [np.frombuffer(skeletons[i].encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-             for i in keep]
-    counts = np.array([len(c) - SHINGLE + 1 for c in codes])
-    chars = np.concatenate(codes)
-    starts = np.concatenate([[0], np.cumsum([len(c) for c in codes])[:-1]])
-    pos = np.concatenate([s + np.arange(n) for s, n in zip(starts, counts)])
     h = np.zeros(len(pos), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(SHINGLE):
