@@ -5,6 +5,7 @@ and `brandscan inspect`. Run on demand, not in the tests:
 
     python benchmarks/report.py            # 100,000 posts
     python benchmarks/report.py --n 20000 --jobs 1
+    python benchmarks/report.py --command complaints
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--command", default="report", choices=("report", "complaints"),
+                    help="the command to time (default: report)")
     ap.add_argument("--model", default=None,
                     help="sentiment model (default: brandscan's; 'snownlp' for snownlp's)")
     args = ap.parse_args()
@@ -93,14 +96,14 @@ def main() -> None:
         print(f"brandscan inspect: {inspect_wall:.2f} s")
         # One run to warm the sentiment engine's cache, as a nightly job would find it.
         timed([*exe, "posts", str(Path(tmp) / "posts.csv"), "--until", "2026-10-01 00:01"])
-        cmd = [*exe, "-q", "report", str(data), "--config", str(cfg), "--format", "json",
+        cmd = [*exe, "-q", args.command, str(data), "--config", str(cfg), "--format", "json",
                *(["--model", args.model] if args.model else [])]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
         wall, peak_kib, proc = timed(cmd)
         if proc.returncode != 0:
             sys.exit(proc.stderr.decode()[-2000:])
-        print(f"brandscan report: {wall:.2f} s wall, {args.n / wall:,.0f} posts/s, "
+        print(f"brandscan {args.command}: {wall:.2f} s wall, {args.n / wall:,.0f} posts/s, "
               f"peak RSS {peak_kib / 1024:.0f} MiB"
               + (f", --jobs {args.jobs}" if args.jobs else ", --jobs default (all cores)"))
 

@@ -30,7 +30,8 @@ MAPPABLE_FIELDS = (
 DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "质量": ("质量", "烂了", "烂掉", "腐烂", "烂果", "坏了", "坏果", "发霉", "霉变", "长毛", "变质",
             "不新鲜", "次品", "劣质", "破损", "故障", "异味", "发臭", "过期", "假货", "瑕疵",
-            "掉色", "开裂", "质量差"),
+            "掉色", "开裂", "质量差", "异响", "失灵", "死机", "黑屏", "闪退", "卡顿", "漏水",
+            "漏油"),
     "物流/配送": ("物流", "快递", "配送", "发货", "送货", "延迟", "太慢", "很慢", "丢件", "运输",
                "没收到", "漏发", "错发", "迟迟"),
     "客服": ("客服", "不回复", "不回", "不理", "联系不上", "失联", "推脱", "踢皮球", "投诉", "售后",
@@ -42,7 +43,7 @@ DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "虚假宣传": ("虚假", "虚假宣传", "骗人", "欺骗", "忽悠", "货不对板", "夸大", "图片仅供参考",
              "假的", "套路", "欺诈", "骗子"),
     "安全/过敏": ("过敏", "安全", "中毒", "拉肚子", "腹泻", "致癌", "超标", "红肿", "受伤", "隐患",
-              "食品安全", "不安全"),
+              "食品安全", "不安全", "自燃", "起火", "着火", "爆炸", "冒烟", "失控", "断轴"),
     "态度/歧视": ("态度", "态度差", "傲慢", "歧视", "辱骂", "敷衍", "冷漠", "甩锅", "不尊重",
               "删帖", "删评", "嚣张"),
 }
@@ -157,6 +158,10 @@ class Config:
     user_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
     min_term_length: int = 2
+    #: A complaint term needs this many negative opinions (near copies once) …
+    min_term_posts: int = 3
+    #: … by this many accounts.
+    min_term_authors: int = 2
     columns: Mapping[str, str] = field(default_factory=dict)
     alerts: AlertConfig = field(default_factory=AlertConfig)
     source: Path | None = None
@@ -180,7 +185,8 @@ _SCHEMA: dict[str, Any] = {
     "brands": [_BRAND_SCHEMA],
     "sentiment": {"negative_below": None, "positive_from": None, "model": None,
                   "complaint_shift": None, "genres": None},
-    "complaints": {"categories": {"*": None}, "replace_builtin": None, "min_term_length": None},
+    "complaints": {"categories": {"*": None}, "replace_builtin": None, "min_term_length": None,
+                   "min_posts": None, "min_authors": None},
     "segmentation": {"user_words": None, "stopwords": None},
     "columns": dict.fromkeys(MAPPABLE_FIELDS),
     "alerts": {
@@ -300,6 +306,15 @@ def parse_genres(values: Sequence[str], *, where: str | None = None,
     return tuple(g for g in GENRES if g in names)
 
 
+def _count(value: Any, what: str, where: str, default: int) -> int:
+    """A whole number of at least 1."""
+    number = _number(value, what, where, default)
+    if number < 1 or number != int(number):
+        raise BrandscanError(f"'{what}' must be a whole number of at least 1, not {value!r}",
+                             where=where)
+    return int(number)
+
+
 def _optional_number(value: Any, what: str, where: str) -> float | None:
     return None if value is None else _number(value, what, where, 0.0)
 
@@ -365,6 +380,8 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
         stopwords=_strings(seg.get("stopwords"), "segmentation.stopwords", where),
         min_term_length=int(_number(c.get("min_term_length"), "complaints.min_term_length",
                                     where, 2)),
+        min_term_posts=_count(c.get("min_posts"), "complaints.min_posts", where, 3),
+        min_term_authors=_count(c.get("min_authors"), "complaints.min_authors", where, 2),
         columns=columns,
         alerts=_alerts(data.get("alerts") or {}, where),
         source=source,

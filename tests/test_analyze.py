@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -98,26 +99,37 @@ def test_timeline_window_extends_the_range_and_weeks_start_monday() -> None:
     assert week["period"].tolist() == [pd.Timestamp("2026-11-02", tz=TZ)]
 
 
-def test_complaints_rank_by_distinct_negative_posts_then_engagement() -> None:
+def test_complaints_count_each_negative_opinion_once_and_name_their_category() -> None:
     df = posts([
         ("2026-11-05 06:00", "鲜果坊山竹烂了，客服不回复，客服太差", 100),
         ("2026-11-05 07:00", "鲜果坊客服差劲", 5),
         ("2026-11-05 08:00", "鲜果坊退款太难了，烂", 50),
         ("2026-11-05 09:00", "鲜果坊很好，客服也好", 1000),
+        ("2026-11-05 10:00", "鲜果坊的芒果很甜", 1),
+        ("2026-11-05 11:00", "鲜果坊的荔枝新鲜好吃", 1),
+        ("2026-11-05 12:00", "鲜果坊包装很用心", 1),
     ])
+    df["author"] = ["甲", "乙", "丙", "丁", "戊", "己", "庚"]
     scored = analyse(df, CONFIG, scorer=KeywordScorer())
-    table = complaints(scored, CONFIG, top=20)
-    top = table.iloc[0]
-    assert top["term"] == "客服"
-    assert top["negative_posts"] == 2  # counted once per post, the positive one not at all
-    assert top["engagement"] == 105
-    assert top["share"] == pytest.approx(2 / 3)
-    assert top["category"] == "客服"
-    assert top["example"] == "鲜果坊山竹烂了，客服不回复，客服太差"
-    assert "鲜果坊" not in table["term"].tolist()
-    assert table.loc[table["term"] == "退款", "category"].tolist() == ["退款/退货"]
-    assert list(table.columns) == ["rank", "term", "category", "negative_posts", "share",
-                                   "engagement", "example"]
+    # three negative opinions are too few for the default minimum of 3 posts per term
+    assert complaints(scored, CONFIG, top=20).empty
+    loose = replace(CONFIG, min_term_posts=1, min_term_authors=1)
+    table = complaints(scored, loose, top=20).set_index("term")
+    kefu = table.loc["客服"]
+    assert kefu["negative_posts"] == 2  # counted once per post, the positive one not at all
+    assert kefu["other_posts"] == 1  # … which is the "other opinion" using it
+    assert kefu["engagement"] == 105
+    assert kefu["share"] == pytest.approx(2 / 3)
+    assert kefu["category"] == "客服"
+    assert kefu["example"] == "鲜果坊山竹烂了，客服不回复，客服太差"
+    assert "鲜果坊" not in table.index
+    # 退款 is in a negative opinion only, 客服 in a positive one as well; with one post
+    # each, 退款 and 太难 always stand together: the phrase 退款太难 covers both
+    assert "退款" not in table.index and table.loc["退款太难", "category"] == "退款/退货"
+    assert table.loc["退款太难", "score"] > 0 and kefu["score"] > 0
+    assert list(complaints(scored, loose).columns) == [
+        "rank", "term", "category", "score", "negative_posts", "authors", "other_posts",
+        "share", "engagement", "example"]
 
 
 def test_term_category() -> None:

@@ -59,9 +59,12 @@ def test_digest_reads_like_a_mail() -> None:
     assert headings[:3] == ["## Alerts", "## Top complaints", "## Most engaging negative posts"]
     assert "- **291 mentions**" in text
     assert "林夕说书" in text and "([link](https://weibo.com/" in text
-    # complaints come with an example post, its author and link; repeats are not quoted twice
+    # complaints come with an example post, its author and link — by different authors
     assert "   > #鲜果坊烂山竹# 忍了两天还是要说" in text or "   > 【千万粉博主" in text
-    assert "(the same post as" in text
+    section = text.split("## Top complaints")[1].split("\n## ")[0]
+    authors = [q.rsplit(" — ", 1)[1].split(",")[0] for q in section.splitlines()
+               if q.startswith("   > ") and " — " in q]
+    assert len(authors) >= 5 and len(set(authors)) == len(authors)
     # a long day of hours is summarised, not pasted as 24 rows
     assert "## Busiest 7 of 24 periods (per hour)" in text
     quotes = [line for line in lines if line.lstrip().startswith(">")]

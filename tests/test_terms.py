@@ -173,13 +173,23 @@ def test_rescore_fills_the_terms_and_prune_drops_them(tmp_path: Path, config: Co
     filled = run("rescore", "--db", db, *CFG)
     assert filled.exit_code == 0 and "nothing to do" not in filled.stderr
     con = duckdb.connect(str(db), read_only=True)
-    negatives = con.execute("SELECT count(*) FROM terms").fetchall()[0][0]
+    remembered = con.execute("SELECT count(*) FROM terms").fetchall()[0][0]
     con.close()
     posts = json.loads(run("posts", "--db", db, *CFG, "--format", "json").stdout)
-    assert negatives == len({p["text"] for p in posts if p["label"] == "negative"})
+    # every opinion's terms: what complaint terms are ranked over
+    assert remembered == len({p["text"] for p in posts if p["voice"]})
     assert "nothing to do" in run("rescore", "--db", db, *CFG).stderr
     assert run("db", "prune", "--db", db, "--before", "2030-01-01", *CFG).exit_code == 0
     assert _terms_rows(db) == []
+
+
+def test_fragments_feelings_and_names_never_become_terms_but_phrases_do() -> None:
+    from brandscan.text.terms import complaint_terms
+
+    (terms,) = complaint_terms(["居然天天开机广告，气死了，无语，周杰伦说第一次遇到"], Config())
+    assert "开机" in terms and "广告" in terms and "开机 广告" in terms  # a phrase candidate
+    for word in ("居然", "天天", "气死", "无语", "周杰伦", "第一"):  # adverb, time word,
+        assert word not in terms, word  # feelings, a person name, a numeral
 
 
 def test_page_furniture_people_and_time_words_never_become_terms() -> None:
@@ -187,11 +197,11 @@ def test_page_furniture_people_and_time_words_never_become_terms() -> None:
 
     cfg = Config()
     text = ("发布了头条文章：《电池自燃原因曝光》 O网页链接 L张三丰的微博视频 @李四 "
-            "等了两天 24小时 客服不回复 发了十几条消息 点击查看")
+            "等了两天 24小时 客服不回复 发了十几条消息 点击查看[微笑]")
     (terms,) = complaint_terms([text], cfg)
     assert "自燃" in terms and "客服" in terms and "不回复" in terms
     for word in ("头条文章", "网页", "链接", "张三丰", "李四", "两天", "小时", "24小时",
-                 "十几条", "点击", "查看", "微博视频"):
+                 "十几条", "点击", "查看", "微博视频", "微笑"):
         assert word not in terms, word
     assert [w for w in ("两天", "24小时", "三个月", "十几条", "天气", "一天天")
             if is_count_word(w)] == ["两天", "24小时", "三个月", "十几条"]

@@ -355,9 +355,10 @@ def top_terms(texts: Sequence[str], config: Config, top: int = 5) -> list[str]:
         return []
     # Cached: the windows of a brand's volume, negative and influential alerts overlap, and
     # jieba is the costliest step; terms are a pure function of the text and the config.
-    from brandscan.text.terms import cached_terms
+    from brandscan.text.terms import cached_terms, is_phrase
 
-    counts = Counter(t for terms in cached_terms(list(texts), config) for t in terms)
+    counts = Counter(t for terms in cached_terms(list(texts), config) for t in terms
+                     if not is_phrase(t))
     return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
 

@@ -144,7 +144,7 @@ class ReportAnalysis:
                         members["negative_posts"].finish(partial["negative_posts"], ctx, run),
                         config, run.load(), interval=interval, model=run.model() or self.model,
                         since=ctx.since, until=ctx.until)
-        rep.complaint_posts = partial["complaints"].examples(config, ctx.tz, self.top)
+        rep.complaint_posts = partial["complaints"].examples_of(config, ctx.tz, self.top)
         rep.media = members["media"].finish(partial["media"], ctx, run)
         rep.aspects = members["aspects"].finish(partial["aspects"], ctx, run)
         rep.alerts = members["alerts"].finish(partial["alerts"], ctx, run)

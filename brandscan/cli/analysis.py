@@ -92,13 +92,16 @@ def timeline(env: Env, **kw: Any) -> None:
 @click.option("--top", default=20, show_default=True, help="How many terms.")
 @click.option("--by", type=click.Choice(["term", "category"]), default="term",
               show_default=True,
-              help="term: the top complaint terms; category: the negative opinions per "
-                   "complaint category (质量, 物流/配送, 客服, 退款/退货… and configured ones).")
+              help="term: the terms that set the negative opinions apart from the brand's "
+                   "other opinions (3+ posts from 2+ accounts; score = log-odds z); "
+                   "category: the negative opinions per complaint category (质量, 物流/配送, "
+                   "客服, 退款/退货… and configured ones).")
 @output_options()
 @click.pass_obj
 @handles_errors
 def complaints(env: Env, **kw: Any) -> None:
-    """What negative opinions are about: terms (or categories), an example post each."""
+    """What negative opinions are about: distinctive terms (or categories), with the
+    counts each rests on and an example post each, by different authors."""
     from brandscan.analyze.complaints import Aspects, Complaints
     from brandscan.app.run import run
 

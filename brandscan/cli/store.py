@@ -157,7 +157,7 @@ def _result_dict(r: BatchResult) -> dict[str, Any]:
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Processes for scoring (default: all cores); results do not depend on it.")
 @click.option("--terms/--no-terms", default=True, show_default=True,
-              help="Also remember the complaint terms of every stored negative post, so "
+              help="Also remember the complaint terms of every stored opinion, so "
                    "reports over the store need not segment them again.")
 @click.pass_obj
 @handles_errors
@@ -178,7 +178,7 @@ def rescore(env: Env, **kw: Any) -> None:
     if done.stale:
         env.warn(f"brandscan: {done.rescored:,} posts rescored with {done.model}")
     if done.terms_added:
-        env.warn(f"brandscan: complaint terms of {done.terms_added:,} negative posts "
+        env.warn(f"brandscan: complaint terms of {done.terms_added:,} opinions "
                  "remembered")
     if not done.stale and not done.terms_added:
         env.warn(f"brandscan: every stored post is scored by {done.model} and its terms "

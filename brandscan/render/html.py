@@ -312,9 +312,11 @@ def alert_count(alerts: pd.DataFrame) -> int:
 
 
 def _complaints_html(report: Report, examples: list[dict[str, Any] | None]) -> str:
+    from brandscan.render.report import COMPLAINTS_NOTE, NO_COMPLAINTS
+
     c = report.complaints
     if c.empty:
-        return '<p class="note">No negative posts, so no complaints in this window.</p>'
+        return f'<p class="note">{escape(NO_COMPLAINTS)}</p>'
     top = float(c["share"].max()) if "share" in c else 0.0
     rows = []
     for r, ex in zip(c.to_dict("records"), examples):
@@ -328,12 +330,18 @@ def _complaints_html(report: Report, examples: list[dict[str, Any] | None]) -> s
             f'<td class="opt k">{escape(str(r.get("category") or ""))}</td>'
             f'<td class="n">{int(r["negative_posts"]):,}</td>'
             f'<td class="n">{r["share"]:.1%}<span class="bar" style="width:{width}px"></span>'
-            f'</td><td class="n opt">{int(r["engagement"]):,}</td>'
+            f'</td><td class="n opt">{int(r["authors"]):,}</td>'
+            f'<td class="n opt">{int(r["other_posts"]):,}</td>'
+            f'<td class="n opt">{float(r["score"]):.2f}</td>'
+            f'<td class="n opt">{int(r["engagement"]):,}</td>'
             f'<td class="t">{snippet(r.get("example"))}{who}</td></tr>')
     head = ('<tr><th class="n">#</th><th>term</th><th class="opt">category</th>'
-            '<th class="n">negative posts</th><th class="n">share</th>'
+            '<th class="n">distinct negative posts</th><th class="n">share</th>'
+            '<th class="n opt">accounts</th><th class="n opt">other opinions</th>'
+            '<th class="n opt">score</th>'
             '<th class="n opt">engagement</th><th>example post</th></tr>')
-    return (f'<div class="scroll"><table><thead>{head}</thead>'
+    return (f'<p class="note">{escape(COMPLAINTS_NOTE)}</p>'
+            f'<div class="scroll"><table><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 

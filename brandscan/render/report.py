@@ -243,6 +243,15 @@ def _digest_headline(report: Report) -> list[str]:
     return lines
 
 
+#: Said where the complaint list is empty.
+NO_COMPLAINTS = ("No complaint term in this window: none is used by enough negative "
+                 "opinions from enough accounts (complaints.min_posts, min_authors).")
+#: What the complaint list is, in one line under its heading.
+COMPLAINTS_NOTE = ("Terms that set the negative opinions apart from the other opinions "
+                   "(score: log-odds z); near copies of a post count once (distinct posts), "
+                   "and so does one account.")
+
+
 def _digest_complaints(report: Report, posts: pd.DataFrame | None) -> list[str]:
     out = []
     quoted: dict[str, int] = {}  # one post is often the example of several terms
@@ -250,8 +259,9 @@ def _digest_complaints(report: Report, posts: pd.DataFrame | None) -> list[str]:
                      complaint_examples(report, posts)):
         category = f" ({r.category})" if r.category else ""
         out.append(f"{r.rank}. **{md_text(r.term, None)}**{category}: "
-                   f"{r.negative_posts:,} negative posts ({r.share:.0%}), "
-                   f"engagement {r.engagement:,}")
+                   f"{r.negative_posts:,} distinct negative posts ({r.share:.0%}) from "
+                   f"{r.authors:,} accounts, {r.other_posts:,} other opinions; "
+                   f"score {r.score:.2f}; engagement {r.engagement:,}")
         if r.example in quoted:
             out.append(f"   > (the same post as {quoted[r.example]}.)")
             continue
@@ -290,7 +300,7 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
     if report.alerts is not None and len(report.alerts):
         out += ["## Alerts", "", alert_text.to_markdown(report.alerts, width=DIGEST_TEXT)]
     if len(report.complaints):
-        out += ["## Top complaints", ""]
+        out += ["## Top complaints", "", COMPLAINTS_NOTE, ""]
         if report.aspects is not None and len(report.aspects):
             out += ["By category: " + ", ".join(
                 f"{md_text(r.category, None)} {r.negative_posts:,} ({r.share:.0%})"

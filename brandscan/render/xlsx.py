@@ -372,10 +372,12 @@ def report_sheets(report: Report, posts: pd.DataFrame | None = None) -> list[She
     Alerts and influencers always get a sheet (a note when they were not computed); share
     of voice and response times only when the report has them.
     """
+    from brandscan.render.report import NO_COMPLAINTS
+
     missing = "{} were not computed for this report."
     sheets = [SheetSpec("timeline", report.timeline, "No posts in this window."),
               SheetSpec("complaints", report.complaints,
-                        "No negative posts, so no complaints in this window."),
+                        NO_COMPLAINTS),
               SheetSpec("alerts", report.alerts, "No alerts fired in this window."
                         if report.alerts is not None else missing.format("Alerts")),
               SheetSpec("influencers", report.influencers, "No authors in this window."

@@ -1,14 +1,14 @@
 """The store's memory of complaint terms: jieba's work, done once per text and word list.
 
 A report over a year of stored posts would otherwise spend most of its time segmenting the
-negative posts again (see :mod:`brandscan.text.terms`). The ``terms`` table keeps, per
+opinions again (see :mod:`brandscan.text.terms`). The ``terms`` table keeps, per
 fingerprint of the word lists and per MD5 of the text, the complaint terms of that text.
 It is a cache: dropping it changes no answer, only the time.
 
 It fills itself: a command that reads the store and had to segment texts writes their terms
 back when it ends, if it can take the store's lock at once (it never waits for it, and a
 read-only store simply stays as it is); ``brandscan rescore`` fills it for every stored
-negative post. ``db prune`` drops the terms of texts no longer stored.
+opinion. ``db prune`` drops the terms of texts no longer stored.
 """
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ def fill(path: str | os.PathLike[str] | None, config: Config, *, jobs: int = 1,
          batch: int = 20_000, lock_timeout: float = 30.0,
          progress: Callable[[int], None] | None = None,
          total: Callable[[int], None] | None = None) -> int:
-    """Remember the terms of every stored negative post of the configured brands that has
+    """Remember the terms of every stored opinion (the posts complaint terms are ranked
+    over) of the configured brands that has
     none under ``config``'s word lists yet. Texts are read under the shared lock and cut
     with no lock held; every ``batch`` texts are committed under the exclusive one, so an
     ingest waits seconds, not the whole run, and an interrupted fill keeps its batches.
@@ -150,7 +151,8 @@ def fill(path: str | os.PathLike[str] | None, config: Config, *, jobs: int = 1,
     with open_store(path, lock_timeout=lock_timeout) as store:
         texts: list[str] = []
         for chunk in iter_scored(store, config):
-            texts.extend(chunk.loc[chunk["label"] == "negative", "text"].tolist())
+            # the opinions: what complaint terms are ranked over (the ``voice`` column)
+            texts.extend(chunk.loc[chunk["voice"].to_numpy(dtype=bool), "text"].tolist())
         texts = list(dict.fromkeys(texts))
         known = set(lookup_pairs(store.con, fp, texts)[0].tolist())
     todo = [t for i, t in enumerate(texts) if i not in known]

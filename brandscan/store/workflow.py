@@ -212,7 +212,7 @@ class RescoreOptions:
     batch_size: int = 50_000
     #: Processes for scoring and segmentation; the results do not depend on it.
     jobs: int = 1
-    #: Also remember the complaint terms of every stored negative post.
+    #: Also remember the complaint terms of every stored opinion.
     terms: bool = True
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 

@@ -98,20 +98,31 @@ _MIX = np.array([0x9E3779B97F4A7C15 ^ (i * 0xBF58476D1CE4E5B9 % 2**64) | 1
                  for i in range(1, _HASHES + 1)], dtype=np.uint64)
 
 
+def char_windows(texts: Sequence[str], width: int, min_chars: int
+                 ) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of ``width`` characters of every text at least ``min_chars`` long,
+    vectorised: (the positions of those texts, how many runs each has, all their
+    characters end to end as uint64 code points, and where each run starts in them)."""
+    keep = [i for i, s in enumerate(texts) if len(s) >= max(min_chars, width)]
+    if not keep:
+        empty = np.empty(0, dtype=np.int64)
+        return keep, empty, np.empty(0, dtype=np.uint64), empty
+    codes = [np.frombuffer(texts[i].encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+             for i in keep]
+    counts = np.array([len(c) - width + 1 for c in codes])
+    chars = np.concatenate(codes)
+    starts = np.concatenate([[0], np.cumsum([len(c) for c in codes])[:-1]])
+    pos = np.concatenate([s + np.arange(n) for s, n in zip(starts, counts)])
+    return keep, counts, chars, pos
+
+
 def minhash(skeletons: Sequence[str]) -> np.ndarray:
     """MinHash signatures (``len x 16`` uint64) over character 4-grams, vectorised over
     all texts at once; rows of texts shorter than ``_MIN_CHARS`` (30) are all zero."""
     sig = np.zeros((len(skeletons), _HASHES), dtype=np.uint64)
-    keep = [i for i, s in enumerate(skeletons) if len(s) >= _MIN_CHARS]
+    keep, lengths, chars, pos = char_windows(skeletons, _SHINGLE, _MIN_CHARS)
     if not keep:
         return sig
-    codes = [np.frombuffer(skeletons[i].encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-             for i in keep]
-    lengths = np.array([len(c) - _SHINGLE + 1 for c in codes])
-    chars = np.concatenate(codes)
-    starts = np.concatenate([[0], np.cumsum([len(c) for c in codes])[:-1]])
-    # 4-gram keys: positions whose shingle stays inside its text.
-    pos = np.concatenate([s + np.arange(n) for s, n in zip(starts, lengths)])
     with np.errstate(over="ignore"):
         key = (chars[pos] << np.uint64(42)) ^ (chars[pos + 1] << np.uint64(28)) \
             ^ (chars[pos + 2] << np.uint64(14)) ^ chars[pos + 3]

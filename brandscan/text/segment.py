@@ -86,6 +86,25 @@ def builtin_stopwords() -> frozenset[str]:
     return frozenset(own + _snownlp_stopwords())
 
 
+#: jieba's part-of-speech tags of words that are never a complaint on their own: adverbs
+#: (居然, 不好), time words (天天), numerals and measure words (第一, 一线, 公里), pronouns,
+#: prepositions, conjunctions, particles, interjections, onomatopoeia, directions and
+#: person names ("no people").
+FRAGMENT_TAGS = ("d", "dg", "df", "t", "tg", "m", "mq", "mg", "q", "r", "rr", "rz", "rg",
+                 "p", "c", "u", "uj", "ul", "uv", "ud", "ug", "uz", "e", "y", "o", "f", "h",
+                 "k", "nr", "nrt", "nrfg")
+
+
+@lru_cache(maxsize=1)
+def fragment_words() -> frozenset[str]:
+    """Words jieba's own dictionary tags with a :data:`FRAGMENT_TAGS` part of speech."""
+    jieba = _import_jieba()
+    with jieba.get_dict_file() as fh:
+        text = fh.read().decode("utf-8")
+    tags = "|".join(FRAGMENT_TAGS)
+    return frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})$", text, re.M))
+
+
 def is_noise(token: str) -> bool:
     """Numbers, punctuation, latin/URL fragments and [emoticons] are not complaint terms."""
     return bool(_NOISE.match(token)) or (token.startswith("[") and token.endswith("]"))

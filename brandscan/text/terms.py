@@ -21,11 +21,12 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from brandscan.text.segment import builtin_stopwords, get_segmenter, is_noise
+from brandscan.text.segment import builtin_stopwords, fragment_words, get_segmenter, is_noise
 
 if TYPE_CHECKING:
     from brandscan.config import Config
@@ -34,14 +35,19 @@ if TYPE_CHECKING:
 TERM_CACHE_SIZE = 50_000
 #: Bumped when the cleaning or filtering of terms changes: remembered terms of an older
 #: version are cut again.
-TERMS_VERSION = 2
+TERMS_VERSION = 3
+#: Joins the two words of a phrase candidate (两个相邻的词: "售后 服务"); jieba never
+#: returns a word with a space in it. The complaint ranking keeps a candidate only when
+#: its words go together (a collocation), and shows it joined (售后服务).
+PHRASE_SEP = " "
 
 #: What the page or the platform wrote, not the author: cut before segmenting, so no
-#: username of a video credit (L某某的微博视频), no @name and no link becomes a term.
+#: username of a video credit (L某某的微博视频), no @name, no link and no emoticon code
+#: ([微笑], [生病]) becomes a term.
 _PAGE_TEXT = re.compile(
     r"L?[^\s，。！？、,.!?#【】]{1,30}的(?:微博|秒拍|抖音|快手)视频"
     r"|@[\w\-·]{1,30}|https?://\S+|\bt\.cn/\S+|O(?:网页链接|抽奖详情|查看图片)"
-    r"|发布了头条文章[:：]?|转发微博|//@")
+    r"|发布了头条文章[:：]?|转发微博|//@|\[[^\[\]\s]{1,8}\]")
 #: Numbers and time words (两天, 24小时, 3个月, 十几条): counts and dates, not complaints.
 _COUNT_WORD = re.compile(
     r"^[0-9一二两三四五六七八九十百千万几半多]+[天日周月年号点时分秒个次条件箱斤块元倍层]"
@@ -56,6 +62,19 @@ def clean_for_terms(text: str) -> str:
 def is_count_word(word: str) -> bool:
     """两天, 24小时, 三个月, 十几条…"""
     return bool(_COUNT_WORD.match(word))
+
+
+def is_phrase(term: str) -> bool:
+    """A phrase candidate: two adjacent words (see :data:`PHRASE_SEP`)."""
+    return PHRASE_SEP in term
+
+
+def phrase_words(term: str) -> tuple[str, str]:
+    """The two words of a phrase candidate."""
+    a, _, b = term.partition(PHRASE_SEP)
+    return a, b
+
+
 _LRU: OrderedDict[tuple[Hashable, str], list[str]] = OrderedDict()
 
 
@@ -164,20 +183,24 @@ def complaint_terms(texts: Sequence[str], config: Config, *, jobs: int = 1,
                     progress: Callable[[int], None] | None = None) -> list[list[str]]:
     """Distinct complaint terms of each text: jieba words of the author's own words
     (:func:`clean_for_terms`) minus stopwords and page words, brands, numbers and time
-    words (:func:`is_count_word`), and noise."""
+    words (:func:`is_count_word`), adverbs, pronouns, person names and other fragments
+    (:func:`~brandscan.text.segment.fragment_words`), and noise, lower-cased (4S店 and
+    4s店 are one term); then each pair of such words that stand next to each other, as a
+    phrase candidate (``"开机 广告"``, see :func:`is_phrase`)."""
     seg = get_segmenter(tuple(dict.fromkeys((*config.brand_terms(), *config.user_words,
                                              *_category_words(config)))))
     stop = builtin_stopwords() | set(config.stopwords)
+    fragments = fragment_words() - set(config.user_words) - set(_category_words(config))
     brand_words = {t.lower() for t in config.brand_terms()}
     out = []
     cleaned = [clean_for_terms(t) for t in texts]
     for words in seg.cut_many(cleaned, jobs=jobs, progress=progress):
-        terms = []
-        for w in words:
-            if (len(w) < config.min_term_length or w in stop or w.lower() in brand_words
-                    or is_noise(w) or is_count_word(w)):
-                continue
-            terms.append(w)
+        kept = [None if (len(w) < config.min_term_length or w in stop or w in fragments
+                         or w.lower() in brand_words or is_noise(w) or is_count_word(w))
+                else w.lower() for w in words]
+        terms = [w for w in kept if w is not None]
+        terms += [a + PHRASE_SEP + b for a, b in pairwise(kept)
+                  if a is not None and b is not None and a != b]
         out.append(list(dict.fromkeys(terms)))
     return out
 
