@@ -143,7 +143,7 @@ class ReportAnalysis:
         rep = _sections(totals, periods, partial["complaints"].top(config, self.top),
                         members["negative_posts"].finish(partial["negative_posts"], ctx, run),
                         config, run.load(), interval=interval, model=run.model() or self.model,
-                        since=ctx.since, until=ctx.until)
+                        since=ctx.since, until=ctx.until, brands=ctx.brands)
         rep.complaint_posts = partial["complaints"].examples_of(config, ctx.tz, self.top)
         rep.media = members["media"].finish(partial["media"], ctx, run)
         rep.aspects = members["aspects"].finish(partial["aspects"], ctx, run)
@@ -163,8 +163,9 @@ class ReportAnalysis:
 
 def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
               negatives: pd.DataFrame, config: Config, load: LoadReport, *, interval: str,
-              model: str, since: Any, until: Any) -> Report:
-    """The report's sections besides the radar."""
+              model: str, since: Any, until: Any, brands: Sequence[str] = ()) -> Report:
+    """The report's sections besides the radar; ``brands``: the ``--brand`` selection
+    (the title names only those)."""
     tl = periods.table(interval, tz=config.timezone, since=since, until=until)
     n = totals.mentions
     peak = tl.loc[tl["mentions"].idxmax()] if len(tl) and tl["mentions"].max() > 0 else None
@@ -185,7 +186,7 @@ def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
         "engagement": totals.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,
-        "brands": ", ".join(b.name for b in config.brands) or ALL_POSTS,
+        "brands": ", ".join(brands or [b.name for b in config.brands]) or ALL_POSTS,
         "model": model,
         "rows_read": load.total("rows_read"),
         "rows_skipped": len(load.skipped),

@@ -166,7 +166,8 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.option("--brand", "brands", multiple=True, metavar="NAME",
-                     help="Only posts mentioning this configured brand (repeatable)."),
+                     help="Only posts mentioning this configured brand; repeated, posts "
+                          "mentioning any of them (A or B)."),
         click.option("--since", metavar="TIME",
                      help="Start of the window, inclusive: 2026-11-05, '2026-11-05 06:00', "
                           "24h, 7d, today, yesterday."),

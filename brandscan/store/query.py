@@ -274,9 +274,10 @@ def _plan(config: Config, window: Window | None, brands: Sequence[str], kind: st
     outer = ["TRUE"]
     if brands_sql is not None:
         outer.append("brands <> ''")
-        for name in brands:
-            outer.append("list_contains(string_split(brands, ';'), ?)")
-            params.append(name)
+        if brands:  # posts naming any of them
+            outer.append("(" + " OR ".join(
+                "list_contains(string_split(brands, ';'), ?)" for _ in brands) + ")")
+            params.extend(brands)
     # No ORDER BY: DuckDB returns rows in storage order, which is the order of the latest
     # sighting unless a later ingest updated some; sorting afterwards only when needed is
     # much cheaper than sorting every wide row in SQL.

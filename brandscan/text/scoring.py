@@ -54,7 +54,8 @@ def select_posts(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] =
                  window: Window | None = None) -> pd.DataFrame:
     """Add the ``brands`` column and keep posts in the window that mention a brand.
 
-    With no brands configured every post counts. ``brands`` restricts to those names.
+    With no brands configured every post counts. ``brands`` restricts to posts naming any
+    of those names (``--brand A --brand B``: A or B).
     """
     df = posts
     if window is not None:
@@ -63,8 +64,11 @@ def select_posts(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] =
     df = df.assign(brands=matcher.match(df["text"] + " " + df["chain"]))
     if config.brands:
         df = df[df["brands"] != ""]
-    for name in brands:
-        df = df[has_brand(df["brands"], name)]
+    if brands:
+        chosen = np.zeros(len(df), dtype=bool)
+        for name in brands:
+            chosen |= has_brand(df["brands"], name).to_numpy(dtype=bool)
+        df = df[chosen]
     return df.reset_index(drop=True)
 
 
