@@ -76,9 +76,10 @@ KINDS = ("volume", "negative", "influential")
 
 _POST_FIELDS = ("time", "author", "followers", "reposts", "comments", "likes", "text", "url")
 ALERT_COLUMNS = (
-    "brand", "kind", "severity", "event", "fired", "start", "end", "ongoing", "peak_period",
-    "peak_value", "baseline", "z", "negative_share", "baseline_negative_share", "lower_bound",
-    "detail", *(f"first_{f}" for f in _POST_FIELDS), *(f"top_{f}" for f in _POST_FIELDS),
+    "brand", "kind", "severity", "event", "fired", "start", "end", "ongoing", "value",
+    "baseline", "z", "negative_share", "baseline_negative_share", "peak_period", "peak_value",
+    "peak_baseline", "lower_bound", "detail",
+    *(f"first_{f}" for f in _POST_FIELDS), *(f"top_{f}" for f in _POST_FIELDS),
     "terms",
 )
 
@@ -362,6 +363,22 @@ def top_terms(texts: Sequence[str], config: Config, top: int = 5) -> list[str]:
     return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
 
+def _value(kind: str, sig: Signals, i: int) -> tuple[float, float]:
+    """(value, baseline) of hour ``i`` for an alert kind: mentions and expected mentions,
+    negative share and the trailing share, influential posts (no baseline)."""
+    h = sig.at(i)
+    if kind == "volume":
+        return float(h["mentions"]), float(h["baseline"])
+    if kind == "negative":
+        return float(h["share"]), float(h["share7"])
+    return float(sig.value[kind][i]), float("nan")
+
+
+def _amount(kind: str, value: float) -> str:
+    return {"volume": f"{value:.0f} mentions", "negative": f"{_pct(value)} negative"}.get(
+        kind, f"{value:.0f}")
+
+
 def _pct(v: float) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}"
 
@@ -380,11 +397,26 @@ def _detail(kind: str, sig: Signals, peak: int, lower_bound: bool, first: dict[s
                 f"{int(h['mentions'])} posts in the hour from {when} vs {_pct(h['share7'])} "
                 f"over the trailing {config.alerts.negative.days} days; engagement-weighted "
                 f"{_pct(h['wshare'])} vs {_pct(h['wshare7'])}")
-    reach = []
-    if first.get("followers") is not None:
-        reach.append(f"{first['followers']:,} followers")
-    reach.append(f"{first.get('reposts') or 0:,} reposts")
-    return f"negative post by {first.get('author') or '?'} ({', '.join(reach)})"
+    what = "news post" if first.get("genre") == "news" else "opinion"
+    return (f"negative {what} by {first.get('author') or '?'} "
+            f"({first.get('criteria') or 'no influence criterion'})")
+
+
+def _criteria(win: pd.DataFrame, at: int | None, config: Config) -> str:
+    """Which influence criteria the post at row ``at`` meets, with the thresholds."""
+    if at is None:
+        return ""
+    rule = config.alerts.influential
+    post = win.iloc[at]
+    met = []
+    followers = post.get("followers")
+    if followers is not None and not pd.isna(followers) and followers >= rule.followers:
+        met.append(f"{int(followers):,} followers ≥ {rule.followers:,}")
+    if post.get("verified") in rule.verified:
+        met.append(f"verified {post['verified']}")
+    if int(post.get("reposts") or 0) >= rule.reposts:
+        met.append(f"{int(post['reposts']):,} reposts ≥ {rule.reposts:,}")
+    return "; ".join(met)
 
 
 def _orderable(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
@@ -455,24 +487,31 @@ def _episode_rows(brand: str, kind: str, ep: Episode, sig: Signals, win: pd.Data
         peak = ep.start + int(np.argmax(np.where(cond, share, -1)))
     else:
         peak = ep.start + int(np.argmax(sig.value[kind][span]))
-    ph = sig.at(peak)
     lower_bound = bool(sig.hours["truncated"].to_numpy()[span].any())
     firstd, bestd = _post_fields(win, first), _post_fields(win, best)
     texts = win["text"].iloc[neg].tolist() if len(neg) else []
     terms = "; ".join(top_terms(texts, config))
-    peak_value: float = {"volume": ph["mentions"], "negative": ph["share"],
-                         "influential": sig.value[kind][peak]}[kind]
-    baseline = {"volume": ph["baseline"], "negative": ph["share7"],
-                "influential": np.nan}[kind]
-    detail = _detail(kind, sig, peak, bool(ph["truncated"]), firstd, config)
+    peak_value, peak_baseline = _value(kind, sig, peak)
     rows = []
     for i, event, sev in ep.firings:
+        # The numbers of the hour that fired the row (a "doubled" row says what doubled),
+        # and the incident's peak apart.
+        h = sig.at(i)
+        value, baseline = _value(kind, sig, i)
+        detail = _detail(kind, sig, i, bool(h["truncated"]), {
+            **firstd, "criteria": _criteria(win, first, config) if kind == "influential"
+            else "", "genre": win["genre"].iloc[first] if first is not None
+            and "genre" in win else None}, config)
+        if peak != i and kind != "influential":
+            detail += f"; peak {_amount(kind, peak_value)} in the hour from " \
+                      f"{idx[peak].strftime('%m-%d %H:%M')}"
         row: dict[str, Any] = {
             "brand": brand, "kind": kind, "severity": SEVERITIES[sev], "event": event,
             "fired": idx[i], "start": start, "end": None if ep.ongoing else end,
-            "ongoing": ep.ongoing, "peak_period": idx[peak], "peak_value": float(peak_value),
-            "baseline": float(baseline), "z": float(ph["z"]) if kind == "volume" else np.nan,
-            "negative_share": float(ph["share"]), "baseline_negative_share": float(ph["share7"]),
+            "ongoing": ep.ongoing, "value": value, "baseline": baseline,
+            "z": float(h["z"]) if kind == "volume" else np.nan,
+            "negative_share": float(h["share"]), "baseline_negative_share": float(h["share7"]),
+            "peak_period": idx[peak], "peak_value": peak_value, "peak_baseline": peak_baseline,
             "lower_bound": lower_bound, "detail": detail,
         }
         row.update({f"first_{k}": v for k, v in firstd.items()})
