@@ -656,12 +656,11 @@ def test_vectorised_baseline_gives_the_loops_numbers(alerts: AlertConfig) -> Non
 
 
 def test_each_row_carries_the_numbers_of_the_hour_that_fired_it() -> None:
-    from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
-
     from brandscan.analyze.alerts import detect_alerts as detect
     from brandscan.config import load_config
     from brandscan.load.posts import load_posts
     from brandscan.text.scoring import analyse
+    from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 
     config = load_config(CONFIG_EXAMPLE)
     scored = analyse(load_posts([EXAMPLES / "crisis_weibo_search.csv"]).posts, config)

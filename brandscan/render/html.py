@@ -446,8 +446,9 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
             "response", "Response time",
             table(response, columns=[c for c in ("brand", "incident_start", "trigger_author",
                                                  "severity", "responded_at", "responder",
-                                                 "delay_hours", "target_hours", "status",
-                                                 "response_text") if c in response.columns]
+                                                 "response_rule", "delay_hours",
+                                                 "target_hours", "status", "response_text",
+                                                 "passed_over") if c in response.columns]
                   or None,
                   optional=("severity", "target_hours", "responder"),
                   nowrap=("brand", "incident_start", "trigger_author", "responded_at",

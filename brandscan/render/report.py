@@ -369,7 +369,7 @@ def _radar_tables(report: Report) -> list[tuple[str, pd.DataFrame]]:
     if report.response is not None and len(report.response):
         out.append(("Response time to negative spikes", report.response.loc[
             :, ["brand", "incident_start", "trigger_author", "responded_at", "responder",
-                "delay_hours", "target_hours", "status"]]))
+                "response_rule", "delay_hours", "target_hours", "status", "passed_over"]]))
     if report.share_of_voice is not None and len(report.share_of_voice):
         out.append(("Share of voice", report.share_of_voice.drop(columns=["mean_sentiment"])))
         by = report.share_by_period
