@@ -369,6 +369,8 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
              f'<p class="verdict">{escape(verdict(report))}</p></header>']
 
     kpis = [_kpi("mentions", f"{h.get('mentions', 0):,}"),
+            *([_kpi("thread comments", f"{h['thread_comments']:,}")]
+              if h.get("thread_comments") else []),
             _kpi("negative", f"{h.get('negative_share', 0.0):.1%}",
                  bad=h.get("negative_share", 0.0) >= 0.5),
             _kpi("mean sentiment", "-" if h.get("mean_sentiment") is None

@@ -94,11 +94,19 @@ def verdict(report: Report) -> str:
     return f"{radar}{h['mentions']:,} mentions of {h['brands']}, {mix}{peak}{about}."
 
 
+def mention_parts(h: dict[str, Any]) -> str:
+    """"406 posts, 306 comments, 2,767 thread comments" (thread comments only when any)."""
+    out = f"{h['posts']:,} posts, {h['comments']:,} comments"
+    if h.get("thread_comments"):
+        out += f", {h['thread_comments']:,} thread comments"
+    return out
+
+
 def _headline_rows(report: Report) -> list[tuple[str, str]]:
     h = report.headline
     return [
         ("brands", h["brands"]),
-        ("mentions", f"{h['mentions']:,} ({h['posts']:,} posts, {h['comments']:,} comments)"),
+        ("mentions", f"{h['mentions']:,} ({mention_parts(h)})"),
         ("authors", f"{h['authors']:,}"),
         ("period", f"{_when(h['first'])} — {_when(h['last'])}"),
         ("negative share", f"{h['negative_share']:.1%} of {h['voices']:,} {voices_word(h)}"),
@@ -223,8 +231,8 @@ def _md_link(url: Any) -> str:
 def _digest_headline(report: Report) -> list[str]:
     h = report.headline
     mean = "-" if h["mean_sentiment"] is None else f"{h['mean_sentiment']:.2f}"
-    lines = [f"- **{h['mentions']:,} mentions** ({h['posts']:,} posts, "
-             f"{h['comments']:,} comments) by {h['authors']:,} authors",
+    lines = [f"- **{h['mentions']:,} mentions** ({mention_parts(h)}) by "
+             f"{h['authors']:,} authors",
              f"- **{h['negative_share']:.1%} negative** of {h['voices']:,} {voices_word(h)}, "
              f"mean sentiment {mean}"]
     mix = report.sentiment_mix
