@@ -43,6 +43,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -224,16 +225,24 @@ class Signals:
         return {c: v[i] for c, v in self._arrays.items()}
 
 
-def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signals:
+def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config,
+             covered: np.ndarray | None = None) -> Signals:
     """The detectors over one brand's hourly sums (``c``: :data:`HOUR_COLUMNS` on
-    ``index``). Integer sums become floats here, as the float path summed them."""
+    ``index``). Integer sums become floats here, as the float path summed them.
+    ``covered``: the hours an input covered the brand (:meth:`HourlyPartial.covered`);
+    the others are unknown — no baseline counts them as zeros, no alert fires in them."""
     a = config.alerts
     h = hourly_frame(c, index, config)
     x = h["mentions"].to_numpy()
-    base, spread = volume_baseline(x, a)
+    if covered is None:
+        covered = np.ones(len(x), dtype=bool)
+    base, spread = volume_baseline(np.where(covered, x, np.nan), a)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (x - base) / spread
-    history = np.arange(len(x)) >= a.min_history_hours
+    # History: covered hours before this one (a new input starts without any).
+    seen = np.concatenate([[0], np.cumsum(covered)[:-1]])
+    history = covered & (seen >= a.min_history_hours)
+    h["covered"] = covered
     span = 24 * a.negative.days
     # The negative share counts the voices and the news (not ads, spam, own posts).
     xv = h["voiced"].to_numpy()
@@ -250,7 +259,7 @@ def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signal
 
     v = a.volume
     fires = ((z >= v.z_watch) & (x >= v.min_ratio * base) & (x >= base + v.min_excess)
-             & (x >= v.min_count) & ~np.isnan(base))
+             & (x >= v.min_count) & ~np.isnan(base) & covered)
     sev = np.where(fires, 0, -1)
     sev = np.where(fires & (z >= v.z_spike), 1, sev)
     negative_jump = np.nan_to_num(share - share7, nan=-1.0) >= v.crisis_negative_rise
@@ -562,13 +571,104 @@ def _alert_episodes(partial: HourlyPartial, config: Config, brands: Sequence[str
         counts = partial.counts[brand]
         if counts.empty:
             continue
-        sig = _signals(hours_of(counts, index), index, config)
+        sig = _signals(hours_of(counts, index), index, config,
+                       coverage(partial, brand, index, config))
         for kind in KINDS:
             for ep in episodes(sig.severity[kind], sig.value[kind], cooldown=a.cooldown_hours,
                                refire=a.refire_factor):
                 if any(i >= first_kept for i, _, _ in ep.firings):
                     out.append((brand, kind, ep, sig))
     return out
+
+
+#: A week with at least this many times the posts of the weeks before it (the median of
+#: up to :data:`JUMP_WEEKS` covered ones; and at least :data:`JUMP_MIN_POSTS`) is the
+#: export's coverage growing (search results thin out into the past), not the
+#: conversation: the weeks before it are left out of the baselines.
+JUMP_RATIO = 100
+JUMP_WEEKS = 4
+JUMP_MIN_POSTS = 100
+
+
+def _weekly_jump(rows: np.ndarray, covered: np.ndarray) -> int | None:
+    """The hour position where the last coverage jump's week starts (None: none)."""
+    if not len(rows):
+        return None
+    starts = np.arange(0, len(rows), 168)
+    weeks = np.add.reduceat(np.where(covered, rows, 0), starts)
+    seen = np.add.reduceat(covered.astype(np.int64), starts)
+    last = None
+    for k in range(1, len(weeks)):
+        # weeks before any input covered the brand are unknown, not quiet: not compared
+        before = [weeks[j] for j in range(max(0, k - JUMP_WEEKS), k) if seen[j]]
+        if (before and weeks[k] >= JUMP_MIN_POSTS
+                and weeks[k] >= JUMP_RATIO * max(float(np.median(before)), 1.0)):
+            last = 168 * k
+    return last
+
+
+def coverage(partial: HourlyPartial, brand: str, index: pd.DatetimeIndex,
+             config: Config) -> np.ndarray:
+    """The hours whose counts a baseline may use: inside a file covering the brand, and
+    not before a coverage jump."""
+    covered = partial.covered(brand, index)
+    rows = hours_of(partial.counts[brand], index)["rows"].to_numpy()
+    jump = _weekly_jump(rows, covered)
+    if jump is not None:
+        covered = covered.copy()
+        covered[:jump] = False
+    return covered
+
+
+def coverage_notes(partial: HourlyPartial, config: Config,
+                   brands: Sequence[str] | None = None, until: datetime | None = None
+                   ) -> list[str]:
+    """What a reader must know about the data before trusting the alerts: inputs that
+    start late or leave gaps, coverage jumps, and hours that hit an export's page cap."""
+    names = brand_names(config, brands)
+    cut = _until_ns(partial, until)
+    index = partial.hour_index(None if cut is None else pd.Timestamp(cut, tz="UTC"))
+    notes: list[str] = []
+    if not len(index):
+        return notes
+
+    def when(t: pd.Timestamp) -> str:
+        return t.strftime("%Y-%m-%d %H:%M")
+
+    for brand in names:
+        counts = partial.counts.get(brand)
+        if counts is None or counts.empty:
+            continue
+        files = {f: v for f, v in partial.spans.get(brand, {}).items() if f}
+        covered = partial.covered(brand, index)
+        if len(files) > 1:
+            first = min(lo for lo, _ in files.values())
+            for f, (lo, _) in sorted(files.items(), key=lambda kv: kv[1]):
+                if lo - first >= 24 * 3600 * 10**9:
+                    at = pd.Timestamp(lo, tz="UTC").tz_convert(partial.tz)
+                    notes.append(f"{brand}: {Path(f).name} starts at {when(at)}; the "
+                                 "hours before it count only the other inputs")
+        gaps = np.flatnonzero(np.diff(np.concatenate([[1], covered.astype(int), [1]])))
+        for lo, hi in zip(gaps[::2], gaps[1::2]):
+            if hi - lo >= 24 and lo > 0 and hi < len(index):
+                notes.append(f"{brand}: no input covers {when(index[lo])} to "
+                             f"{when(index[hi - 1] + pd.Timedelta(hours=1))}; those hours "
+                             "are unknown, not zero, and no baseline counts them")
+        rows = hours_of(counts, index)["rows"].to_numpy()
+        jump = _weekly_jump(rows, covered)
+        if jump is not None:
+            week = rows[jump:jump + 168].sum()
+            before = rows[jump - 168:jump].sum()
+            notes.append(f"{brand}: the week from {when(index[jump])} has {int(week):,} posts "
+                         f"against {int(before):,} the week before — the export's coverage "
+                         "grew; earlier weeks are left out of the baselines")
+        h = hourly_frame(hours_of(counts, index), index, config)
+        capped = int(h["truncated"].sum())
+        if capped:
+            notes.append(f"{brand}: {capped:,} hour{'s' if capped > 1 else ''} hit an "
+                         "export's page cap (most posts at :58-:59): their counts are lower "
+                         "bounds")
+    return notes
 
 
 def _window(ep: Episode, sig: Signals) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -674,12 +774,14 @@ def signal_table_from(partial: HourlyPartial, config: Config, brand: str) -> pd.
     _check(partial, config, [brand])
     index = partial.hour_index(None if partial.until is None
                                else pd.Timestamp(partial.until, tz="UTC"))
-    sig = _signals(hours_of(partial.counts[brand], index), index, config)
+    sig = _signals(hours_of(partial.counts[brand], index), index, config,
+                   coverage(partial, brand, index, config))
     h = sig.hours
     out = pd.DataFrame({
         "period": h.index, "mentions": h["mentions"].astype(int),
         "baseline": h["baseline"], "z": h["z"], "negative_share": h["share"],
         "baseline_negative_share": h["share7"], "truncated": h["truncated"].astype(bool),
+        "covered": h["covered"].astype(bool),
     })
     for kind in KINDS:
         out[kind] = [SEVERITIES[s] if s >= 0 else "" for s in sig.severity[kind]]
@@ -732,7 +834,12 @@ class Alerts:
         return partial.last
 
     def finish(self, partial: HourlyPartial, ctx: Context, run: Finished) -> pd.DataFrame:
-        return detect_alerts_from(partial, ctx.config, brands=self._brands(ctx),
-                                  since=ctx.since, until=ctx.until,
-                                  window_posts=run.window_posts())
+        """The alert rows; ``attrs["notes"]`` holds the data notes (:func:`coverage_notes`)
+        a reader needs with them."""
+        out = detect_alerts_from(partial, ctx.config, brands=self._brands(ctx),
+                                 since=ctx.since, until=ctx.until,
+                                 window_posts=run.window_posts())
+        out.attrs["notes"] = coverage_notes(partial, ctx.config, self._brands(ctx),
+                                            ctx.until)
+        return out
 

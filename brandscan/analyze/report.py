@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -61,6 +61,9 @@ class Report:
     media: pd.DataFrame | None = None
     #: Negative opinions per complaint category (analyze.complaints.Aspects).
     aspects: pd.DataFrame | None = None
+    #: What a reader must know about the data behind the alerts: inputs starting late or
+    #: leaving gaps, coverage jumps, page caps (analyze.alerts.coverage_notes).
+    data_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -148,6 +151,7 @@ class ReportAnalysis:
         rep.media = members["media"].finish(partial["media"], ctx, run)
         rep.aspects = members["aspects"].finish(partial["aspects"], ctx, run)
         rep.alerts = members["alerts"].finish(partial["alerts"], ctx, run)
+        rep.data_notes = list(rep.alerts.attrs.get("notes", []))
         sections = _Sections(run, rep.alerts)
         rep.response = members["response"].finish(partial["response"], ctx, sections)
         if len(config.brands) >= 2 and not ctx.brands:

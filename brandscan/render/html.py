@@ -386,6 +386,9 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
 
     if alerts is not None and len(alerts):
         parts.append(_section("alerts", "Alerts", _alerts_html(alerts)))
+        if report.data_notes:
+            parts.append(_section("data-notes", "Data notes", "<ul>" + "".join(
+                f"<li>{escape(n)}</li>" for n in report.data_notes) + "</ul>"))
 
     tl = report.timeline
     if len(tl):

@@ -307,6 +307,9 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
     out.append("")
     if report.alerts is not None and len(report.alerts):
         out += ["## Alerts", "", alert_text.to_markdown(report.alerts, width=DIGEST_TEXT)]
+    if report.data_notes:
+        out += ["## Data notes", "", *(f"- {md_text(n, None)}" for n in report.data_notes),
+                ""]
     if len(report.complaints):
         out += ["## Top complaints", "", COMPLAINTS_NOTE, ""]
         if report.aspects is not None and len(report.aspects):
@@ -360,6 +363,7 @@ def to_json(report: Report) -> str:
         "media_coverage": _records(report.media),
         "skipped": records(report.skipped),
         "alerts": _records(report.alerts),
+        "data_notes": list(report.data_notes),
         "response_times": _records(report.response),
         "share_of_voice": _records(report.share_of_voice),
         "share_of_voice_by_period": _records(report.share_by_period),
