@@ -60,9 +60,9 @@ def test_the_run_wide_index_finds_parents_in_other_chunks() -> None:
     assert select_posts(comments, CONFIG, threads=index)["id"].tolist() == ["c1", "c2"]
 
 
-HEADER = ("id,bid,user_id,用户昵称,微博正文,头条文章url,发布位置,艾特用户,话题,转发数,评论数,点赞数,"
-          "发布时间,发布工具,微博图片url,微博视频url,retweet_id,评论人ID,评论人昵称,评论内容,"
-          "评论时间,点赞次数").split(",")
+HEADER = ("id,bid,user_id,用户昵称,微博正文,头条文章url,发布位置,艾特用户,话题,"
+          "转发数,评论数,点赞数,发布时间,发布工具,微博图片url,微博视频url,retweet_id,"
+          "评论人ID,评论人昵称,评论内容,评论时间,点赞次数").split(",")
 
 
 def comments_file(path: Path) -> Path:
