@@ -158,6 +158,9 @@ class Config:
     user_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
     min_term_length: int = 2
+    #: Count only posts and comments that name a brand themselves (``--own-mentions``):
+    #: no comment counts for the brands of the post it answers.
+    own_mentions: bool = False
     #: A complaint term needs this many negative opinions (near copies once) …
     min_term_posts: int = 3
     #: … by this many accounts.

@@ -46,8 +46,8 @@ STRING_COLUMNS: tuple[str, ...] = (
     "url", "source_file",
 )
 COUNT_COLUMNS: tuple[str, ...] = ("reposts", "comments", "likes")
-SCORED_COLUMNS: tuple[str, ...] = ("brands", "sentiment", "label", "label_rule", "genre",
-                                   "genre_rule", "voice", "categories")
+SCORED_COLUMNS: tuple[str, ...] = ("brands", "thread", "sentiment", "label", "label_rule",
+                                   "genre", "genre_rule", "voice", "categories")
 
 #: Post genres (see :mod:`brandscan.text.genre`), in the order tables list them.
 GENRES: tuple[str, ...] = ("opinion", "news", "ad", "spam", "official")
@@ -71,7 +71,8 @@ def empty_scored(tz: str = "Asia/Shanghai") -> pd.DataFrame:
     """A scored posts frame (canonical and scored columns) with no rows."""
     out = empty_posts(tz)
     for col in SCORED_COLUMNS:
-        out[col] = pd.Series([], dtype={"sentiment": "float64", "voice": "bool"}.get(col, object))
+        out[col] = pd.Series([], dtype={"sentiment": "float64", "voice": "bool",
+                                        "thread": "bool"}.get(col, object))
     return out
 
 

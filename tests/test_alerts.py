@@ -192,12 +192,20 @@ def test_influential_negative_posts_while_volume_is_tiny() -> None:
         post(6, author="小号", reposts=20),  # negative but nobody hears it
         post(7, author="红人", followers=5_000_000, label="positive"),
         post(8, author="鲜果坊官方旗舰店", followers=2_000_000),  # the brand's own account
+        # hours later, a negative-scored ad by a big account and viral spam: never
+        # influential (no alert in their hour)
+        post(600, author="抽奖号", followers=3_000_000, genre="ad", voice=False),
+        post(660, author="水军", reposts=90_000, genre="spam", voice=False),
     ]
-    alerts = detect_alerts(timeline_frame(base, negative=0.0, extra=extra), CONFIG)
+    frame = timeline_frame(base, negative=0.0, extra=extra)
+    frame["genre"] = frame["genre"].fillna("opinion")
+    frame["voice"] = frame["voice"].fillna(True).astype(bool)
+    alerts = detect_alerts(frame, CONFIG)
     assert alerts["kind"].tolist() == ["influential"]
     a = alerts.iloc[0]
     assert a["severity"] == "watch" and a["first_author"] == "大V"
-    assert a["detail"] == "negative post by 大V (1,200,000 followers, 0 reposts)"
+    # the row says which criterion fired
+    assert a["detail"] == "negative opinion by 大V (1,200,000 followers ≥ 1,000,000)"
     both = [post(5, author="金V号", verified="金V", reposts=1500)]
     spike = detect_alerts(timeline_frame(base, negative=0.0, extra=both), CONFIG)
     assert spike["severity"].tolist() == ["spike"]
@@ -645,3 +653,29 @@ def test_vectorised_baseline_gives_the_loops_numbers(alerts: AlertConfig) -> Non
             got = volume_baseline(x, alerts)
             for e, g in zip(expected, got):
                 np.testing.assert_array_equal(g, e)  # bit for bit, NaN where NaN
+
+
+def test_each_row_carries_the_numbers_of_the_hour_that_fired_it() -> None:
+    from brandscan.analyze.alerts import detect_alerts as detect
+    from brandscan.config import load_config
+    from brandscan.load.posts import load_posts
+    from brandscan.text.scoring import analyse
+    from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
+
+    config = load_config(CONFIG_EXAMPLE)
+    scored = analyse(load_posts([EXAMPLES / "crisis_weibo_search.csv"]).posts, config)
+    rows = detect(scored, config)
+    volume = rows[(rows["kind"] == "volume") & (rows["start"] == pd.Timestamp(
+        "2026-11-05 08:00", tz="Asia/Shanghai"))]
+    new, doubled = volume.iloc[0], volume.iloc[1]
+    assert (new["event"], doubled["event"]) == ("new", "doubled")
+    # counted by hand from the file: the own posts naming 鲜果坊 in each hour
+    own = scored[~scored["is_repost"].astype(bool)
+                 & scored["brands"].str.split(";").apply(lambda b: "鲜果坊" in b)]
+    per_hour = own.groupby(own["created_at"].dt.floor("h")).size()
+    assert new["value"] == per_hour[new["fired"]] == 19
+    assert doubled["value"] == per_hour[doubled["fired"]] == 39
+    assert new["detail"].startswith("19 mentions in the hour from 11-05 08:00")
+    assert new["detail"].endswith("; peak 39 mentions in the hour from 11-05 09:00")
+    assert new["peak_value"] == doubled["peak_value"] == 39
+    assert new["peak_period"] == doubled["fired"]

@@ -67,8 +67,10 @@ def test_since_24h_window_is_relative_to_now() -> None:
 
 def test_markdown_digest_names_the_post() -> None:
     md = alerts_run("--format", "markdown", "--min-severity", "watch").stdout
-    assert md.startswith("# brandscan alerts\n\n**CRISIS alert for 鲜果坊 from 2026-11-05 07:00, "
-                         "set off by 林夕说书's post at 11-05 07:12")
+    # the headline names the latest incident, and the worse one before it
+    assert md.startswith("# brandscan alerts\n\n**SPIKE alert for 鲜果坊 from 2026-11-06 15:00")
+    assert ("before it, a CRISIS alert from 2026-11-05 07:00, set off by 林夕说书's post at "
+            "11-05 07:12") in md.splitlines()[2]
     assert "- **WATCH 鲜果坊 influential, fired 2026-11-05 07:00 (new)**" in md
     assert "([link](https://weibo.com/1893456721/P0uUf5sVC))" in md
 
@@ -135,9 +137,10 @@ def test_sov_command() -> None:
 def test_report_puts_alerts_first_and_the_verdict_mentions_them() -> None:
     md = run("-q", "report", CSV, "--config", CONFIG_EXAMPLE, "--format", "markdown").stdout
     verdict = next(line for line in md.splitlines() if line.startswith("**"))
-    assert verdict.startswith("**CRISIS alert for 鲜果坊 from 2026-11-05 07:00, set off by "
-                              "林夕说书's post at 11-05 07:12")
-    assert "answered after 32.0 h (target 24 h: missed)" in verdict
+    assert verdict.startswith("**SPIKE alert for 鲜果坊 from 2026-11-06 15:00")
+    assert ("before it, a CRISIS alert from 2026-11-05 07:00, set off by 林夕说书's post at "
+            "11-05 07:12, peak 39 mentions/h at 11-05 09:00 vs 1 expected; answered after "
+            "32.0 h (target 24 h: missed) (2 earlier incidents since 2026-11-05 07:00)") in verdict
     assert md.index("## Alerts") < md.index("## Top complaints")
     assert md.index(verdict) < md.index("## Alerts")
     assert "## Response time to negative spikes" in md and "## Share of voice" in md

@@ -81,3 +81,48 @@ def test_example_apology_came_32_hours_after_the_viral_post() -> None:
     assert first["incident_start"] == pd.Timestamp("2026-11-05 07:12", tz=TZ)
     assert first["responded_at"] == pd.Timestamp("2026-11-06 15:12", tz=TZ)
     assert first["delay_hours"] == 32.0 and first["status"] == "missed"
+
+
+def official(after_hours: float, text: str, **kw: object) -> dict:
+    return {"created_at": hour(5, 14) + pd.Timedelta(hours=after_hours), "label": "positive",
+            "author": "鲜果坊官方旗舰店", "author_id": "7745120036", "text": text,
+            "url": f"https://w/{after_hours}", "brands": "", **kw}
+
+
+def promo_then(answer: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    counts = daily(RHYTHM, 7)
+    counts[5 * 24 + 14] = 60
+    shares = [0.1] * len(counts)
+    shares[5 * 24 + 14] = 0.9
+    extra = [official(2.5, "双十一狂欢，车厘子买一送一，点击抢购"),  # marketing, no answer
+             official(6, "今天的新品草莓到货啦"), answer]
+    df = timeline_frame(counts, negative=shares, extra=extra)
+    return df, detect_alerts(df[df["brands"] != ""], CONFIG)
+
+
+def test_a_promotion_is_no_answer_the_apology_is() -> None:
+    df, alerts = promo_then(official(14, "致歉声明：关于山竹腐烂，全额退款"))
+    r = response_times(alerts, df, CONFIG).iloc[0]
+    assert r["delay_hours"] == 14 and r["response_rule"] == "statement"
+    assert r["status"] == "met" and r["response_url"] == "https://w/14"
+    assert r["passed_over"] == 2
+    assert r["passed_over_posts"].startswith(f"{hour(5, 14) + pd.Timedelta(hours=2.5):%m-%d %H:%M}"
+                                             " 双十一狂欢，车厘子买一送一")
+
+
+def test_a_post_naming_the_incidents_complaints_answers_it() -> None:
+    df, alerts = promo_then(official(9, "山竹的问题我们已经在处理，客服会逐一联系"))
+    # the alerts' complaint terms come from the negative posts: 山竹, 客服 …
+    assert "客服" in "; ".join(alerts["terms"])
+    r = response_times(alerts, df, CONFIG).iloc[0]
+    assert (r["delay_hours"], r["response_rule"], r["passed_over"]) == (9, "terms", 2)
+
+
+def test_a_reply_in_the_incidents_thread_answers_it() -> None:
+    df, alerts = promo_then(official(5, "已私信您处理", kind="comment", parent_id="p1"))
+    ids = {"p1"}
+    r = response_times(alerts, df, CONFIG, threads=lambda inc: ids).iloc[0]
+    assert (r["delay_hours"], r["response_rule"], r["passed_over"]) == (5, "reply", 1)
+    # a reply under some other post is no answer
+    other = response_times(alerts, df, CONFIG, threads=lambda inc: {"p2"}).iloc[0]
+    assert other["status"] == "no response" and other["passed_over"] == 3

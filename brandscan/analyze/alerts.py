@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from brandscan.analyze.coverage import coverage, coverage_notes
 from brandscan.analyze.hourly import (
     HourlyPartial,
     brand_mask,
@@ -76,9 +77,10 @@ KINDS = ("volume", "negative", "influential")
 
 _POST_FIELDS = ("time", "author", "followers", "reposts", "comments", "likes", "text", "url")
 ALERT_COLUMNS = (
-    "brand", "kind", "severity", "event", "fired", "start", "end", "ongoing", "peak_period",
-    "peak_value", "baseline", "z", "negative_share", "baseline_negative_share", "lower_bound",
-    "detail", *(f"first_{f}" for f in _POST_FIELDS), *(f"top_{f}" for f in _POST_FIELDS),
+    "brand", "kind", "severity", "event", "fired", "start", "end", "ongoing", "value",
+    "baseline", "z", "negative_share", "baseline_negative_share", "peak_period", "peak_value",
+    "peak_baseline", "lower_bound", "detail",
+    *(f"first_{f}" for f in _POST_FIELDS), *(f"top_{f}" for f in _POST_FIELDS),
     "terms",
 )
 
@@ -223,16 +225,24 @@ class Signals:
         return {c: v[i] for c, v in self._arrays.items()}
 
 
-def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signals:
+def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config,
+             covered: np.ndarray | None = None) -> Signals:
     """The detectors over one brand's hourly sums (``c``: :data:`HOUR_COLUMNS` on
-    ``index``). Integer sums become floats here, as the float path summed them."""
+    ``index``). Integer sums become floats here, as the float path summed them.
+    ``covered``: the hours an input covered the brand (:meth:`HourlyPartial.covered`);
+    the others are unknown — no baseline counts them as zeros, no alert fires in them."""
     a = config.alerts
     h = hourly_frame(c, index, config)
     x = h["mentions"].to_numpy()
-    base, spread = volume_baseline(x, a)
+    if covered is None:
+        covered = np.ones(len(x), dtype=bool)
+    base, spread = volume_baseline(np.where(covered, x, np.nan), a)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (x - base) / spread
-    history = np.arange(len(x)) >= a.min_history_hours
+    # History: covered hours before this one (a new input starts without any).
+    seen = np.concatenate([[0], np.cumsum(covered)[:-1]])
+    history = covered & (seen >= a.min_history_hours)
+    h["covered"] = covered
     span = 24 * a.negative.days
     # The negative share counts the voices and the news (not ads, spam, own posts).
     xv = h["voiced"].to_numpy()
@@ -249,7 +259,7 @@ def _signals(c: pd.DataFrame, index: pd.DatetimeIndex, config: Config) -> Signal
 
     v = a.volume
     fires = ((z >= v.z_watch) & (x >= v.min_ratio * base) & (x >= base + v.min_excess)
-             & (x >= v.min_count) & ~np.isnan(base))
+             & (x >= v.min_count) & ~np.isnan(base) & covered)
     sev = np.where(fires, 0, -1)
     sev = np.where(fires & (z >= v.z_spike), 1, sev)
     negative_jump = np.nan_to_num(share - share7, nan=-1.0) >= v.crisis_negative_rise
@@ -362,6 +372,22 @@ def top_terms(texts: Sequence[str], config: Config, top: int = 5) -> list[str]:
     return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
 
+def _value(kind: str, sig: Signals, i: int) -> tuple[float, float]:
+    """(value, baseline) of hour ``i`` for an alert kind: mentions and expected mentions,
+    negative share and the trailing share, influential posts (no baseline)."""
+    h = sig.at(i)
+    if kind == "volume":
+        return float(h["mentions"]), float(h["baseline"])
+    if kind == "negative":
+        return float(h["share"]), float(h["share7"])
+    return float(sig.value[kind][i]), float("nan")
+
+
+def _amount(kind: str, value: float) -> str:
+    return {"volume": f"{value:.0f} mentions", "negative": f"{_pct(value)} negative"}.get(
+        kind, f"{value:.0f}")
+
+
 def _pct(v: float) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}"
 
@@ -380,11 +406,26 @@ def _detail(kind: str, sig: Signals, peak: int, lower_bound: bool, first: dict[s
                 f"{int(h['mentions'])} posts in the hour from {when} vs {_pct(h['share7'])} "
                 f"over the trailing {config.alerts.negative.days} days; engagement-weighted "
                 f"{_pct(h['wshare'])} vs {_pct(h['wshare7'])}")
-    reach = []
-    if first.get("followers") is not None:
-        reach.append(f"{first['followers']:,} followers")
-    reach.append(f"{first.get('reposts') or 0:,} reposts")
-    return f"negative post by {first.get('author') or '?'} ({', '.join(reach)})"
+    what = "news post" if first.get("genre") == "news" else "opinion"
+    return (f"negative {what} by {first.get('author') or '?'} "
+            f"({first.get('criteria') or 'no influence criterion'})")
+
+
+def _criteria(win: pd.DataFrame, at: int | None, config: Config) -> str:
+    """Which influence criteria the post at row ``at`` meets, with the thresholds."""
+    if at is None:
+        return ""
+    rule = config.alerts.influential
+    post = win.iloc[at]
+    met = []
+    followers = post.get("followers")
+    if followers is not None and not pd.isna(followers) and followers >= rule.followers:
+        met.append(f"{int(followers):,} followers ≥ {rule.followers:,}")
+    if post.get("verified") in rule.verified:
+        met.append(f"verified {post['verified']}")
+    if int(post.get("reposts") or 0) >= rule.reposts:
+        met.append(f"{int(post['reposts']):,} reposts ≥ {rule.reposts:,}")
+    return "; ".join(met)
 
 
 def _orderable(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
@@ -455,24 +496,31 @@ def _episode_rows(brand: str, kind: str, ep: Episode, sig: Signals, win: pd.Data
         peak = ep.start + int(np.argmax(np.where(cond, share, -1)))
     else:
         peak = ep.start + int(np.argmax(sig.value[kind][span]))
-    ph = sig.at(peak)
     lower_bound = bool(sig.hours["truncated"].to_numpy()[span].any())
     firstd, bestd = _post_fields(win, first), _post_fields(win, best)
     texts = win["text"].iloc[neg].tolist() if len(neg) else []
     terms = "; ".join(top_terms(texts, config))
-    peak_value: float = {"volume": ph["mentions"], "negative": ph["share"],
-                         "influential": sig.value[kind][peak]}[kind]
-    baseline = {"volume": ph["baseline"], "negative": ph["share7"],
-                "influential": np.nan}[kind]
-    detail = _detail(kind, sig, peak, bool(ph["truncated"]), firstd, config)
+    peak_value, peak_baseline = _value(kind, sig, peak)
     rows = []
     for i, event, sev in ep.firings:
+        # The numbers of the hour that fired the row (a "doubled" row says what doubled),
+        # and the incident's peak apart.
+        h = sig.at(i)
+        value, baseline = _value(kind, sig, i)
+        detail = _detail(kind, sig, i, bool(h["truncated"]), {
+            **firstd, "criteria": _criteria(win, first, config) if kind == "influential"
+            else "", "genre": win["genre"].iloc[first] if first is not None
+            and "genre" in win else None}, config)
+        if peak != i and kind != "influential":
+            detail += f"; peak {_amount(kind, peak_value)} in the hour from " \
+                      f"{idx[peak].strftime('%m-%d %H:%M')}"
         row: dict[str, Any] = {
             "brand": brand, "kind": kind, "severity": SEVERITIES[sev], "event": event,
             "fired": idx[i], "start": start, "end": None if ep.ongoing else end,
-            "ongoing": ep.ongoing, "peak_period": idx[peak], "peak_value": float(peak_value),
-            "baseline": float(baseline), "z": float(ph["z"]) if kind == "volume" else np.nan,
-            "negative_share": float(ph["share"]), "baseline_negative_share": float(ph["share7"]),
+            "ongoing": ep.ongoing, "value": value, "baseline": baseline,
+            "z": float(h["z"]) if kind == "volume" else np.nan,
+            "negative_share": float(h["share"]), "baseline_negative_share": float(h["share7"]),
+            "peak_period": idx[peak], "peak_value": peak_value, "peak_baseline": peak_baseline,
             "lower_bound": lower_bound, "detail": detail,
         }
         row.update({f"first_{k}": v for k, v in firstd.items()})
@@ -523,7 +571,8 @@ def _alert_episodes(partial: HourlyPartial, config: Config, brands: Sequence[str
         counts = partial.counts[brand]
         if counts.empty:
             continue
-        sig = _signals(hours_of(counts, index), index, config)
+        sig = _signals(hours_of(counts, index), index, config,
+                       coverage(partial, brand, index, config))
         for kind in KINDS:
             for ep in episodes(sig.severity[kind], sig.value[kind], cooldown=a.cooldown_hours,
                                refire=a.refire_factor):
@@ -635,12 +684,14 @@ def signal_table_from(partial: HourlyPartial, config: Config, brand: str) -> pd.
     _check(partial, config, [brand])
     index = partial.hour_index(None if partial.until is None
                                else pd.Timestamp(partial.until, tz="UTC"))
-    sig = _signals(hours_of(partial.counts[brand], index), index, config)
+    sig = _signals(hours_of(partial.counts[brand], index), index, config,
+                   coverage(partial, brand, index, config))
     h = sig.hours
     out = pd.DataFrame({
         "period": h.index, "mentions": h["mentions"].astype(int),
         "baseline": h["baseline"], "z": h["z"], "negative_share": h["share"],
         "baseline_negative_share": h["share7"], "truncated": h["truncated"].astype(bool),
+        "covered": h["covered"].astype(bool),
     })
     for kind in KINDS:
         out[kind] = [SEVERITIES[s] if s >= 0 else "" for s in sig.severity[kind]]
@@ -693,7 +744,13 @@ class Alerts:
         return partial.last
 
     def finish(self, partial: HourlyPartial, ctx: Context, run: Finished) -> pd.DataFrame:
-        return detect_alerts_from(partial, ctx.config, brands=self._brands(ctx),
-                                  since=ctx.since, until=ctx.until,
-                                  window_posts=run.window_posts())
+        """The alert rows; ``attrs["notes"]`` holds the data notes (:func:`coverage_notes`)
+        a reader needs with them."""
+        out = detect_alerts_from(partial, ctx.config, brands=self._brands(ctx),
+                                 since=ctx.since, until=ctx.until,
+                                 window_posts=run.window_posts())
+        cut = _until_ns(partial, ctx.until)
+        index = partial.hour_index(None if cut is None else pd.Timestamp(cut, tz="UTC"))
+        out.attrs["notes"] = coverage_notes(partial, ctx.config, index, self._brands(ctx))
+        return out
 

@@ -143,6 +143,9 @@ class HourlyPartial:
     last: int | None = None
     counts: dict[str, pd.DataFrame] = field(default_factory=dict)
     unit: str = "ns"
+    #: Per brand, per source file: the first and last time (UTC ns) of its posts there —
+    #: the brand's coverage (:meth:`covered`).
+    spans: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scored: pd.DataFrame, config: Config, brands: Sequence[str] | None = None,
@@ -166,12 +169,18 @@ class HourlyPartial:
         ns = utc_ns(times)[keep]
         out.first, out.last = int(ns.min()), int(ns.max())
         rows = _post_rows(scored, config)
+        files = (scored["source_file"].fillna("").astype(str).to_numpy(dtype=object)
+                 if "source_file" in scored.columns else np.full(len(scored), "", dtype=object))
+        every = utc_ns(times)
         for brand in names:
             mask = keep if brand == ALL_POSTS else keep & brand_mask(scored, brand)
             if mask.any():
                 official = official_mask(scored, official_accounts(config, brand))
                 out.counts[brand] = _brand_sums(rows[mask],
                                                 official.to_numpy(dtype=bool)[mask])
+                g = pd.Series(every[mask]).groupby(files[mask], sort=True)
+                out.spans[brand] = {str(f): (int(lo), int(hi)) for f, lo, hi in
+                                    zip(g.min().index, g.min().to_numpy(), g.max().to_numpy())}
         return out
 
     def merge(self, other: HourlyPartial) -> HourlyPartial:
@@ -193,9 +202,16 @@ class HourlyPartial:
             counts[brand] = summed.astype("int64")
         firsts = [t for t in (self.first, other.first) if t is not None]
         lasts = [t for t in (self.last, other.last) if t is not None]
+        spans: dict[str, dict[str, tuple[int, int]]] = {}
+        for part in (self.spans, other.spans):
+            for brand, files in part.items():
+                mine = spans.setdefault(brand, {})
+                for f, (lo, hi) in files.items():
+                    old = mine.get(f)
+                    mine[f] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
         return HourlyPartial(self.tz, self.brands, self.settings, self.until,
                              min(firsts) if firsts else None, max(lasts) if lasts else None,
-                             counts, self.unit if self.unit == other.unit else "ns")
+                             counts, self.unit if self.unit == other.unit else "ns", spans)
 
     def hour_index(self, until: datetime | None = None) -> pd.DatetimeIndex:
         """Every hour from the first post's to the last post's (or the one before ``until``)."""
@@ -204,6 +220,22 @@ class HourlyPartial:
         first = pd.Timestamp(self.first, tz="UTC").tz_convert(self.tz)
         last = pd.Timestamp(self.last, tz="UTC").tz_convert(self.tz)
         return hour_range(first, last, until).as_unit(self.unit)
+
+
+    def covered(self, brand: str, index: pd.DatetimeIndex) -> np.ndarray:
+        """Per hour of ``index``, whether an input covered ``brand`` then: inside the span
+        (first to last post) of a file holding its posts. Hours outside are unknown, not
+        zero. Without file names (a frame in memory) every hour is covered."""
+        files = self.spans.get(brand, {})
+        if not files or set(files) == {""}:
+            return np.ones(len(index), dtype=bool)
+        hours = index_ns(index)
+        out = np.zeros(len(index), dtype=bool)
+        for lo, hi in files.values():
+            start, end = (pd.Timestamp(t, tz="UTC").tz_convert(self.tz).floor("h").value
+                          for t in (lo, hi))
+            out |= (hours >= start) & (hours <= end)
+        return out
 
 
 def hours_of(counts: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:

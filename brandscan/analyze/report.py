@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -61,6 +61,9 @@ class Report:
     media: pd.DataFrame | None = None
     #: Negative opinions per complaint category (analyze.complaints.Aspects).
     aspects: pd.DataFrame | None = None
+    #: What a reader must know about the data behind the alerts: inputs starting late or
+    #: leaving gaps, coverage jumps, page caps (analyze.alerts.coverage_notes).
+    data_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -143,11 +146,12 @@ class ReportAnalysis:
         rep = _sections(totals, periods, partial["complaints"].top(config, self.top),
                         members["negative_posts"].finish(partial["negative_posts"], ctx, run),
                         config, run.load(), interval=interval, model=run.model() or self.model,
-                        since=ctx.since, until=ctx.until)
+                        since=ctx.since, until=ctx.until, brands=ctx.brands)
         rep.complaint_posts = partial["complaints"].examples_of(config, ctx.tz, self.top)
         rep.media = members["media"].finish(partial["media"], ctx, run)
         rep.aspects = members["aspects"].finish(partial["aspects"], ctx, run)
         rep.alerts = members["alerts"].finish(partial["alerts"], ctx, run)
+        rep.data_notes = list(rep.alerts.attrs.get("notes", []))
         sections = _Sections(run, rep.alerts)
         rep.response = members["response"].finish(partial["response"], ctx, sections)
         if len(config.brands) >= 2 and not ctx.brands:
@@ -163,8 +167,9 @@ class ReportAnalysis:
 
 def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
               negatives: pd.DataFrame, config: Config, load: LoadReport, *, interval: str,
-              model: str, since: Any, until: Any) -> Report:
-    """The report's sections besides the radar."""
+              model: str, since: Any, until: Any, brands: Sequence[str] = ()) -> Report:
+    """The report's sections besides the radar; ``brands``: the ``--brand`` selection
+    (the title names only those)."""
     tl = periods.table(interval, tz=config.timezone, since=since, until=until)
     n = totals.mentions
     peak = tl.loc[tl["mentions"].idxmax()] if len(tl) and tl["mentions"].max() > 0 else None
@@ -172,6 +177,7 @@ def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
         "mentions": n,
         "posts": totals.posts,
         "comments": totals.comments,
+        "thread_comments": totals.thread_comments,
         "authors": len(totals.authors),
         "first": periods.first_time(),
         "last": periods.last_time(),
@@ -185,7 +191,7 @@ def _sections(totals: Totals, periods: Periods, complaints: pd.DataFrame,
         "engagement": totals.engagement,
         "peak_period": peak["period"] if peak is not None else None,
         "peak_mentions": int(peak["mentions"]) if peak is not None else 0,
-        "brands": ", ".join(b.name for b in config.brands) or ALL_POSTS,
+        "brands": ", ".join(brands or [b.name for b in config.brands]) or ALL_POSTS,
         "model": model,
         "rows_read": load.total("rows_read"),
         "rows_skipped": len(load.skipped),

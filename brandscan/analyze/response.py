@@ -10,12 +10,23 @@ of severity crisis; an influential post alone is not a spike, but when it sets o
 belongs to it. The incident starts with its first triggering post (for the bundled
 example, 林夕说书's complaint at 07:12, not the hour the volume caught up). The response
 is the first post or reply after that by one of the brand's ``official_accounts`` (name or
-id), looked for in every loaded post — a reply need not name the brand.
+id) that *answers* the incident, looked for in every loaded post (a reply need not name
+the brand):
+
+- ``reply``: a comment or reply in one of the incident's threads (its parent is one of
+  the incident's negative posts);
+- ``statement``: a post that says it is one (声明, 致歉, 道歉, 回应, 说明, 通报, 抱歉, 歉意);
+- ``terms``: a post naming one of the incident's complaint terms (the alerts' ``terms``).
+
+The brand's other posts in between — a promotion, a lottery — are no answer: they are
+counted and listed (``passed_over``), and ``response_rule`` says which rule matched.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -26,7 +37,13 @@ from brandscan.schema import POST_COLUMNS, empty_posts
 
 RESPONSE_COLUMNS = ("brand", "incident_start", "incident_end", "trigger_author",
                     "trigger_text", "severity", "responded_at", "responder", "response_text",
-                    "response_url", "delay_hours", "target_hours", "status")
+                    "response_url", "response_rule", "delay_hours", "target_hours", "status",
+                    "passed_over", "passed_over_posts")
+
+#: Words that make an official post a statement about the incident.
+STATEMENT = re.compile("声明|致歉|道歉|回应|说明|通报|抱歉|歉意")
+#: How many passed-over official posts a row quotes (all are counted).
+PASSED_OVER_QUOTED = 5
 
 
 @dataclass
@@ -41,6 +58,8 @@ class Incident:
     trigger_author: str
     trigger_text: str
     last_hour: pd.Timestamp  # end of the last alert hour seen, for merging
+    first_hour: pd.Timestamp | None = None  # the first alert hour
+    terms: set[str] = field(default_factory=set)  # the alerts' complaint terms
 
 
 def incidents(alerts: pd.DataFrame, config: Config) -> list[Incident]:
@@ -58,7 +77,9 @@ def incidents(alerts: pd.DataFrame, config: Config) -> list[Incident]:
             end = r.end if r.end is not None and pd.notna(r.end) else None
             last = end if end is not None else r.fired + pd.Timedelta(hours=1)
             neg = r.kind == "negative" or (r.kind == "volume" and r.severity == "crisis")
+            terms = {t for t in str(getattr(r, "terms", "") or "").split("; ") if len(t) >= 2}
             if current is not None and r.start <= current.last_hour + gap:
+                current.terms |= terms
                 if trig < current.start:
                     current.start, current.trigger_author = trig, r.first_author or ""
                     current.trigger_text = r.first_text or ""
@@ -70,21 +91,36 @@ def incidents(alerts: pd.DataFrame, config: Config) -> list[Incident]:
                     current.severity = r.severity
                 continue
             current = Incident(str(brand), trig, end, neg, r.severity, r.first_author or "",
-                               r.first_text or "", last)
+                               r.first_text or "", last, r.start, terms)
             out.append(current)
     return out
 
 
+def answer_rule(post: pd.Series, terms: set[str], threads: set[str]) -> str:
+    """Which rule makes an official post an answer to an incident ("" for none)."""
+    text = str(post.get("text") or "")
+    if post.get("kind", "post") != "post" and str(post.get("parent_id") or "") in threads:
+        return "reply"
+    if STATEMENT.search(text):
+        return "statement"
+    if any(t in text for t in terms):
+        return "terms"
+    return ""
+
+
 def response_times(alerts: pd.DataFrame, posts: pd.DataFrame, config: Config, *,
                    target_hours: float | None = None,
-                   data_end: pd.Timestamp | None = None) -> pd.DataFrame:
+                   data_end: pd.Timestamp | None = None,
+                   threads: Callable[[Incident], set[str]] | None = None) -> pd.DataFrame:
     """One row per negative incident: when the brand first answered, and the delay.
 
     ``posts`` should be every loaded post (not only brand mentions), or at least those of
-    the official accounts with ``data_end`` the time of the newest loaded post. ``status`` is
-    ``met`` or ``missed`` against the target, ``no response`` when none came and the
-    target has passed by the end of the data, ``waiting`` when it has not yet, and
-    ``no official_accounts`` when the config names none for the brand.
+    the official accounts with ``data_end`` the time of the newest loaded post;
+    ``threads(incident)`` gives the ids of the incident's negative posts (replies under
+    them answer it). ``status`` is ``met`` or ``missed`` against the target, ``no
+    response`` when no answer came and the target has passed by the end of the data,
+    ``waiting`` when it has not yet, and ``no official_accounts`` when the config names
+    none for the brand.
     """
     target = config.alerts.response_target_hours if target_hours is None else target_hours
     rows = []
@@ -97,23 +133,35 @@ def response_times(alerts: pd.DataFrame, posts: pd.DataFrame, config: Config, *,
         row = {"brand": inc.brand, "incident_start": inc.start, "incident_end": inc.end,
                "trigger_author": inc.trigger_author, "trigger_text": inc.trigger_text,
                "severity": inc.severity, "responded_at": None, "responder": "",
-               "response_text": "", "response_url": "", "delay_hours": None,
-               "target_hours": float(target), "status": ""}
+               "response_text": "", "response_url": "", "response_rule": "",
+               "delay_hours": None, "target_hours": float(target), "status": "",
+               "passed_over": 0, "passed_over_posts": ""}
         if not accounts:
             row["status"] = "no official_accounts"
             rows.append(row)
             continue
         own = posts[official_mask(posts, accounts) & (posts["created_at"] > inc.start)]
-        if len(own):
-            # Ties broken by where the post came from, not by row position: a streamed
-            # run collects official posts in whatever order its chunks finish.
-            order = [c for c in ("created_at", "source_file", "source_line", "kind", "id",
-                                 "text") if c in own]
-            first = own.sort_values(order, kind="stable").iloc[0]
+        # Ties broken by where the post came from, not by row position: a streamed run
+        # collects official posts in whatever order its chunks finish.
+        order = [c for c in ("created_at", "source_file", "source_line", "kind", "id",
+                             "text") if c in own]
+        own = own.sort_values(order, kind="stable")
+        ids = threads(inc) if threads is not None else set()
+        rules = [answer_rule(p, inc.terms, ids) for _, p in own.iterrows()]
+        answered = [i for i, r in enumerate(rules) if r]
+        skipped = own.iloc[:answered[0]] if answered else own
+        row["passed_over"] = len(skipped)
+        row["passed_over_posts"] = " | ".join(
+            f"{t:%m-%d %H:%M} {str(x)[:40]}" for t, x in
+            zip(skipped["created_at"].head(PASSED_OVER_QUOTED),
+                skipped["text"].head(PASSED_OVER_QUOTED)))
+        if answered:
+            first = own.iloc[answered[0]]
             delay = (first["created_at"] - inc.start) / pd.Timedelta(hours=1)
             row.update(responded_at=first["created_at"], responder=first["author"],
                        response_text=first["text"], response_url=first["url"],
-                       delay_hours=float(delay), status="met" if delay <= target else "missed")
+                       response_rule=rules[answered[0]], delay_hours=float(delay),
+                       status="met" if delay <= target else "missed")
         else:
             waited = ((data_end - inc.start) / pd.Timedelta(hours=1)
                       if data_end is not None else 0.0)
@@ -175,5 +223,16 @@ class Response:
         return a.merge(b)
 
     def finish(self, partial: Officials, ctx: Context, run: Finished) -> pd.DataFrame:
+        window = run.window_posts()
+
+        def threads(inc: Incident) -> set[str]:
+            # the incident's negative posts, from the alert windows' second read
+            start = (inc.first_hour if inc.first_hour is not None else inc.start).floor("h")
+            posts = window(inc.brand, min(start, inc.start.floor("h")), inc.end)
+            if not len(posts):
+                return set()
+            negative = (posts["label"] == "negative").to_numpy(dtype=bool)
+            return set(posts.loc[negative, "id"].astype(str))
+
         return response_times(run.result("alerts"), partial.posts, ctx.config,
-                              data_end=partial.data_end_time(ctx.tz))
+                              data_end=partial.data_end_time(ctx.tz), threads=threads)

@@ -118,6 +118,38 @@ class ShareOfVoice:
                            since=ctx.since, until=ctx.until)
 
 
+#: ``timeline --by brand``: the timeline's columns, one row per period and brand.
+BRAND_TIMELINE_COLUMNS = ("period", "brand", "mentions", "positive", "neutral", "negative",
+                          "negative_share", "mean_sentiment", "engagement")
+
+
+@dataclass(frozen=True)
+class BrandTimeline:
+    """One timeline per brand (``timeline --by brand``): the selected brands (``--brand``),
+    else every configured one; a post naming two brands is in both timelines."""
+
+    interval: str = "day"
+    name: str = "brand_timeline"
+    needs: tuple[str, ...] = ()
+
+    def empty(self, ctx: Context) -> Voices:
+        return ShareOfVoice(self.interval).empty(ctx)
+
+    def partial(self, chunk: Chunk, ctx: Context) -> Voices:
+        return ShareOfVoice(self.interval).partial(chunk, ctx)
+
+    def merge(self, a: Voices, b: Voices) -> Voices:
+        return a.merge(b)
+
+    def finish(self, partial: Voices, ctx: Context, run: Finished) -> pd.DataFrame:
+        table = table_of(partial, ctx.config, compare=ctx.brands, interval=self.interval,
+                         since=ctx.since, until=ctx.until)
+        voiced = table["positive"] + table["neutral"] + table["negative"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["negative_share"] = (table["negative"] / voiced.where(voiced > 0)).fillna(0.0)
+        return table.loc[:, list(BRAND_TIMELINE_COLUMNS)]
+
+
 def share_of_voice(scored: pd.DataFrame, config: Config, *, compare: Sequence[str] = (),
                    interval: str | None = "day", since: datetime | None = None,
                    until: datetime | None = None) -> pd.DataFrame:

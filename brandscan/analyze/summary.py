@@ -46,6 +46,9 @@ class Totals:
     first: int | None = None  # UTC nanoseconds
     last: int | None = None
     authors: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    #: Comments counted for the brands of the post they answer only (``comments`` name a
+    #: brand themselves).
+    thread_comments: int = 0
 
     @classmethod
     def of(cls, scored: pd.DataFrame) -> Totals:
@@ -58,8 +61,11 @@ class Totals:
         label = scored["label"].to_numpy(dtype=object)
         sentiment = np.where(voice, scored["sentiment"].to_numpy(dtype=np.float64), np.nan)
         out.mentions = n
+        thread = (scored["thread"].to_numpy(dtype=bool) if "thread" in scored.columns
+                  else np.zeros(n, dtype=bool))
         out.posts = int((kind == "post").sum())
-        out.comments = int((kind == "comment").sum())
+        out.comments = int(((kind == "comment").to_numpy() & ~thread).sum())
+        out.thread_comments = int(((kind != "post").to_numpy() & thread).sum())
         out.labels = {lab: int(((label == lab) & voice).sum()) for lab in LABELS}
         out.voices = int(voice.sum())
         if "genre" in scored.columns:
@@ -92,7 +98,8 @@ class Totals:
             {lab: self.news[lab] + other.news[lab] for lab in LABELS},
             exact_add(self.sentiment, other.sentiment),
             min(firsts) if firsts else None, max(lasts) if lasts else None,
-            np.union1d(self.authors, other.authors))
+            np.union1d(self.authors, other.authors),
+            self.thread_comments + other.thread_comments)
 
     @property
     def negative(self) -> int:

@@ -41,6 +41,7 @@ class Request:
     jobs: int | None = None
     model: str | None = None
     genres: tuple[str, ...] = ()
+    own_mentions: bool = False
     db: str | None = None
     store: bool = False
     lock_timeout: float = 30.0
@@ -64,7 +65,7 @@ class Request:
             columns=columns, brands=tuple(params.get("brands") or ()),
             since=params.get("since"), until=params.get("until"), jobs=params.get("jobs"),
             model=params.get("model"), genres=tuple(params.get("genres") or ()),
-            db=params.get("db"),
+            own_mentions=bool(params.get("own_mentions")), db=params.get("db"),
             store=has_db and (bool(params.get("db")) or not files),
             lock_timeout=float(params.get("lock_timeout", 30.0)),
             engine=params.get("engine") or "auto", scheduler=params.get("scheduler"),
@@ -91,7 +92,7 @@ class Request:
 
 
 def resolve_config(request: Request) -> Config:
-    """The config file with --tz, --model and --genre applied on top."""
+    """The config file with --tz, --model, --genre and --own-mentions applied on top."""
     from zoneinfo import ZoneInfo
 
     from brandscan.config import load_config
@@ -116,6 +117,8 @@ def resolve_config(request: Request) -> Config:
         except BrandscanError as exc:
             raise UsageError(exc.message, hint=exc.hint) from None
         config = replace(config, sentiment=replace(config.sentiment, genres=genres))
+    if request.own_mentions:
+        config = replace(config, own_mentions=True)
     return config
 
 

@@ -72,6 +72,9 @@ def _model_id(request: Any) -> str:
 @engine_options
 @click.option("--interval", type=click.Choice(["hour", "day", "week"]), default="day",
               show_default=True, help="Length of each period.")
+@click.option("--by", type=click.Choice(["all", "brand"]), default="all", show_default=True,
+              help="all: one timeline of every selected post; brand: one per brand (the "
+                   "--brand ones, else every configured one), a post naming two in both.")
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -80,6 +83,13 @@ def timeline(env: Env, **kw: Any) -> None:
     from brandscan.analyze.timeline import Timeline
     from brandscan.app.run import run
 
+    if kw["by"] == "brand":
+        from brandscan.analyze.share import BrandTimeline
+
+        out = run(request_of(kw), [BrandTimeline(kw["interval"])], env)
+        emit_frame(env, out["brand_timeline"], kw["fmt"], kw["output"],
+                   title=f"Mentions per {kw['interval']} and brand")
+        return
     out = run(request_of(kw), [Timeline(kw["interval"])], env)
     emit_frame(env, out["timeline"], kw["fmt"], kw["output"],
                title=f"Mentions per {kw['interval']}")

@@ -166,7 +166,8 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.option("--brand", "brands", multiple=True, metavar="NAME",
-                     help="Only posts mentioning this configured brand (repeatable)."),
+                     help="Only posts mentioning this configured brand; repeated, posts "
+                          "mentioning any of them (A or B)."),
         click.option("--since", metavar="TIME",
                      help="Start of the window, inclusive: 2026-11-05, '2026-11-05 06:00', "
                           "24h, 7d, today, yesterday."),
@@ -178,6 +179,10 @@ def analysis_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Sentiment model, instead of the config's sentiment.model: a file "
                           "written by 'brandscan train' or snownlp, or 'snownlp' for "
                           "snownlp's own model (default: brandscan's three-class model)."),
+        click.option("--own-mentions", is_flag=True,
+                     help="Count only posts and comments that name a brand themselves "
+                          "(default: a comment also counts for the brands of the post it "
+                          "answers, as a thread comment)."),
         click.option("--genre", "genres", multiple=True, metavar="GENRE",
                      help="Genres whose posts carry the sentiment mix, complaints and "
                           "negative posts (repeatable or comma-separated: opinion, news, "

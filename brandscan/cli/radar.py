@@ -58,7 +58,12 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
     from brandscan.app.run import run
 
     env: Env = ctx.obj
-    found = at_least(run(request_of(kw), [Alerts()], env)["alerts"], kw["min_severity"])
+    fired = run(request_of(kw), [Alerts()], env)["alerts"]
+    found = at_least(fired, kw["min_severity"])
+    found.attrs["notes"] = list(fired.attrs.get("notes") or [])
+    if kw["fmt"] not in ("markdown", "table") or found.empty:
+        for note in found.attrs["notes"]:  # data notes: stderr, unless -q
+            env.warn(f"brandscan: note: {note}")
     if found.empty:
         if env.stderr_tty:
             env.warn("brandscan: no alerts")

@@ -5,7 +5,9 @@ The input is the in-memory loader cut into pieces (:mod:`brandscan.load.chunks`)
 1. every file is scanned once in this process (encoding, layout, piece boundaries);
 2. every piece is read for its duplicate keys, and the dedupe plan is built (keep the
    last copy of each post, as ``load_posts`` does); the same reading builds the run's
-   template index (posts copied by several accounts are spam, whichever piece holds them);
+   template index (posts copied by several accounts are spam, whichever piece holds them)
+   and thread index (the brands of every post, which its comments count for, whichever
+   piece holds them);
 3. every piece is read again: canonical posts -> window and brand selection -> scores
    (the fast engine) -> the analyses' partials.
 
@@ -44,6 +46,7 @@ from brandscan.load.scan import CHUNK_ROWS, SMALL_FILE_BYTES, FileScan, Piece, s
 from brandscan.schema import POST_COLUMNS, SCORED_COLUMNS
 from brandscan.text.genre import TemplateIndex
 from brandscan.text.sentiment import Scorer
+from brandscan.text.threads import ThreadIndex
 from brandscan.window import Window
 
 #: Inputs larger than this (in bytes, all files together) are streamed by default.
@@ -79,6 +82,7 @@ class FileSource:
     plan: DedupePlan | None = None
     users: pd.DataFrame | None = None
     templates: np.ndarray | None = None  # the run's template keys (text.genre)
+    threads: ThreadIndex | None = None  # the brands of the run's posts (text.threads)
 
     def __getstate__(self) -> dict[str, Any]:
         # The hooks stay with the client: workers never call them.
@@ -92,11 +96,13 @@ class FileSource:
             self.on_scanned(LoadReport([s.report for s in self.scans]))
         tasks = tasks_of(self.scans)
         firsts = list(executor.map(_keys_task, tasks, self))
-        keys = [k for ks, _ in firsts for k in ks]
-        index = TemplateIndex()
-        for _, part in firsts:
+        keys = [k for ks, _, _ in firsts for k in ks]
+        index, threads = TemplateIndex(), ThreadIndex()
+        for _, part, thread_part in firsts:
             index = index.merge(part)
+            threads = threads.merge(thread_part, self.config)
         self.templates = index.keys()
+        self.threads = threads
         del firsts
         if self.on_keys is not None:
             self.on_keys(keys_report(self.scans, keys))
@@ -106,17 +112,19 @@ class FileSource:
         self.scorer = warm_up(self.config, self.scorer, self.terms)
         return tasks
 
-    def piece_keys(self, task: Task) -> tuple[list[ChunkKeys], TemplateIndex]:
-        """Duplicate keys of one piece, and the template index of its posts in the read
-        window (the first reading)."""
+    def piece_keys(self, task: Task) -> tuple[list[ChunkKeys], TemplateIndex, ThreadIndex]:
+        """Duplicate keys of one piece, the template index of its posts in the read
+        window, and the thread index of all its posts (the first reading)."""
         scan = self.scans[task[0]]
-        keys, index = [], TemplateIndex()
+        keys, index, threads = [], TemplateIndex(), ThreadIndex()
         for chunk in canonical_chunks(scan, task[1], self.options, chunk_rows=self.chunk_rows,
                                       with_post_ids=scan.comment_rows):
             keys.append(chunk_keys(chunk))
             posts = chunk.posts
             index = index.merge(TemplateIndex.of(posts[self.read.mask(posts["created_at"])]))
-        return keys, index
+            if not self.config.own_mentions:
+                threads = threads.merge(ThreadIndex.of(posts, self.config), self.config)
+        return keys, index, threads
 
     def work(self, task: Task, analyses: Sequence[Analysis[Any]], ctx: Context) -> Part:
         """The partials of one piece (the second reading): posts as ``load_posts`` has
@@ -130,7 +138,8 @@ class FileSource:
                 scan, piece, self.options, self.plan, self.users, chunk_rows=self.chunk_rows)):
             part.reports.append((scan.index, report))
             part.rows += report.rows_read
-            selected = select_posts(posts, self.config, brands=ctx.brands, window=self.read)
+            selected = select_posts(posts, self.config, brands=ctx.brands, window=self.read,
+                                    threads=self.threads)
             history = score_posts(selected, self.config, scorer=self.scorer,
                                   templates=self.templates)
             scored = (history if self.read == inside
@@ -158,7 +167,8 @@ class FileSource:
                 keep |= (ns >= start) & (ns < end) & posts["created_at"].notna().to_numpy()
             sub = posts[keep] if keep.any() else posts.iloc[0:0]
             scored = score_posts(select_posts(sub, self.config, brands=ctx.brands,
-                                              window=self.read), self.config,
+                                              window=self.read, threads=self.threads),
+                                 self.config,
                                  scorer=self.scorer, templates=self.templates)
             if len(scored):
                 frames.append(scored)
@@ -187,7 +197,8 @@ class FileSource:
         return LoadReport([s.report for s in self.scans]), None
 
 
-def _keys_task(source: FileSource, task: Task) -> tuple[list[ChunkKeys], TemplateIndex]:
+def _keys_task(source: FileSource, task: Task
+               ) -> tuple[list[ChunkKeys], TemplateIndex, ThreadIndex]:
     return source.piece_keys(task)
 
 

@@ -24,6 +24,7 @@ from brandscan.engine.driver import Part, Work
 from brandscan.engine.executors import Executor
 from brandscan.load.accounting import LoadReport
 from brandscan.text.genre import TemplateIndex
+from brandscan.text.threads import ThreadIndex
 from brandscan.window import Window
 
 
@@ -66,9 +67,11 @@ class MemorySource:
     store_reads: list[StoreRead] = field(default_factory=list)
     model_note: str | None = None
     templates: np.ndarray | None = None  # the run's template keys (text.genre)
+    threads: ThreadIndex | None = None  # the brands of every post read (text.threads)
 
     def tasks(self, executor: Executor) -> list[int]:
         self.templates = self._templates()
+        self.threads = self._threads()
         scored = self.scored = self._scored(self.window, account=True)
         history = scored
         if self.history is not None and self.window.since is not None:
@@ -95,6 +98,22 @@ class MemorySource:
                 index = index.merge(template_index(store, read, self.kind))
         return index.keys()
 
+    def _threads(self) -> ThreadIndex | None:
+        """The brands of every post read (files and store, any time): what comments count
+        for; None with ``own_mentions``."""
+        if self.config.own_mentions:
+            return None
+        index = ThreadIndex.of(self.posts, self.config)
+        if self.use_store:
+            from brandscan.store import open_store
+            from brandscan.store.query import store_threads
+
+            with open_store(self.store, lock_timeout=self.lock_timeout) as store:
+                stored = store_threads(store, self.config)
+            if stored is not None:
+                index = index.merge(stored, self.config)
+        return index
+
     def _scored(self, window: Window, *, account: bool) -> pd.DataFrame:
         from brandscan.text.scoring import analyse
 
@@ -103,7 +122,8 @@ class MemorySource:
             total = len(posts) if account else int(window.mask(posts["created_at"]).sum())
             with self.progress("scoring", total) as advance:
                 scored = analyse(posts, self.config, brands=self.brands, window=window,
-                                 jobs=self.jobs, progress=advance, templates=self.templates)
+                                 jobs=self.jobs, progress=advance, templates=self.templates,
+                                 threads=self.threads)
         else:
             scored = posts
         if self.use_store:
@@ -118,7 +138,7 @@ class MemorySource:
         with open_store(self.store, lock_timeout=self.lock_timeout) as store:
             read = read_scored(store, self.config, window=window, brands=self.brands,
                                kind=self.kind, exclude=file_keys(self.posts),
-                               templates=self.templates)
+                               templates=self.templates, threads=self.threads)
             where = store.path
         if account:
             self.load.files.extend(read.report.files)

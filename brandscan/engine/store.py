@@ -27,6 +27,7 @@ from brandscan.engine.driver import Part, Work, concat_frames
 from brandscan.engine.executors import Executor
 from brandscan.engine.windows import FetchedWindows
 from brandscan.load.accounting import LoadReport
+from brandscan.text.threads import ThreadIndex
 from brandscan.window import Window
 
 #: Posts per chunk: about 300 MB of frames at Weibo text lengths.
@@ -52,10 +53,11 @@ class StoreSource:
     parent: int = field(default_factory=os.getpid)
     models: dict[str, int] = field(default_factory=dict)  # stored posts per model id
     templates: np.ndarray | None = None  # the run's template keys (text.genre)
+    threads: ThreadIndex | None = None  # the brands of every stored post (text.threads)
 
     def tasks(self, executor: Executor) -> list[Window]:
         from brandscan.store.db import open_store
-        from brandscan.store.query import count_posts, store_templates, time_cuts
+        from brandscan.store.query import count_posts, store_templates, store_threads, time_cuts
 
         with open_store(self.path, lock_timeout=self.lock_timeout) as store:
             # One stretch per process, and none too small to be worth a process: a week
@@ -64,6 +66,7 @@ class StoreSource:
                         // self.min_slice_rows)
             cuts = time_cuts(store, self.read, self.kind, parts)
             self.templates = store_templates(store, self.read, self.kind, self.chunk_rows)
+            self.threads = store_threads(store, self.config, self.chunk_rows)
         edges = [self.read.since, *cuts, self.read.until]
         return [Window(a, b) for a, b in itertools.pairwise(edges)]
 
@@ -82,7 +85,8 @@ class StoreSource:
             for history, origin in iter_scored_origin(store, self.config, window=task,
                                                       brands=ctx.brands, kind=self.kind,
                                                       chunk_rows=self.chunk_rows,
-                                                      templates=self.templates):
+                                                      templates=self.templates,
+                                                      threads=self.threads):
                 inside = w.mask(history["created_at"]).to_numpy()
                 scored = history if inside.all() else history[inside]
                 mine = origin[inside]
@@ -119,7 +123,8 @@ class StoreSource:
                     until = min(until, pd.Timestamp(self.read.until))
                 frames.append(read_scored(store, self.config, window=Window(since, until),
                                           brands=self.brands, kind=self.kind,
-                                          templates=self.templates).scored)
+                                          templates=self.templates,
+                                          threads=self.threads).scored)
         return concat_frames(frames)
 
 

@@ -156,33 +156,78 @@ def _post_block(row: Any, prefix: str, label: str) -> list[Any]:
     return out
 
 
+def incidents(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """One brand's alert rows grouped into incidents, oldest first: alerts (of any kind)
+    whose spans overlap or touch are one incident; an ongoing one reaches to the end."""
+    spans = rows.assign(_s=pd.to_datetime(rows["start"]), _e=pd.to_datetime(rows["end"]))
+    spans = spans.sort_values(["_s", "fired"], kind="stable")
+    groups: list[list[int]] = []
+    reach: pd.Timestamp | None = None
+    for pos, (start, end) in enumerate(zip(spans["_s"], spans["_e"])):
+        if groups and (reach is None or start <= reach):
+            groups[-1].append(pos)
+            reach = None if reach is None or pd.isna(end) else max(reach, end)
+        else:
+            groups.append([pos])
+            reach = None if pd.isna(end) else end
+    return [spans.iloc[g].drop(columns=["_s", "_e"]) for g in groups]
+
+
 def summary(alerts: pd.DataFrame | None, response: pd.DataFrame | None = None) -> str:
     """One sentence for the report's verdict; "" when nothing fired.
 
-    Names the worst severity, the brand, where it started, the post that set it off, the
-    volume peak, and how fast the brand answered.
+    Per brand, its latest (or ongoing) incident: the worst severity, where it started, the
+    post that set it off, the volume peak, and how fast the brand answered it; earlier
+    incidents are counted, not merged into it.
     """
     if alerts is None or alerts.empty:
         return ""
     parts = []
     for brand, rows in alerts.groupby("brand", sort=False):
-        worst = max(rows["severity"], key=severity_rank)
-        first = rows.dropna(subset=["first_time"]).sort_values("first_time")
-        s = f"{worst.upper()} alert for {brand} from {_when(rows['start'].min())}"
-        if len(first):
-            f = first.iloc[0]
-            when = _when(f["first_time"], "%m-%d %H:%M")
-            s += f", set off by {f['first_author']}'s post at {when}"
-        vol = rows[rows["kind"] == "volume"]
-        if len(vol):
-            p = vol.loc[vol["peak_value"].idxmax()]
-            ge = "≥" if p["lower_bound"] else ""
-            s += (f", peak {ge}{int(p['peak_value'])} mentions/h at "
-                  f"{_when(p['peak_period'], '%m-%d %H:%M')} vs {p['baseline']:.0f} expected")
-        if response is not None and len(response):
-            s += response_clause(response[response["brand"] == brand])
+        found = incidents(rows)
+        mine = (response[response["brand"] == brand] if response is not None
+                else pd.DataFrame())
+        s = _incident_phrase(brand, found[-1], mine, latest=True)
+        earlier = found[:-1]
+        if earlier:
+            rank = [max(severity_rank(v) for v in e["severity"]) for e in earlier]
+            worst = max(range(len(earlier)), key=lambda k: (rank[k], k))
+            if rank[worst] > max(severity_rank(v) for v in found[-1]["severity"]):
+                s += "; before it, " + _incident_phrase(brand, earlier[worst], mine,
+                                                        latest=False)
+            s += (f" ({len(earlier)} earlier incident{'s' if len(earlier) > 1 else ''} "
+                  f"since {_when(earlier[0]['start'].min())})")
         parts.append(s)
     return "; ".join(parts) + "."
+
+
+def _incident_phrase(brand: str, rows: pd.DataFrame, response: pd.DataFrame, *,
+                     latest: bool) -> str:
+    """"CRISIS alert for 鲜果坊 from …, set off by …, peak …; answered after …" of one
+    incident; the brand is named for the latest one only."""
+    worst = max(rows["severity"], key=severity_rank)
+    start = rows["start"].min()
+    s = (f"{worst.upper()} alert for {brand} from {_when(start)}" if latest
+         else f"a {worst.upper()} alert from {_when(start)}")
+    if rows["ongoing"].astype(bool).any():
+        s += " (ongoing)"
+    first = rows.dropna(subset=["first_time"]).sort_values("first_time")
+    if len(first):
+        f = first.iloc[0]
+        s += f", set off by {f['first_author']}'s post at {_when(f['first_time'], '%m-%d %H:%M')}"
+    vol = rows[rows["kind"] == "volume"]
+    if len(vol):
+        p = vol.loc[vol["peak_value"].idxmax()]
+        ge = "≥" if p["lower_bound"] else ""
+        s += (f", peak {ge}{int(p['peak_value'])} mentions/h at "
+              f"{_when(p['peak_period'], '%m-%d %H:%M')} vs {p['peak_baseline']:.0f} expected")
+    if len(response):
+        ends = rows["end"].dropna()
+        inside = pd.to_datetime(response["incident_start"]) >= pd.Timestamp(start)
+        if len(ends) == len(rows):  # a closed incident: its answers start before its end
+            inside &= pd.to_datetime(response["incident_start"]) < pd.Timestamp(ends.max())
+        s += response_clause(response[inside.to_numpy()])
+    return s
 
 
 def response_clause(response: pd.DataFrame) -> str:
@@ -198,5 +243,5 @@ def response_clause(response: pd.DataFrame) -> str:
     return f"; no official answer yet ({target})"
 
 
-__all__ = ["SEVERITIES", "alert_title", "post_line", "response_clause", "summary",
+__all__ = ["SEVERITIES", "alert_title", "incidents", "post_line", "response_clause", "summary",
            "to_markdown", "to_rich"]

@@ -291,7 +291,10 @@ def _frame_formats(**own: Renderer) -> dict[str, Format]:
 def _alerts_table(table: Table, target: Target) -> None:
     from brandscan.render import alerts
 
-    alerts.to_rich(table.frame, target.console())
+    console = target.console()
+    alerts.to_rich(table.frame, console)
+    for note in table.frame.attrs.get("notes") or []:
+        console.print(f"note: {note}", style="dim", markup=False)
 
 
 def _alerts_markdown(table: Table, target: Target) -> str:
@@ -299,8 +302,11 @@ def _alerts_markdown(table: Table, target: Target) -> str:
     from brandscan.render import alerts
 
     found = table.frame
+    notes = found.attrs.get("notes") or []
     return (f"# brandscan alerts\n\n**{alerts.escape(alerts.summary(found))}**\n\n"
-            + alerts.to_markdown(found))
+            + alerts.to_markdown(found)
+            + ("\n## Data notes\n\n" + "".join(f"- {alerts.escape(n)}\n" for n in notes)
+               if notes else ""))
 
 
 def _evaluation_json(result: Evaluation, target: Target) -> str:

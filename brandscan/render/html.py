@@ -369,6 +369,8 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
              f'<p class="verdict">{escape(verdict(report))}</p></header>']
 
     kpis = [_kpi("mentions", f"{h.get('mentions', 0):,}"),
+            *([_kpi("thread comments", f"{h['thread_comments']:,}")]
+              if h.get("thread_comments") else []),
             _kpi("negative", f"{h.get('negative_share', 0.0):.1%}",
                  bad=h.get("negative_share", 0.0) >= 0.5),
             _kpi("mean sentiment", "-" if h.get("mean_sentiment") is None
@@ -384,6 +386,9 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
 
     if alerts is not None and len(alerts):
         parts.append(_section("alerts", "Alerts", _alerts_html(alerts)))
+        if report.data_notes:
+            parts.append(_section("data-notes", "Data notes", "<ul>" + "".join(
+                f"<li>{escape(n)}</li>" for n in report.data_notes) + "</ul>"))
 
     tl = report.timeline
     if len(tl):
@@ -446,8 +451,9 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
             "response", "Response time",
             table(response, columns=[c for c in ("brand", "incident_start", "trigger_author",
                                                  "severity", "responded_at", "responder",
-                                                 "delay_hours", "target_hours", "status",
-                                                 "response_text") if c in response.columns]
+                                                 "response_rule", "delay_hours",
+                                                 "target_hours", "status", "response_text",
+                                                 "passed_over") if c in response.columns]
                   or None,
                   optional=("severity", "target_hours", "responder"),
                   nowrap=("brand", "incident_start", "trigger_author", "responded_at",

@@ -94,11 +94,19 @@ def verdict(report: Report) -> str:
     return f"{radar}{h['mentions']:,} mentions of {h['brands']}, {mix}{peak}{about}."
 
 
+def mention_parts(h: dict[str, Any]) -> str:
+    """"406 posts, 306 comments, 2,767 thread comments" (thread comments only when any)."""
+    out = f"{h['posts']:,} posts, {h['comments']:,} comments"
+    if h.get("thread_comments"):
+        out += f", {h['thread_comments']:,} thread comments"
+    return out
+
+
 def _headline_rows(report: Report) -> list[tuple[str, str]]:
     h = report.headline
     return [
         ("brands", h["brands"]),
-        ("mentions", f"{h['mentions']:,} ({h['posts']:,} posts, {h['comments']:,} comments)"),
+        ("mentions", f"{h['mentions']:,} ({mention_parts(h)})"),
         ("authors", f"{h['authors']:,}"),
         ("period", f"{_when(h['first'])} — {_when(h['last'])}"),
         ("negative share", f"{h['negative_share']:.1%} of {h['voices']:,} {voices_word(h)}"),
@@ -223,8 +231,8 @@ def _md_link(url: Any) -> str:
 def _digest_headline(report: Report) -> list[str]:
     h = report.headline
     mean = "-" if h["mean_sentiment"] is None else f"{h['mean_sentiment']:.2f}"
-    lines = [f"- **{h['mentions']:,} mentions** ({h['posts']:,} posts, "
-             f"{h['comments']:,} comments) by {h['authors']:,} authors",
+    lines = [f"- **{h['mentions']:,} mentions** ({mention_parts(h)}) by "
+             f"{h['authors']:,} authors",
              f"- **{h['negative_share']:.1%} negative** of {h['voices']:,} {voices_word(h)}, "
              f"mean sentiment {mean}"]
     mix = report.sentiment_mix
@@ -299,6 +307,9 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None) -> str:
     out.append("")
     if report.alerts is not None and len(report.alerts):
         out += ["## Alerts", "", alert_text.to_markdown(report.alerts, width=DIGEST_TEXT)]
+    if report.data_notes:
+        out += ["## Data notes", "", *(f"- {md_text(n, None)}" for n in report.data_notes),
+                ""]
     if len(report.complaints):
         out += ["## Top complaints", "", COMPLAINTS_NOTE, ""]
         if report.aspects is not None and len(report.aspects):
@@ -352,6 +363,7 @@ def to_json(report: Report) -> str:
         "media_coverage": _records(report.media),
         "skipped": records(report.skipped),
         "alerts": _records(report.alerts),
+        "data_notes": list(report.data_notes),
         "response_times": _records(report.response),
         "share_of_voice": _records(report.share_of_voice),
         "share_of_voice_by_period": _records(report.share_by_period),
@@ -369,7 +381,7 @@ def _radar_tables(report: Report) -> list[tuple[str, pd.DataFrame]]:
     if report.response is not None and len(report.response):
         out.append(("Response time to negative spikes", report.response.loc[
             :, ["brand", "incident_start", "trigger_author", "responded_at", "responder",
-                "delay_hours", "target_hours", "status"]]))
+                "response_rule", "delay_hours", "target_hours", "status", "passed_over"]]))
     if report.share_of_voice is not None and len(report.share_of_voice):
         out.append(("Share of voice", report.share_of_voice.drop(columns=["mean_sentiment"])))
         by = report.share_by_period

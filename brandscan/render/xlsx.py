@@ -45,6 +45,7 @@ POST_COLUMN_ORDER = ("created_at", "author", "text", "sentiment", "label", "bran
                      "verified", "url")
 HEADLINE_LABELS = {
     "brands": "brands", "mentions": "mentions", "posts": "posts", "comments": "comments",
+    "thread_comments": "thread comments",
     "authors": "authors", "first": "first post", "last": "last post",
     "negative_share": "negative share", "mean_sentiment": "mean sentiment",
     "engagement": "engagement", "peak_period": "busiest period",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from brandscan.config import Config
     from brandscan.load.accounting import LoadReport
     from brandscan.text.genre import TemplateIndex
+    from brandscan.text.threads import ThreadIndex
     from brandscan.window import Window
 
 #: Canonical columns as selected from ``posts`` (engagement is derived).
@@ -255,15 +256,21 @@ class _Plan:
     categories_in_sql: bool
 
 
+#: Comments and replies that may count for the brands of the post they answer.
+ANSWERS = "(kind <> 'post' AND parent_id <> '')"
+
+
 def _plan(config: Config, window: Window | None, brands: Sequence[str], kind: str,
-          exclude: pd.DataFrame | None) -> _Plan:
+          exclude: pd.DataFrame | None, threads: bool = False) -> _Plan:
+    """``threads``: keep every comment that answers a post too (its brands are decided in
+    Python, from the thread index)."""
     where, params = window_filter(window, kind)
     brands_sql, cats_sql = sql_brands(config), sql_categories(config)
     extra = ""
     if brands_sql is not None:
         extra += f", {brands_sql} AS brands"
     elif (pre := prefilter(config, brands)) is not None:
-        where += f" AND {pre}"
+        where += f" AND ({pre} OR {ANSWERS})" if threads else f" AND {pre}"
     if cats_sql is not None:
         extra += f", {cats_sql} AS categories"
     if exclude is not None and len(exclude):
@@ -272,11 +279,14 @@ def _plan(config: Config, window: Window | None, brands: Sequence[str], kind: st
     else:
         exclude = None
     outer = ["TRUE"]
-    if brands_sql is not None:
+    if brands_sql is not None and threads:
+        outer.append(f"(brands <> '' OR {ANSWERS})")  # the selection is made in Python
+    elif brands_sql is not None:
         outer.append("brands <> ''")
-        for name in brands:
-            outer.append("list_contains(string_split(brands, ';'), ?)")
-            params.append(name)
+        if brands:  # posts naming any of them
+            outer.append("(" + " OR ".join(
+                "list_contains(string_split(brands, ';'), ?)" for _ in brands) + ")")
+            params.extend(brands)
     # No ORDER BY: DuckDB returns rows in storage order, which is the order of the latest
     # sighting unless a later ingest updated some; sorting afterwards only when needed is
     # much cheaper than sorting every wide row in SQL.
@@ -297,22 +307,37 @@ def _registered(store: Store, plan: _Plan) -> Iterator[None]:
 
 
 def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str],
-            templates: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+            templates: np.ndarray | None = None, threads: ThreadIndex | None = None
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows as selected by SQL -> the scored frame ``analyse`` gives, and per row the
     model and batch it came from."""
     from brandscan.schema import POST_COLUMNS, conform
+    from brandscan.text.brands import has_brand
     from brandscan.text.scoring import label_posts, resolve_shift, select_posts
     from brandscan.text.sentiment import get_scorer, thresholds_for
+    from brandscan.text.threads import with_threads
 
     posts = conform(raw, config.timezone)
     if plan.brands_in_sql:
-        posts["brands"] = pd.Series(raw["brands"].to_numpy(), index=posts.index, dtype=object)
+        own = pd.Series(raw["brands"].to_numpy(), index=posts.index, dtype=object)
+        if threads is not None:
+            cells, thread = with_threads(own, threads.parents(posts),
+                                         [b.name for b in config.brands])
+            keep = np.array((cells != "").to_numpy(dtype=bool))
+            if brands:  # posts naming any of them
+                keep &= np.logical_or.reduce([has_brand(cells, b).to_numpy(dtype=bool)
+                                              for b in brands])
+            posts = posts.assign(brands=cells, thread=thread)[keep].reset_index(drop=True)
+            raw = raw[keep].reset_index(drop=True)
+        else:
+            posts["brands"] = own
+            posts["thread"] = False
     else:
         for col in ("sentiment", "model_id", "last_batch", *(
                 ["categories"] if plan.categories_in_sql else [])):
             posts[col] = raw[col].to_numpy()
-        raw = select_posts(posts, config, brands=brands)
-        posts = raw.loc[:, [*POST_COLUMNS, "brands"]]
+        raw = select_posts(posts, config, brands=brands, threads=threads)
+        posts = raw.loc[:, [*POST_COLUMNS, "brands", "thread"]]
     # The store keeps the model's own score; labels, genres and categories depend on the
     # config and are decided now, as score_posts decides them for files.
     posts["sentiment"] = raw["sentiment"].to_numpy(dtype="float64")
@@ -330,7 +355,8 @@ def _finish(raw: pd.DataFrame, plan: _Plan, config: Config, brands: Sequence[str
 def read_scored(store: Store, config: Config, *, window: Window | None = None,
                 brands: Sequence[str] = (), kind: str = "all",
                 exclude: pd.DataFrame | None = None, model_id: str | None = None,
-                templates: np.ndarray | None = None) -> StoreRead:
+                templates: np.ndarray | None = None,
+                threads: ThreadIndex | None = None) -> StoreRead:
     """The scored frame of the stored posts in ``window`` that mention the brands.
 
     ``exclude`` (columns platform, kind, key) leaves out posts that the caller has newer
@@ -340,13 +366,15 @@ def read_scored(store: Store, config: Config, *, window: Window | None = None,
     current = model_id if model_id is not None else model_id_for(config.sentiment.model)
     if templates is None:
         templates = store_templates(store, window, kind)
-    plan = _plan(config, window, brands, kind, exclude)
+    if threads is None:
+        threads = store_threads(store, config)
+    plan = _plan(config, window, brands, kind, exclude, threads is not None)
     with _registered(store, plan):
         table = store.con.sql(plan.sql, params=plan.params).to_arrow_table()
     seq = table.column("seq").to_numpy()
     if len(seq) > 1 and not (seq[1:] > seq[:-1]).all():
         table = table.take(np.argsort(seq, kind="stable"))
-    scored, origin = _finish(table.to_pandas(), plan, config, brands, templates)
+    scored, origin = _finish(table.to_pandas(), plan, config, brands, templates, threads)
     models = {str(k): int(v) for k, v in origin["model_id"].value_counts().items()}
     batches = sorted(int(b) for b in origin["last_batch"].unique())
     return StoreRead(scored, batch_report(store, batches), current, models)
@@ -369,15 +397,19 @@ def iter_scored(store: Store, config: Config, *, window: Window | None = None,
 def iter_scored_origin(store: Store, config: Config, *, window: Window | None = None,
                        brands: Sequence[str] = (), kind: str = "all",
                        exclude: pd.DataFrame | None = None, chunk_rows: int = 200_000,
-                       templates: np.ndarray | None = None
+                       templates: np.ndarray | None = None,
+                       threads: ThreadIndex | None = None
                        ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """:func:`iter_scored` with, per chunk, each post's model and last batch too.
-    ``templates`` (the run's template keys) default to those of the window's posts."""
+    ``templates`` (the run's template keys) default to those of the window's posts,
+    ``threads`` to the thread index of every stored post (:func:`store_threads`)."""
     import pyarrow as pa
 
     if templates is None:
         templates = store_templates(store, window, kind)
-    plan = _plan(config, window, brands, kind, exclude)
+    if threads is None:
+        threads = store_threads(store, config)
+    plan = _plan(config, window, brands, kind, exclude, threads is not None)
     with _registered(store, plan):
         reader = store.con.sql(plan.sql, params=plan.params).to_arrow_reader(chunk_rows)
         # DuckDB hands over batches smaller than asked for; gathered up to ``chunk_rows``,
@@ -390,11 +422,11 @@ def iter_scored_origin(store: Store, config: Config, *, window: Window | None = 
                 size += batch.num_rows
             if size >= chunk_rows:
                 yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands,
-                              templates)
+                              templates, threads)
                 pending, size = [], 0
         if pending:
             yield _finish(pa.Table.from_batches(pending).to_pandas(), plan, config, brands,
-                          templates)
+                          templates, threads)
 
 
 def count_posts(store: Store, window: Window | None, kind: str) -> int:
@@ -432,6 +464,27 @@ def store_templates(store: Store, window: Window | None, kind: str,
                     chunk_rows: int = 200_000) -> np.ndarray:
     """The template keys of the stored posts in ``window`` (:func:`template_index`)."""
     return template_index(store, window, kind, chunk_rows).keys()
+
+
+def store_threads(store: Store, config: Config, chunk_rows: int = 200_000
+                  ) -> ThreadIndex | None:
+    """The thread index (:mod:`brandscan.text.threads`) of every stored post, whatever its
+    time: a comment in the window may answer a post from before it. None when comments
+    count only for the brands they name (no brands, or ``own_mentions``)."""
+    from brandscan.text.threads import ThreadIndex
+
+    if not config.brands or config.own_mentions:
+        return None
+    where = "kind = 'post' AND id <> ''"
+    if (pre := prefilter(config)) is not None:
+        where += f" AND {pre}"
+    reader = store.con.sql(f"SELECT platform, kind, id, text, chain FROM posts WHERE {where}"
+                           ).to_arrow_reader(chunk_rows)
+    index = ThreadIndex()
+    for batch in reader:
+        if batch.num_rows:
+            index = index.merge(ThreadIndex.of(batch.to_pandas(), config), config)
+    return index
 
 
 def time_cuts(store: Store, window: Window | None, kind: str, parts: int) -> list[datetime]:

@@ -23,6 +23,7 @@ from brandscan.text.sentiment import (
     label_scores,
     thresholds_for,
 )
+from brandscan.text.threads import ThreadIndex, with_threads
 from brandscan.window import Window
 
 # Text with no letter, digit or CJK character (emoji, punctuation, links, @names) says
@@ -51,20 +52,37 @@ def categorize(texts: pd.Series, categories: Mapping[str, Sequence[str]]) -> pd.
 
 
 def select_posts(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] = (),
-                 window: Window | None = None) -> pd.DataFrame:
-    """Add the ``brands`` column and keep posts in the window that mention a brand.
+                 window: Window | None = None, threads: ThreadIndex | None = None
+                 ) -> pd.DataFrame:
+    """Add the ``brands`` and ``thread`` columns and keep posts in the window that mention
+    a brand.
 
-    With no brands configured every post counts. ``brands`` restricts to those names.
+    With no brands configured every post counts. A comment or reply also counts for the
+    brands of the post it answers (``thread``: only through it; see
+    :mod:`brandscan.text.threads`), looked up in ``threads`` — the run's index, else
+    that of ``posts`` themselves — unless ``config.own_mentions``. ``brands`` restricts to
+    posts naming any of those names (``--brand A --brand B``: A or B).
     """
+    index = None
+    if config.brands and not config.own_mentions:
+        index = threads if threads is not None else ThreadIndex.of(posts, config)
     df = posts
     if window is not None:
         df = df[window.mask(df["created_at"])]
     matcher = BrandMatcher(config.brands)
-    df = df.assign(brands=matcher.match(df["text"] + " " + df["chain"]))
+    own = matcher.match(df["text"] + " " + df["chain"])
+    if index is not None:
+        cells, thread = with_threads(own, index.parents(df), [b.name for b in config.brands])
+    else:
+        cells, thread = own, np.zeros(len(df), dtype=bool)
+    df = df.assign(brands=cells, thread=thread)
     if config.brands:
         df = df[df["brands"] != ""]
-    for name in brands:
-        df = df[has_brand(df["brands"], name)]
+    if brands:
+        chosen = np.zeros(len(df), dtype=bool)
+        for name in brands:
+            chosen |= has_brand(df["brands"], name).to_numpy(dtype=bool)
+        df = df[chosen]
     return df.reset_index(drop=True)
 
 
@@ -202,8 +220,11 @@ def genre_counts(posts: pd.DataFrame, config: Config, names: Sequence[str]) -> p
 def analyse(posts: pd.DataFrame, config: Config, *, brands: Sequence[str] = (),
             window: Window | None = None, scorer: Scorer | None = None, jobs: int = 1,
             progress: Callable[[int], None] | None = None,
-            templates: np.ndarray | None = None) -> pd.DataFrame:
+            templates: np.ndarray | None = None,
+            threads: ThreadIndex | None = None) -> pd.DataFrame:
     """Select then score: the frame every report, table and chart is built from.
-    ``templates``: the run's template keys (None: found among the selected posts)."""
-    return score_posts(select_posts(posts, config, brands=brands, window=window), config,
+    ``templates``: the run's template keys (None: found among the selected posts);
+    ``threads``: the run's thread index (None: that of ``posts``)."""
+    return score_posts(select_posts(posts, config, brands=brands, window=window,
+                                    threads=threads), config,
                        scorer=scorer, jobs=jobs, progress=progress, templates=templates)
