@@ -8,14 +8,49 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from brandscan.errors import BrandscanError
 
 
+def check_output(path: str | os.PathLike[str],
+                 protected: Sequence[tuple[str, str | os.PathLike[str]]] = ()) -> None:
+    """Refuse an output path that would destroy something: a special file (FIFO, device,
+    socket), a symlink or a hard-linked file (replacing it would swap the link for a new
+    file), or one of ``protected`` — (what, path) pairs such as the inputs, the config and
+    the store."""
+    target = Path(path)
+    try:
+        st = target.lstat()
+    except OSError:
+        return  # a new file
+    if stat.S_ISLNK(st.st_mode):
+        raise BrandscanError("is a symbolic link; brandscan replaces output files, which "
+                             "would replace the link", where=str(path),
+                             hint="write to the file it points to, or to a new file")
+    if not stat.S_ISREG(st.st_mode):
+        raise BrandscanError("is not a regular file (a device, FIFO or socket)",
+                             where=str(path),
+                             hint="write to a regular file, or leave out -o for stdout")
+    if st.st_nlink > 1:
+        raise BrandscanError("has other hard links; replacing it would leave them on the "
+                             "old content", where=str(path), hint="write to a new file")
+    for what, other in protected:
+        try:
+            if os.path.samefile(target, other):
+                raise BrandscanError(f"is the {what}; writing there would destroy it",
+                                     where=str(path), hint="write to another file")
+        except OSError:
+            continue
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, or leave it untouched on failure."""
+    """Replace ``path`` with ``data`` in one step, or leave it untouched on failure (a
+    path that is not a regular file is refused: :func:`check_output`)."""
+    check_output(path)
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:

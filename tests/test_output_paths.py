@@ -1,0 +1,73 @@
+"""``-o`` never destroys what it should not: inputs, the config, the store, special files,
+links. Refused before any work, one line, exit 1; a regular file is still replaced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from brandscan.cli import cli
+from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
+
+EXAMPLE = EXAMPLES / "crisis_weibo_search.csv"
+
+
+def run(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.stderr
+
+
+def refused(code: int, err: str, path: Path, why: str) -> None:
+    assert code == 1, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and why in lines[0], err
+    assert "Traceback" not in err
+
+
+def test_an_output_that_is_an_input_or_the_config_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_bytes(EXAMPLE.read_bytes())
+    config = tmp_path / "c.yaml"
+    config.write_bytes(Path(CONFIG_EXAMPLE).read_bytes())
+    refused(*run("-q", "posts", data, "-o", data), data, "is the input")
+    assert data.read_bytes() == EXAMPLE.read_bytes()
+    refused(*run("-q", "report", data, "--config", config, "-o", config), config,
+            "is the config file")
+    assert config.read_bytes() == Path(CONFIG_EXAMPLE).read_bytes()
+
+
+def test_an_output_that_is_the_store_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    before = db.read_bytes()
+    refused(*run("-q", "report", "--db", db, "--config", CONFIG_EXAMPLE, "-o", db), db,
+            "is the store")
+    refused(*run("-q", "db", "export", "--db", db, "-o", db), db, "is the store")
+    assert db.read_bytes() == before
+    assert run("-q", "db", "info", "--db", db)[0] == 0
+
+
+def test_special_files_and_links_are_refused(tmp_path: Path) -> None:
+    target = tmp_path / "real.csv"
+    target.write_text("yesterday\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    refused(*run("-q", "timeline", EXAMPLE, "-o", link), link, "symbolic link")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "yesterday\n"
+    hard = tmp_path / "hard.csv"
+    os.link(target, hard)
+    refused(*run("-q", "timeline", EXAMPLE, "-o", hard), hard, "hard links")
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        refused(*run("-q", "timeline", EXAMPLE, "-o", fifo), fifo, "not a regular file")
+        assert fifo.is_fifo()
+
+
+def test_a_regular_file_is_still_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    out.write_text("yesterday\n", encoding="utf-8")
+    assert run("-q", "timeline", EXAMPLE, "-o", out)[0] == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("period,mentions")
