@@ -131,10 +131,13 @@ def sentiments(texts: Sequence[str], scorer: Scorer, *, jobs: int = 1,
 
 
 def find_known(store: Store, content: str, opts_hash: str) -> tuple[int, str] | None:
-    """The earlier batch that ingested this very content with these options, if any."""
+    """The earlier batch that ingested this very content with these options, if any —
+    and if no prune since may have deleted its posts (then the file is ingested again)."""
     rows = store.con.execute(
-        "SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC') FROM batches "
+        "SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC') FROM batches b "
         "WHERE action = 'ingest' AND content_hash = ? AND options_hash = ? "
+        "AND NOT EXISTS (SELECT 1 FROM batches p WHERE p.action = 'prune' "
+        "AND p.batch_id > b.batch_id) "
         "ORDER BY batch_id LIMIT 1", [content, opts_hash]).fetchall()
     return (int(rows[0][0]), str(rows[0][1])) if rows else None
 

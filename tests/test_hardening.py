@@ -1,5 +1,5 @@
-"""``-o`` never destroys what it should not: inputs, the config, the store, special files,
-links. Refused before any work, one line, exit 1; a regular file is still replaced."""
+"""Hostile paths and stores: ``-o`` never destroys an input, the config, the store, a special
+file or a link (refused before any work, one line, exit 1); a pruned file can be ingested again."""
 
 from __future__ import annotations
 
@@ -71,3 +71,19 @@ def test_a_regular_file_is_still_replaced(tmp_path: Path) -> None:
     out.write_text("yesterday\n", encoding="utf-8")
     assert run("-q", "timeline", EXAMPLE, "-o", out)[0] == 0
     assert out.read_text(encoding="utf-8-sig").startswith("period,mentions")
+
+
+def test_a_file_ingested_again_after_a_prune_is_stored_again(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "s.duckdb"
+    ingest = ("ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)
+    assert run(*ingest)[0] == 0
+    again = CliRunner().invoke(cli, [str(a) for a in ingest])
+    assert "already ingested" in again.stderr  # nothing changed: nothing to add
+    assert run("-q", "db", "prune", "--db", db, "--before", "2030-01-01")[0] == 0
+    after = CliRunner().invoke(cli, [str(a) for a in ingest])
+    assert after.exit_code == 0 and "already ingested" not in after.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] > 600
+    con.close()
