@@ -87,3 +87,23 @@ def test_a_file_ingested_again_after_a_prune_is_stored_again(tmp_path: Path) -> 
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] > 600
     con.close()
+
+
+def test_a_carriage_return_cannot_start_a_formula_row_in_csv_or_tsv(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    data = tmp_path / "evil.jsonl"
+    evil = "\r=cmd|' /C calc'!A0"
+    data.write_text(json.dumps({"text": "鲜果坊的山竹烂了", "time": "2026-11-05 08:00",
+                                "author": evil}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for fmt, sep in (("csv", ","), ("tsv", "\t")):
+        out = tmp_path / f"posts.{fmt}"
+        assert run("-q", "posts", data, "--config", CONFIG_EXAMPLE, "-o", out)[0] == 0
+        text = out.read_text(encoding="utf-8-sig")
+        assert "\r" not in text  # no bare CR a spreadsheet would read as a new row
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        cells = [c for row in rows for c in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+        assert "'\n=cmd|' /C calc'!A0" in cells  # the author, defused and whole
