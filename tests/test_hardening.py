@@ -107,3 +107,25 @@ def test_a_carriage_return_cannot_start_a_formula_row_in_csv_or_tsv(tmp_path: Pa
         cells = [c for row in rows for c in row]
         assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
         assert "'\n=cmd|' /C calc'!A0" in cells  # the author, defused and whole
+
+
+def test_db_export_to_csv_defuses_formulas(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    data = tmp_path / "evil.jsonl"
+    rows = [{"text": "=HYPERLINK(\"http://x\",\"鲜果坊\")", "time": "2026-11-05 08:00",
+             "author": "\r=cmd|' /C calc'!A0", "url": "@SUM(1)"},
+            {"text": "鲜果坊的山竹烂了", "time": "2026-11-05 09:00", "author": "+甲"}]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", data, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    out = tmp_path / "export.csv"
+    assert run("-q", "db", "export", "--db", db, "-o", out)[0] == 0
+    text = out.read_text(encoding="utf-8")
+    assert "\r" not in text
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t"))], cells
+    assert "'=HYPERLINK(\"http://x\",\"鲜果坊\")" in cells and "'+甲" in cells
