@@ -3,6 +3,7 @@ file or a link (refused before any work, one line, exit 1); a pruned file can be
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -92,7 +93,6 @@ def test_a_file_ingested_again_after_a_prune_is_stored_again(tmp_path: Path) -> 
 def test_a_carriage_return_cannot_start_a_formula_row_in_csv_or_tsv(tmp_path: Path) -> None:
     import csv
     import io
-    import json
 
     data = tmp_path / "evil.jsonl"
     evil = "\r=cmd|' /C calc'!A0"
@@ -112,7 +112,6 @@ def test_a_carriage_return_cannot_start_a_formula_row_in_csv_or_tsv(tmp_path: Pa
 def test_db_export_to_csv_defuses_formulas(tmp_path: Path) -> None:
     import csv
     import io
-    import json
 
     data = tmp_path / "evil.jsonl"
     rows = [{"text": "=HYPERLINK(\"http://x\",\"鲜果坊\")", "time": "2026-11-05 08:00",
@@ -129,3 +128,30 @@ def test_db_export_to_csv_defuses_formulas(tmp_path: Path) -> None:
     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t"))], cells
     assert "'=HYPERLINK(\"http://x\",\"鲜果坊\")" in cells and "'+甲" in cells
+
+
+def test_webhook_messages_escape_authors_and_urls() -> None:
+    import pandas as pd
+
+    from brandscan.render.notify import payload
+
+    evil = {"first_author": "甲\n\n# 官方通知：点链接领补偿", "first_time": pd.Timestamp(
+        "2026-11-05 07:12", tz="Asia/Shanghai"), "first_followers": 1, "first_reposts": 1,
+            "first_comments": 0, "first_likes": 0, "first_text": "山竹烂了",
+            "first_url": "https://e.example/) [点这里领补偿](https://phish.example"}
+    row = {"brand": "鲜果坊", "kind": "influential", "severity": "watch", "event": "new",
+           "fired": pd.Timestamp("2026-11-05 07:00", tz="Asia/Shanghai"),
+           "start": pd.Timestamp("2026-11-05 07:00", tz="Asia/Shanghai"), "end": None,
+           "ongoing": True, "detail": "negative opinion by 甲", "terms": "",
+           **evil, **{k.replace("first_", "top_"): v for k, v in evil.items()}}
+    alerts = pd.DataFrame([row])
+    for fmt in ("wecom", "dingtalk", "slack"):
+        body = payload(alerts, fmt)
+        message = body["text"] if fmt == "slack" else body["markdown"].get(
+            "content", body["markdown"].get("text"))
+        lines = message.splitlines()
+        assert not [x for x in lines if x.lstrip().startswith("#")], (fmt, message)
+        assert "官方通知" in message  # the name is shown, on its own line never
+        # the URL stays one link: its ) [ ] are encoded, the phishing link is not a link
+        assert "](https://phish.example" not in message, (fmt, message)
+        assert "https://e.example/%29%20%5B" in message, (fmt, message)
