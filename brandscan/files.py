@@ -16,6 +16,22 @@ from pathlib import Path
 from brandscan.errors import BrandscanError
 
 
+def shown(path: str | os.PathLike[str]) -> str:
+    """A file name fit to print and store: names that are not UTF-8 (GBK names from a
+    Windows zip arrive as lone surrogates) are decoded as GB18030, else with "?" for the
+    bytes that are neither. The file itself is still opened by its own name."""
+    name = os.fspath(path)
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
+
 def check_output(path: str | os.PathLike[str],
                  protected: Sequence[tuple[str, str | os.PathLike[str]]] = ()) -> None:
     """Refuse an output path that would destroy something: a special file (FIFO, device,

@@ -155,3 +155,28 @@ def test_webhook_messages_escape_authors_and_urls() -> None:
         # the URL stays one link: its ) [ ] are encoded, the phishing link is not a link
         assert "](https://phish.example" not in message, (fmt, message)
         assert "https://e.example/%29%20%5B" in message, (fmt, message)
+
+
+def test_file_names_that_are_not_utf8_are_read_and_shown(tmp_path: Path) -> None:
+    import shutil
+
+    folder = os.fsencode(tmp_path)
+    gbk = os.path.join(folder, "比亚迪.csv".encode("gbk"))  # a name from a Windows zip
+    shutil.copyfile(os.fsencode(EXAMPLE), gbk)
+    name = os.fsdecode(gbk)  # what a shell passes: lone surrogates
+    result = CliRunner().invoke(cli, ["-q", "posts", name, "--config", str(CONFIG_EXAMPLE),
+                                      "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path}/比亚迪.csv" in result.stdout  # source_file decoded as GBK
+    inspect = CliRunner().invoke(cli, ["inspect", name, str(EXAMPLE), "--format", "json"])
+    assert inspect.exit_code == 0 and "比亚迪.csv" in inspect.stdout
+
+
+def test_an_empty_store_window_is_an_answer_not_a_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    assert run("-q", "db", "prune", "--db", db, "--before", "2030-01-01")[0] == 0
+    for command in (["report"], ["alerts"], ["influencers"], ["report", "--since", "7d"]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(db), "--config",
+                                          str(CONFIG_EXAMPLE), "--format", "json"])
+        assert result.exit_code == 0 and "Traceback" not in result.output, command

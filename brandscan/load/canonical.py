@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from brandscan.errors import BrandscanError
+from brandscan.files import shown
 from brandscan.load import values
 from brandscan.load.accounting import FileReport
 from brandscan.load.layouts import (
@@ -228,7 +229,7 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
         bid = res["bid"].astype(str)
         built = "https://weibo.com/" + res["author_id"].astype(str) + "/" + bid
         res["url"] = built.where((bid.str.strip() != "") & (res["author_id"] != ""), "")
-    res["source_file"] = path
+    res["source_file"] = shown(path)
     res["source_line"] = res["__line__"]
     return conform(res, opts.tz)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from brandscan.files import shown
 from brandscan.load.accounting import LoadReport
 
 FILE_COLUMNS = ("file", "layout", "encoding", "format", "rows_read", "used", "posts",
@@ -16,7 +17,7 @@ def files_table(report: LoadReport) -> pd.DataFrame:
     rows = []
     for f in report.files:
         rows.append({
-            "file": f.path,
+            "file": shown(f.path),
             "layout": f.layout,
             "encoding": f.encoding,
             "format": f.format,
@@ -41,5 +42,5 @@ def files_table(report: LoadReport) -> pd.DataFrame:
 
 def skipped_table(report: LoadReport) -> pd.DataFrame:
     """Every skipped row: file, line and reason, in file order."""
-    return pd.DataFrame([{"file": s.file, "line": s.line, "reason": s.reason}
+    return pd.DataFrame([{"file": shown(s.file), "line": s.line, "reason": s.reason}
                          for s in report.skipped], columns=["file", "line", "reason"])
