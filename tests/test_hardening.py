@@ -3,6 +3,7 @@ file or a link (refused before any work, one line, exit 1); a pruned file can be
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -180,3 +181,39 @@ def test_an_empty_store_window_is_an_answer_not_a_traceback(tmp_path: Path) -> N
         result = CliRunner().invoke(cli, [*command, "--db", str(db), "--config",
                                           str(CONFIG_EXAMPLE), "--format", "json"])
         assert result.exit_code == 0 and "Traceback" not in result.output, command
+
+
+def test_crafted_snownlp_models_are_refused_never_crash(tmp_path: Path) -> None:
+    import gzip
+    import marshal
+    import random
+
+    from brandscan.text import safe_marshal
+
+    crafted = {
+        "segfault": b"\xa8\x01\x00\x00\x00{r\x00\x00\x00\x00N0",  # crashed marshal.loads
+        "huge tuple": b"(\x00\x00\x00\x20",  # claimed 2**29 items: 4.3 GB before failing
+        "code": marshal.dumps(compile("1", "x", "eval")),
+        "deep": b"[\x01\x00\x00\x00" * 10_000 + b"N",
+        "bomb": gzip.compress(b"\x00" * (300 * 2**20)),  # 300 MB of zeros, 300 KB packed
+    }
+    for name, data in crafted.items():
+        model = tmp_path / f"{name.replace(' ', '_')}.3"
+        model.write_bytes(data)
+        code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
+        assert code == 1 and "not a usable sentiment model" in err, (name, err)
+        assert len(err.strip().splitlines()) == 1, (name, err)
+    # the bounded reader reads what marshal writes, exactly …
+    snow = {"total": 10, "d": {"pos": {"d": {"好": 3.5, "差": 1}, "total": 4.5, "none": 1},
+                               "neg": {"d": {}, "total": -(2**70), "none": None}},
+            "brandscan": [True, False, (1, 2.5, "x" * 300)]}
+    assert safe_marshal.loads(marshal.dumps(snow)) == snow
+    # … and turns any damage into a ValueError: 5,000 random corruptions of a model
+    rng = random.Random(5)
+    good = marshal.dumps(snow)
+    for _ in range(5000):
+        data = bytearray(good)
+        for _ in range(rng.randrange(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        with contextlib.suppress(ValueError):
+            safe_marshal.loads(bytes(data))
