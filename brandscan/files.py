@@ -16,6 +16,30 @@ from pathlib import Path
 from brandscan.errors import BrandscanError
 
 
+def user_cache_dir() -> Path:
+    """Where brandscan keeps what it can rebuild (model tables, jieba's dictionary cache):
+    ``$BRANDSCAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/brandscan``, else
+    ``~/.cache/brandscan``."""
+    env = os.environ.get("BRANDSCAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "brandscan"
+
+
+def private_cache_dir() -> Path:
+    """:func:`user_cache_dir`, created if need be; when it cannot be written, a new
+    private temporary folder (0700) — never a folder other users can write to."""
+    folder = user_cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="brandscan-cache-"))
+
+
 def shown(path: str | os.PathLike[str]) -> str:
     """A file name fit to print and store: names that are not UTF-8 (GBK names from a
     Windows zip arrive as lone surrogates) are decoded as GB18030, else with "?" for the

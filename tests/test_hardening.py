@@ -217,3 +217,20 @@ def test_crafted_snownlp_models_are_refused_never_crash(tmp_path: Path) -> None:
             data[rng.randrange(len(data))] = rng.randrange(256)
         with contextlib.suppress(ValueError):
             safe_marshal.loads(bytes(data))
+
+
+def test_a_jieba_cache_dropped_in_tmp_is_never_loaded(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    # what marshal.load would crash on (exit 139), dropped where jieba looks by default
+    (shared / "jieba.cache").write_bytes(b"\xa8\x01\x00\x00\x00{r\x00\x00\x00\x00N0")
+    env = {**os.environ, "TMPDIR": str(shared), "BRANDSCAN_CACHE_DIR": str(tmp_path / "c")}
+    proc = subprocess.run([sys.executable, "-m", "brandscan", "-q", "complaints", str(EXAMPLE),
+                           "--config", str(CONFIG_EXAMPLE), "--format", "csv"],
+                          capture_output=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()[-500:]
+    assert proc.stderr == b"" and b"term" in proc.stdout
+    assert (tmp_path / "c" / "jieba.cache").is_file()  # its own cache, in brandscan's folder

@@ -138,14 +138,9 @@ def _hash(*blobs: bytes) -> str:
 
 def _cache_dir(cache_dir: str | os.PathLike[str] | None) -> Path:
     """Explicit argument, else ``$BRANDSCAN_CACHE_DIR``, else the XDG user cache."""
-    if cache_dir is not None:
-        return Path(cache_dir)
-    env = os.environ.get("BRANDSCAN_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "brandscan"
+    from brandscan.files import user_cache_dir
+
+    return Path(cache_dir) if cache_dir is not None else user_cache_dir()
 
 
 def _read_stopwords(raw: bytes) -> frozenset[str]:
