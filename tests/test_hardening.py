@@ -234,3 +234,23 @@ def test_a_jieba_cache_dropped_in_tmp_is_never_loaded(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode()[-500:]
     assert proc.stderr == b"" and b"term" in proc.stdout
     assert (tmp_path / "c" / "jieba.cache").is_file()  # its own cache, in brandscan's folder
+
+
+def test_a_megabyte_post_is_cut_counted_and_cheap(tmp_path: Path) -> None:
+    from brandscan.load.options import LoadOptions
+    from brandscan.load.posts import load_posts
+
+    text = "鲜果坊的山竹烂了，" + "".join(chr(0x4E00 + (i * 7919) % 20000)
+                                       for i in range(1_000_000))
+    data = tmp_path / "long.jsonl"
+    data.write_text(json.dumps({"text": text, "time": "2026-11-05 08:00", "author": "甲"},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    loaded = load_posts([data])
+    assert len(loaded.posts["text"].iloc[0]) == LoadOptions().max_text == 20_000
+    assert loaded.report.total("truncated_text") == 1
+    result = CliRunner().invoke(cli, ["report", str(data), "--config", str(CONFIG_EXAMPLE),
+                                      "--format", "json"])
+    assert result.exit_code == 0
+    assert "1 text(s) longer than the limit cut short" in result.stderr
+    inspect = CliRunner().invoke(cli, ["inspect", str(data), "--format", "json"])
+    assert json.loads(inspect.stdout)[0]["truncated_text"] == 1

@@ -176,6 +176,10 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
     text = out["text"] if "text" in out else pd.Series("", index=out.index)
     text = text.astype(object).where(text.notna(), "").astype(str)
     text = values.clean_texts(text)
+    long = (text.str.len() > opts.max_text).to_numpy(dtype=bool)
+    if long.any():
+        fr.truncated_text += int(long.sum())
+        text = text.where(~long, text.str.slice(0, opts.max_text))
     skipped: list[Skip] = []
 
     empty = text.str.strip() == ""

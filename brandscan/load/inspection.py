@@ -9,7 +9,8 @@ from brandscan.load.accounting import LoadReport
 
 FILE_COLUMNS = ("file", "layout", "encoding", "format", "rows_read", "used", "posts",
                 "comments", "derived_posts", "skipped", "duplicates", "filtered", "first",
-                "last", "relative_times", "skip_reasons", "mapping", "error")
+                "last", "relative_times", "truncated_text", "skip_reasons", "mapping",
+                "error")
 
 
 def files_table(report: LoadReport) -> pd.DataFrame:
@@ -33,6 +34,7 @@ def files_table(report: LoadReport) -> pd.DataFrame:
             "last": f.last.strftime("%Y-%m-%d %H:%M") if f.last is not None else "",
             "relative_times": (f"{f.relative_times} resolved against "
                                f"{f.now:%Y-%m-%d %H:%M}" if f.relative_times and f.now else ""),
+            "truncated_text": f.truncated_text,
             "skip_reasons": "; ".join(f"{r}: {n}" for r, n in f.skip_reasons.most_common()),
             "mapping": ", ".join(f"{k}={v}" for k, v in f.mapping.items()),
             "error": f.error or "",
