@@ -254,3 +254,36 @@ def test_a_megabyte_post_is_cut_counted_and_cheap(tmp_path: Path) -> None:
     assert "1 text(s) longer than the limit cut short" in result.stderr
     inspect = CliRunner().invoke(cli, ["inspect", str(data), "--format", "json"])
     assert json.loads(inspect.stdout)[0]["truncated_text"] == 1
+
+
+def test_near_is_linear_and_matches_exactly_what_every_pair_would() -> None:
+    import random
+
+    from brandscan.text.query import parse_query
+
+    def occurrences(word: str, text: str) -> list[tuple[int, int]]:
+        return [(i, i + len(word)) for i in range(len(text)) if text.startswith(word, i)]
+
+    def pairs(left: list, right: list, d: int) -> list[tuple[int, int]]:
+        out = []
+        for a0, a1 in left:
+            for b0, b1 in right:
+                gap = b0 - a1 if b0 >= a1 else a0 - b1 if a0 >= b1 else 0
+                if gap <= d:
+                    out.append((min(a0, b0), max(a1, b1)))
+        return out
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab好cd") for _ in range(rng.randrange(0, 40)))
+        a, b, c = rng.choice(["a", "ab", "好"]), rng.choice(["b", "cd", "好"]), rng.choice("acd")
+        d1, d2 = rng.randrange(0, 8), rng.randrange(0, 8)
+        inner = pairs(occurrences(a, text), occurrences(b, text), d1)
+        assert parse_query(f"{a} NEAR/{d1} {b}").matches(text) == bool(inner), (text, a, b)
+        chained = pairs(inner, occurrences(c, text), d2)
+        got = parse_query(f"({a} NEAR/{d1} {b}) NEAR/{d2} {c}").matches(text)
+        assert got == bool(chained), (text, a, b, c, d1, d2)
+    # thousands of occurrences of both terms: one span per left occurrence (5,000), not
+    # one per close pair (25 million, which took 19 s and 1.15 GB)
+    near = parse_query("鲜果坊 NEAR/100000000 好")
+    assert len(near.spans("鲜果坊好" * 5000)) == 5000
