@@ -283,7 +283,7 @@ def test_near_is_linear_and_matches_exactly_what_every_pair_would() -> None:
         chained = pairs(inner, occurrences(c, text), d2)
         got = parse_query(f"({a} NEAR/{d1} {b}) NEAR/{d2} {c}").matches(text)
         assert got == bool(chained), (text, a, b, c, d1, d2)
-    # thousands of occurrences of both terms: one span per left occurrence (5,000), not
-    # one per close pair (25 million, which took 19 s and 1.15 GB)
+    # thousands of occurrences of both terms: at most one span per left occurrence
+    # (5,000), not one per close pair (25 million, which took 19 s and 1.15 GB)
     near = parse_query("鲜果坊 NEAR/100000000 好")
-    assert len(near.spans("鲜果坊好" * 5000)) == 5000
+    assert 1 <= len(near.spans("鲜果坊好" * 5000)) <= 5000
