@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from brandscan.errors import BrandscanError
+from brandscan.text import safe_marshal
 from brandscan.text.features import SCORING_BATCH, FeatureSpec, extract
 
 __all__ = ["FORMAT", "LinearModel", "load_scorer", "model_kind", "read_snownlp",
@@ -249,9 +250,11 @@ _SNOW_KEYS = {"total", "d", "brandscan"}
 def read_snownlp(raw: bytes) -> dict[str, Any]:
     """Decode and check a snownlp sentiment (Bayes) model; ``ValueError`` if it is not one."""
     try:
-        data = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        model = marshal.loads(data)
-    except (OSError, EOFError, ValueError, TypeError, zlib.error):
+        model = safe_marshal.loads(safe_marshal.decompress(raw))
+    except ValueError as exc:
+        if "not plain data" in str(exc):
+            raise ValueError("a marshal file, but not a snownlp sentiment model (it holds "
+                             "code or other things a model never does)") from None
         raise ValueError("damaged or unknown file: not a brandscan model, "
                          "and not a snownlp model either") from None
     if (not isinstance(model, dict) or not {"total", "d"} <= set(model) <= _SNOW_KEYS

@@ -22,6 +22,7 @@ config loader can name the brand and point at the mistake.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,15 +137,32 @@ class Near(Node):
         return bool(self.spans(text))
 
     def spans(self, text: str) -> list[Span]:
-        """Spans covering each close pair, so NEARs chain: ``A NEAR/3 B NEAR/3 C``."""
-        left, right = _spans(self.left, text), _spans(self.right, text)
-        out = []
+        """Per occurrence of the left operand with a close right one, the span covering
+        all its close pairs, so NEARs chain: ``A NEAR/3 B NEAR/3 C``. (That span is the
+        union of the pairs' spans, which all contain the left occurrence: a third term is
+        as near to it as to the nearest pair.) Linear in the occurrences, not quadratic:
+        a text repeating both terms thousands of times stays cheap."""
+        left, right = _spans(self.left, text), sorted(_spans(self.right, text))
+        if not left or not right:
+            return []
+        starts = [b0 for b0, _ in right]
+        longest = max(b1 - b0 for b0, b1 in right)
+        d = self.distance
+        out = set()
         for a0, a1 in left:
-            for b0, b1 in right:
-                gap = b0 - a1 if b0 >= a1 else a0 - b1 if a0 >= b1 else 0
-                if gap <= self.distance:
-                    out.append((min(a0, b0), max(a1, b1)))
-        return sorted(set(out))
+            # close: b0 <= a1 + d and b1 >= a0 - d (b1 <= b0 + longest)
+            lo = bisect.bisect_left(starts, a0 - d - longest)
+            hi = bisect.bisect_right(starts, a1 + d)
+            mid = bisect.bisect_left(starts, a0 - d, lo, hi)
+            first = next((i for i in range(lo, mid) if right[i][1] >= a0 - d),
+                         mid if mid < hi else None)
+            if first is None:
+                continue
+            tail = bisect.bisect_left(starts, starts[hi - 1] - longest, first, hi)
+            ends = [b1 for _, b1 in right[tail:hi] if b1 >= a0 - d] or [
+                b1 for _, b1 in right[first:hi] if b1 >= a0 - d]
+            out.add((min(a0, right[first][0]), max(a1, max(ends))))
+        return sorted(out)
 
     def children(self) -> tuple[Node, ...]:
         return (self.left, self.right)
