@@ -287,3 +287,17 @@ def test_near_is_linear_and_matches_exactly_what_every_pair_would() -> None:
     # (5,000), not one per close pair (25 million, which took 19 s and 1.15 GB)
     near = parse_query("鲜果坊 NEAR/100000000 好")
     assert 1 <= len(near.spans("鲜果坊好" * 5000)) <= 5000
+
+
+def test_devices_and_fifos_are_refused_not_read_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)  # nobody will ever write to it
+    db = tmp_path / "s.duckdb"
+    for args in (["timeline", fifo], ["inspect", "/dev/zero"], ["report", "/dev/zero"],
+                 ["ingest", "/dev/zero", "--db", db], ["ingest", fifo, "--db", db]):
+        code, err = run("-q", *args)
+        assert code == 1 and ("is a device" in err or "is a FIFO" in err), (args, err)
+    # the other files of the same ingest are stored all the same
+    result = CliRunner().invoke(cli, ["ingest", "/dev/zero", str(EXAMPLE), "--db", str(db),
+                                      "--config", str(CONFIG_EXAMPLE)])
+    assert result.exit_code == 1 and "batch" in result.stderr and "is a device" in result.stderr
