@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from brandscan.errors import BrandscanError
+from brandscan.errors import BrandscanError, shorten
 from brandscan.schema import GENRES, VOICE_GENRES
 
 #: Canonical fields a column mapping may name (see ``brandscan.schema``).
@@ -231,12 +231,27 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return parse_config(text, source=p)
 
 
+class _NoAliases(yaml.SafeLoader):
+    """YAML's safe loader without anchors and aliases: a config never needs them, and
+    nested aliases (a "billion laughs") take minutes and gigabytes to expand."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a brandscan config",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_config(text: str, *, source: Path | None = None) -> Config:
     """Validate YAML text against the schema and build a :class:`Config`."""
     where = str(source) if source else "<config>"
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_NoAliases)
+        data = yaml.load(text, Loader=_NoAliases)
+    except RecursionError:
+        raise BrandscanError("invalid YAML: nested too deeply", where=where) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -411,7 +426,7 @@ def _check_queries(config: Config, node: yaml.Node, where: str) -> None:
             line = f":{lines[i]}" if i in lines else ""
             raise BrandscanError(
                 f"brand '{brand.name}': query: {exc.message} at position {exc.position} "
-                f"in {brand.query!r}", where=f"{where}{line}",
+                f"in {shorten(brand.query)!r}", where=f"{where}{line}",
                 hint="operators are AND, OR, NOT, NEAR/n and parentheses; quote phrases"
             ) from None
 

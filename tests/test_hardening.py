@@ -301,3 +301,24 @@ def test_devices_and_fifos_are_refused_not_read_forever(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ingest", "/dev/zero", str(EXAMPLE), "--db", str(db),
                                       "--config", str(CONFIG_EXAMPLE)])
     assert result.exit_code == 1 and "batch" in result.stderr and "is a device" in result.stderr
+
+
+def test_deep_nesting_and_yaml_aliases_are_one_line_errors(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    for name in ("deep.json", "deep.jsonl"):
+        (tmp_path / name).write_text(deep + "\n", encoding="utf-8")
+        code, err = run("-q", "timeline", tmp_path / name)
+        assert code == 1 and "nested too deeply" in err and len(err.splitlines()) == 1, err
+    configs = {
+        "yaml": "brands:\n  - name: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "parens": "brands:\n  - name: x\n    query: " + "(" * 5000 + "x" + ")" * 5000 + "\n",
+        "nots": "brands:\n  - name: x\n    query: " + "NOT " * 5000 + "x\n",
+        "aliases": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
+                   "brands:\n  - name: *b\n",
+    }
+    for name, text in configs.items():
+        config = tmp_path / f"{name}.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, err = run("-q", "timeline", EXAMPLE, "--config", config)
+        assert code == 1 and len(err.splitlines()) == 1 and len(err) < 400, (name, err)
+        assert ("nested" in err or "aliases" in err), (name, err)

@@ -28,6 +28,9 @@ def json_rows(text: str, path: str) -> tuple[Iterator[Item], dict[str, Any]]:
     body = text.lstrip("\ufeff")
     try:
         doc = json.loads(body)
+    except RecursionError:
+        raise BrandscanError("JSON nested too deeply to be an export", where=path,
+                             hint="re-export the file") from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         raise BrandscanError(f"invalid JSON: {getattr(exc, 'msg', exc)}",

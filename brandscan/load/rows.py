@@ -166,6 +166,9 @@ def jsonl_rows(lines: Iterable[str], path: str, *, first_line: int = 1) -> Itera
         except ValueError as exc:
             yield i, Skip(path, i, f"invalid JSON: {exc.msg}")
             continue
+        except RecursionError:
+            yield i, Skip(path, i, "invalid JSON: nested too deeply")
+            continue
         if not isinstance(obj, dict):
             yield i, Skip(path, i, "not a JSON object")
             continue
