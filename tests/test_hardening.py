@@ -322,3 +322,39 @@ def test_deep_nesting_and_yaml_aliases_are_one_line_errors(tmp_path: Path) -> No
         code, err = run("-q", "timeline", EXAMPLE, "--config", config)
         assert code == 1 and len(err.splitlines()) == 1 and len(err) < 400, (name, err)
         assert ("nested" in err or "aliases" in err), (name, err)
+
+
+def test_configs_of_the_wrong_shape_and_times_out_of_range_are_one_line_errors(
+        tmp_path: Path) -> None:
+    cases = {
+        "sentiment: 5\n": "'sentiment' must be a mapping",
+        "segmentation: [1]\n": "'segmentation' must be a mapping",
+        "complaints:\n  categories: [a, b]\n": "'complaints.categories' must be a mapping",
+        "columns: [text]\n": "'columns' must be a mapping",
+        "brands: {name: x}\n": "'brands' must be a list",
+        "alerts:\n  volume:\n    z_watch: .nan\n": "must be a (finite) number",
+        "alerts:\n  cooldown_hours: .inf\n": "must be a (finite) number",
+    }
+    for text, why in cases.items():
+        config = tmp_path / "c.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, err = run("-q", "timeline", EXAMPLE, "--config", config)
+        assert code == 1 and why in err and len(err.splitlines()) == 1, (text, err)
+    code, err = run("-q", "timeline", EXAMPLE, "--config", "/dev/zero")
+    assert code == 1 and "not a config file" in err
+    for since in ("99999999d", "0001-01-01", "9999-12-31"):
+        code, err = run("-q", "timeline", EXAMPLE, "--since", since)
+        assert code == 1 and "out of range" in err and "Traceback" not in err, (since, err)
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    code, err = run("-q", "db", "prune", "--db", db, "--before", "99999999d")
+    assert code == 1 and "out of range" in err
+
+
+def test_a_brand_named_like_tex_still_gets_its_html_report(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("brands:\n  - name: '$x^$'\n    aliases: [鲜果坊]\n  - name: 果多多\n",
+                      encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert run("-q", "report", EXAMPLE, "--config", config, "-o", out)[0] == 0
+    assert out.stat().st_size > 20_000 and "$x^$" in out.read_text(encoding="utf-8")
