@@ -358,3 +358,15 @@ def test_a_brand_named_like_tex_still_gets_its_html_report(tmp_path: Path) -> No
     out = tmp_path / "r.html"
     assert run("-q", "report", EXAMPLE, "--config", config, "-o", out)[0] == 0
     assert out.stat().st_size > 20_000 and "$x^$" in out.read_text(encoding="utf-8")
+
+
+def test_a_byte_order_mark_and_one_broken_character_still_load(tmp_path: Path) -> None:
+    data = EXAMPLE.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # weibo-search writes a BOM
+    cut = data.index("山竹".encode()) + 1
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(data[:cut] + data[cut + 2:])  # one character cut in two
+    result = CliRunner().invoke(cli, ["inspect", str(broken), "--format", "json"])
+    info = json.loads(result.stdout)[0]
+    assert info["encoding"] == "utf-8-sig (1 undecodable byte(s) replaced)"
+    assert info["used"] == 671  # every row, as without the mark

@@ -66,8 +66,13 @@ def choose_encoding(head: bytes, probe: Probe, path: str) -> tuple[str, str]:
         try:
             probe(enc, "strict")
         except UnicodeDecodeError as exc:
-            raise BrandscanError(f"not valid {enc} at byte {exc.start}", where=path,
-                                 hint="re-save the file as UTF-8") from None
+            # The mark names the encoding: a few broken bytes (a crawler cut a character
+            # in two) are replaced and said, as without a mark; many mean it lies.
+            chars, bad = probe(enc, "replace")
+            if bad > max(16, chars // 50):
+                raise BrandscanError(f"not valid {enc} at byte {exc.start}", where=path,
+                                     hint="re-save the file as UTF-8") from None
+            return f"{enc} ({bad} undecodable byte(s) replaced)", "replace"
         return enc, "strict"
     if looks_binary(head):
         raise BrandscanError("binary file, not a text export", where=path,
