@@ -370,3 +370,15 @@ def test_a_byte_order_mark_and_one_broken_character_still_load(tmp_path: Path) -
     info = json.loads(result.stdout)[0]
     assert info["encoding"] == "utf-8-sig (1 undecodable byte(s) replaced)"
     assert info["used"] == 671  # every row, as without the mark
+
+
+def test_utf16_without_a_mark_and_truncated_json_are_read_or_placed(tmp_path: Path) -> None:
+    for codec in ("utf-16-le", "utf-16-be"):
+        data = tmp_path / f"{codec}.csv"
+        data.write_bytes("text,time\n鲜果坊很好,2026-11-05 08:00\n".encode(codec))
+        result = CliRunner().invoke(cli, ["-q", "timeline", str(data), "--format", "csv"])
+        assert result.exit_code == 0 and "2026-11-05,1," in result.stdout, codec
+    truncated = tmp_path / "t.json"
+    truncated.write_text('[{"text": "鲜果坊", "time": "2026-11-05', encoding="utf-8")
+    code, err = run("-q", "timeline", truncated)
+    assert code == 1 and f"{truncated}:1: invalid JSON at column 26" in err
