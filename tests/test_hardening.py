@@ -382,3 +382,13 @@ def test_utf16_without_a_mark_and_truncated_json_are_read_or_placed(tmp_path: Pa
     truncated.write_text('[{"text": "鲜果坊", "time": "2026-11-05', encoding="utf-8")
     code, err = run("-q", "timeline", truncated)
     assert code == 1 and f"{truncated}:1: invalid JSON at column 26" in err
+
+
+def test_a_store_cut_short_is_called_damaged(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        fh.truncate(size // 2)
+    code, err = run("-q", "report", "--db", db, "--format", "json")
+    assert code == 1 and "the store is damaged" in err and "not a brandscan store" not in err

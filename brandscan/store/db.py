@@ -309,11 +309,18 @@ def _connect(path: Path, *, read_only: bool, deadline: float) -> duckdb.DuckDBPy
                     f"cannot open the store for writing: {msg}", where=str(path),
                     hint="the store and its folder must be writable; choose another --db"
                 ) from None
-            if "corrupt" in msg.lower() or "checksum" in msg.lower():
+            if _is_damage(msg):
                 raise _damaged(path, msg) from None
             if "not a valid" in msg.lower() or "database file" in msg.lower():
                 raise _not_a_store(path, msg) from None
             raise BrandscanError(f"cannot open the store: {msg}", where=str(path)) from None
+
+
+def _is_damage(msg: str) -> bool:
+    """DuckDB's words for a store file that was cut short or overwritten."""
+    low = msg.lower()
+    return any(w in low for w in ("corrupt", "checksum", "could not read enough bytes",
+                                  "truncated"))
 
 
 def _damaged(path: Path, msg: str) -> BrandscanError:
@@ -512,7 +519,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, write: bool = Fals
             except duckdb.Error as exc:
                 # Damage can hide in a data block until a query reads it.
                 msg = one_line(exc)
-                if "corrupt" in msg.lower() or "checksum" in msg.lower():
+                if _is_damage(msg):
                     raise _damaged(p, msg) from None
                 raise BrandscanError(f"cannot use the store: {msg}", where=str(p)) from None
         finally:
