@@ -392,3 +392,21 @@ def test_a_store_cut_short_is_called_damaged(tmp_path: Path) -> None:
         fh.truncate(size // 2)
     code, err = run("-q", "report", "--db", db, "--format", "json")
     assert code == 1 and "the store is damaged" in err and "not a brandscan store" not in err
+
+
+def test_a_model_zip_claiming_huge_arrays_is_refused_before_allocating(
+        tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    import numpy as np
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f4", "fortran_order": False, "shape": (2**40,)})
+    model = tmp_path / "huge.model"
+    with zipfile.ZipFile(model, "w") as zf:
+        for name in ("keys", "weights", "bias", "meta"):
+            zf.writestr(f"{name}.npy", b"\x93NUMPY" + header.getvalue()[6:] + b"\x00" * 64)
+    code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
+    assert code == 1 and "larger than its file" in err, err
