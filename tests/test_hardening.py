@@ -1,5 +1,6 @@
-"""Hostile paths and stores: ``-o`` never destroys an input, the config, the store, a special
-file or a link (refused before any work, one line, exit 1); a pruned file can be ingested again."""
+"""A standing adversarial suite: hostile paths, files, stores, models, configs, queries and
+webhook payloads. Each case once crashed, hung, lost data or ran something; now each is a
+one-line error (exit 1) or simply works."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from brandscan.cli import cli
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
@@ -410,3 +413,42 @@ def test_a_model_zip_claiming_huge_arrays_is_refused_before_allocating(
             zf.writestr(f"{name}.npy", b"\x93NUMPY" + header.getvalue()[6:] + b"\x00" * 64)
     code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
     assert code == 1 and "larger than its file" in err, err
+
+
+# --- fuzz: parsers of things users hand brandscan ----------------------------------------
+
+_YAMLISH = st.text(alphabet=st.sampled_from(list("abnmqz:-[]{}&*!|>'\" \n\t#0129.e鲜果坊")),
+                   max_size=120)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_YAMLISH)
+def test_any_config_text_is_a_config_or_one_error(text: str) -> None:
+    from brandscan.config import parse_config
+    from brandscan.errors import BrandscanError
+
+    try:
+        parse_config(text)
+    except BrandscanError as exc:
+        assert "\n" not in exc.format()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab鲜果 ()"ANDORNTE/0123456789')), max_size=80))
+def test_any_query_text_parses_or_is_a_query_error(text: str) -> None:
+    from brandscan.text.query import QueryError, parse_query
+
+    try:
+        node = parse_query(text)
+    except QueryError:
+        return
+    node.matches("ab 鲜果 " * 3)  # and a parsed query always evaluates
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_as_a_snownlp_model_are_a_value_error(data: bytes) -> None:
+    from brandscan.text.model import read_snownlp
+
+    with contextlib.suppress(ValueError):
+        read_snownlp(data)
