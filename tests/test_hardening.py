@@ -452,3 +452,21 @@ def test_any_bytes_as_a_snownlp_model_are_a_value_error(data: bytes) -> None:
 
     with contextlib.suppress(ValueError):
         read_snownlp(data)
+
+
+def test_a_busy_store_names_the_process_holding_it(tmp_path: Path) -> None:
+    import fcntl
+
+    if not Path("/proc/locks").exists():
+        return  # (the holder is read from Linux's lock table)
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    fd = os.open(f"{db}.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, b"99999\n", 0)  # a stale "last taker" in the file
+        code, err = run("-q", "db", "info", "--db", db, "--lock-timeout", "0.2")
+        assert code == 1 and f"in use by PID {os.getpid()}" in err and "99999" not in err
+    finally:
+        os.close(fd)

@@ -191,10 +191,12 @@ class StoreLock:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = _read_pid(fd)
+                    holders = _lock_holders(fd)
+                    who = (f"PID {', '.join(holders)}" if holders
+                           else f"another process (last taken by PID {_read_pid(fd) or '?'})")
                     os.close(fd)
                     raise BrandscanError(
-                        f"database is in use by PID {holder or '?'}", where=str(self.db),
+                        f"database is in use by {who}", where=str(self.db),
                         hint=f"another brandscan run is using it; gave up after "
                              f"{self.timeout:g} s, see --lock-timeout") from None
                 time.sleep(0.05)
@@ -214,6 +216,26 @@ class StoreLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _lock_holders(fd: int) -> list[str]:
+    """The PIDs holding an flock on the file of ``fd``, from Linux's /proc/locks (none
+    elsewhere): the lock file only remembers who took it last, maybe a reader long gone."""
+    try:
+        st = os.fstat(fd)
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return []
+    want = f":{st.st_ino}"
+    pids = []
+    for line in lines:
+        parts = line.split()
+        # "1: FLOCK ADVISORY WRITE 12345 08:01:123456 0 EOF" (blocked waiters: "->")
+        if len(parts) >= 6 and parts[1] == "FLOCK" and "->" not in parts[:2] and \
+                parts[5].endswith(want):
+            pids.append(parts[4])
+    return list(dict.fromkeys(pids))
 
 
 def _read_pid(fd: int) -> str:
