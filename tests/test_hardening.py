@@ -470,3 +470,18 @@ def test_a_busy_store_names_the_process_holding_it(tmp_path: Path) -> None:
         assert code == 1 and f"in use by PID {os.getpid()}" in err and "99999" not in err
     finally:
         os.close(fd)
+
+
+def test_a_header_line_in_the_middle_switches_the_columns(tmp_path: Path) -> None:
+    rows = ["id,正文,发布时间,点赞数"]
+    rows += [f"{i},鲜果坊第{i}条,2026-11-05 0{i}:00,{i}" for i in range(5)]
+    rows.append("uid,用户昵称,id,正文,发布时间,点赞数")  # crawls appended after a change
+    rows += [f"u{i},甲{i},{i},鲜果坊第{i}条,2026-11-05 0{i}:00,{i}" for i in range(5, 10)]
+    data = tmp_path / "appended.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    info = json.loads(CliRunner().invoke(cli, ["inspect", str(data), "--format", "json"]
+                                         ).stdout)[0]
+    assert (info["rows_read"], info["used"], info["skip_reasons"]) == (11, 10, "header line: 1")
+    posts = CliRunner().invoke(cli, ["-q", "posts", str(data), "--format", "json"])
+    got = {p["id"]: (p["text"], p["likes"]) for p in json.loads(posts.stdout)}
+    assert got == {str(i): (f"鲜果坊第{i}条", i) for i in range(10)}
