@@ -1,5 +1,6 @@
-"""Hostile paths and stores: ``-o`` never destroys an input, the config, the store, a special
-file or a link (refused before any work, one line, exit 1); a pruned file can be ingested again."""
+"""A standing adversarial suite: hostile paths, files, stores, models, configs, queries and
+webhook payloads. Each case once crashed, hung, lost data or ran something; now each is a
+one-line error (exit 1) or simply works."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from brandscan.cli import cli
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
@@ -287,3 +290,198 @@ def test_near_is_linear_and_matches_exactly_what_every_pair_would() -> None:
     # (5,000), not one per close pair (25 million, which took 19 s and 1.15 GB)
     near = parse_query("鲜果坊 NEAR/100000000 好")
     assert 1 <= len(near.spans("鲜果坊好" * 5000)) <= 5000
+
+
+def test_devices_and_fifos_are_refused_not_read_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)  # nobody will ever write to it
+    db = tmp_path / "s.duckdb"
+    for args in (["timeline", fifo], ["inspect", "/dev/zero"], ["report", "/dev/zero"],
+                 ["ingest", "/dev/zero", "--db", db], ["ingest", fifo, "--db", db]):
+        code, err = run("-q", *args)
+        assert code == 1 and ("is a device" in err or "is a FIFO" in err), (args, err)
+    # the other files of the same ingest are stored all the same
+    result = CliRunner().invoke(cli, ["ingest", "/dev/zero", str(EXAMPLE), "--db", str(db),
+                                      "--config", str(CONFIG_EXAMPLE)])
+    assert result.exit_code == 1 and "batch" in result.stderr and "is a device" in result.stderr
+
+
+def test_deep_nesting_and_yaml_aliases_are_one_line_errors(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    for name in ("deep.json", "deep.jsonl"):
+        (tmp_path / name).write_text(deep + "\n", encoding="utf-8")
+        code, err = run("-q", "timeline", tmp_path / name)
+        assert code == 1 and "nested too deeply" in err and len(err.splitlines()) == 1, err
+    configs = {
+        "yaml": "brands:\n  - name: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "parens": "brands:\n  - name: x\n    query: " + "(" * 5000 + "x" + ")" * 5000 + "\n",
+        "nots": "brands:\n  - name: x\n    query: " + "NOT " * 5000 + "x\n",
+        "aliases": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
+                   "brands:\n  - name: *b\n",
+    }
+    for name, text in configs.items():
+        config = tmp_path / f"{name}.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, err = run("-q", "timeline", EXAMPLE, "--config", config)
+        assert code == 1 and len(err.splitlines()) == 1 and len(err) < 400, (name, err)
+        assert ("nested" in err or "aliases" in err), (name, err)
+
+
+def test_configs_of_the_wrong_shape_and_times_out_of_range_are_one_line_errors(
+        tmp_path: Path) -> None:
+    cases = {
+        "sentiment: 5\n": "'sentiment' must be a mapping",
+        "segmentation: [1]\n": "'segmentation' must be a mapping",
+        "complaints:\n  categories: [a, b]\n": "'complaints.categories' must be a mapping",
+        "columns: [text]\n": "'columns' must be a mapping",
+        "brands: {name: x}\n": "'brands' must be a list",
+        "alerts:\n  volume:\n    z_watch: .nan\n": "must be a (finite) number",
+        "alerts:\n  cooldown_hours: .inf\n": "must be a (finite) number",
+    }
+    for text, why in cases.items():
+        config = tmp_path / "c.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, err = run("-q", "timeline", EXAMPLE, "--config", config)
+        assert code == 1 and why in err and len(err.splitlines()) == 1, (text, err)
+    code, err = run("-q", "timeline", EXAMPLE, "--config", "/dev/zero")
+    assert code == 1 and "not a config file" in err
+    for since in ("99999999d", "0001-01-01", "9999-12-31"):
+        code, err = run("-q", "timeline", EXAMPLE, "--since", since)
+        assert code == 1 and "out of range" in err and "Traceback" not in err, (since, err)
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    code, err = run("-q", "db", "prune", "--db", db, "--before", "99999999d")
+    assert code == 1 and "out of range" in err
+
+
+def test_a_brand_named_like_tex_still_gets_its_html_report(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("brands:\n  - name: '$x^$'\n    aliases: [鲜果坊]\n  - name: 果多多\n",
+                      encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert run("-q", "report", EXAMPLE, "--config", config, "-o", out)[0] == 0
+    assert out.stat().st_size > 20_000 and "$x^$" in out.read_text(encoding="utf-8")
+
+
+def test_a_byte_order_mark_and_one_broken_character_still_load(tmp_path: Path) -> None:
+    data = EXAMPLE.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # weibo-search writes a BOM
+    cut = data.index("山竹".encode()) + 1
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(data[:cut] + data[cut + 2:])  # one character cut in two
+    result = CliRunner().invoke(cli, ["inspect", str(broken), "--format", "json"])
+    info = json.loads(result.stdout)[0]
+    assert info["encoding"] == "utf-8-sig (1 undecodable byte(s) replaced)"
+    assert info["used"] == 671  # every row, as without the mark
+
+
+def test_utf16_without_a_mark_and_truncated_json_are_read_or_placed(tmp_path: Path) -> None:
+    for codec in ("utf-16-le", "utf-16-be"):
+        data = tmp_path / f"{codec}.csv"
+        data.write_bytes("text,time\n鲜果坊很好,2026-11-05 08:00\n".encode(codec))
+        result = CliRunner().invoke(cli, ["-q", "timeline", str(data), "--format", "csv"])
+        assert result.exit_code == 0 and "2026-11-05,1," in result.stdout, codec
+    truncated = tmp_path / "t.json"
+    truncated.write_text('[{"text": "鲜果坊", "time": "2026-11-05', encoding="utf-8")
+    code, err = run("-q", "timeline", truncated)
+    assert code == 1 and f"{truncated}:1: invalid JSON at column 26" in err
+
+
+def test_a_store_cut_short_is_called_damaged(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        fh.truncate(size // 2)
+    code, err = run("-q", "report", "--db", db, "--format", "json")
+    assert code == 1 and "the store is damaged" in err and "not a brandscan store" not in err
+
+
+def test_a_model_zip_claiming_huge_arrays_is_refused_before_allocating(
+        tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    import numpy as np
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f4", "fortran_order": False, "shape": (2**40,)})
+    model = tmp_path / "huge.model"
+    with zipfile.ZipFile(model, "w") as zf:
+        for name in ("keys", "weights", "bias", "meta"):
+            zf.writestr(f"{name}.npy", b"\x93NUMPY" + header.getvalue()[6:] + b"\x00" * 64)
+    code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
+    assert code == 1 and "larger than its file" in err, err
+
+
+# --- fuzz: parsers of things users hand brandscan ----------------------------------------
+
+_YAMLISH = st.text(alphabet=st.sampled_from(list("abnmqz:-[]{}&*!|>'\" \n\t#0129.e鲜果坊")),
+                   max_size=120)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_YAMLISH)
+def test_any_config_text_is_a_config_or_one_error(text: str) -> None:
+    from brandscan.config import parse_config
+    from brandscan.errors import BrandscanError
+
+    try:
+        parse_config(text)
+    except BrandscanError as exc:
+        assert "\n" not in exc.format()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab鲜果 ()"ANDORNTE/0123456789')), max_size=80))
+def test_any_query_text_parses_or_is_a_query_error(text: str) -> None:
+    from brandscan.text.query import QueryError, parse_query
+
+    try:
+        node = parse_query(text)
+    except QueryError:
+        return
+    node.matches("ab 鲜果 " * 3)  # and a parsed query always evaluates
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_as_a_snownlp_model_are_a_value_error(data: bytes) -> None:
+    from brandscan.text.model import read_snownlp
+
+    with contextlib.suppress(ValueError):
+        read_snownlp(data)
+
+
+def test_a_busy_store_names_the_process_holding_it(tmp_path: Path) -> None:
+    import fcntl
+
+    if not Path("/proc/locks").exists():
+        return  # (the holder is read from Linux's lock table)
+    db = tmp_path / "s.duckdb"
+    assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
+    fd = os.open(f"{db}.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, b"99999\n", 0)  # a stale "last taker" in the file
+        code, err = run("-q", "db", "info", "--db", db, "--lock-timeout", "0.2")
+        assert code == 1 and f"in use by PID {os.getpid()}" in err and "99999" not in err
+    finally:
+        os.close(fd)
+
+
+def test_a_header_line_in_the_middle_switches_the_columns(tmp_path: Path) -> None:
+    rows = ["id,正文,发布时间,点赞数"]
+    rows += [f"{i},鲜果坊第{i}条,2026-11-05 0{i}:00,{i}" for i in range(5)]
+    rows.append("uid,用户昵称,id,正文,发布时间,点赞数")  # crawls appended after a change
+    rows += [f"u{i},甲{i},{i},鲜果坊第{i}条,2026-11-05 0{i}:00,{i}" for i in range(5, 10)]
+    data = tmp_path / "appended.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    info = json.loads(CliRunner().invoke(cli, ["inspect", str(data), "--format", "json"]
+                                         ).stdout)[0]
+    assert (info["rows_read"], info["used"], info["skip_reasons"]) == (11, 10, "header line: 1")
+    posts = CliRunner().invoke(cli, ["-q", "posts", str(data), "--format", "json"])
+    got = {p["id"]: (p["text"], p["likes"]) for p in json.loads(posts.stdout)}
+    assert got == {str(i): (f"鲜果坊第{i}条", i) for i in range(10)}

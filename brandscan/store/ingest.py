@@ -97,6 +97,9 @@ class BatchResult:
 
 def file_hash(path: str | os.PathLike[str]) -> str:
     """SHA-256 of the file's bytes: the same export ingested twice is recognised."""
+    from brandscan.load.files import check_readable
+
+    check_readable(os.fspath(path))
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -172,6 +172,7 @@ class LinearModel:
     def load(cls, path: str | os.PathLike[str]) -> LinearModel:
         """Read a model written by :meth:`save`; raises ``ValueError`` saying what is
         wrong with anything else (callers add the file name)."""
+        _check_arrays(path)
         try:
             with np.load(path, allow_pickle=False) as npz:
                 missing = [n for n in _ARRAYS if n not in npz.files]
@@ -228,6 +229,42 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 # --------------------------------------------------------------------------- snownlp files
+
+
+#: A brandscan model holds a few arrays of a few MB; a file claiming more is refused
+#: before anything is decompressed or allocated.
+MAX_MODEL_MEMBERS = 16
+MAX_MODEL_BYTES = 1 << 30
+
+
+def _check_arrays(path: str | os.PathLike[str]) -> None:
+    """Refuse a zip that would decompress or allocate far more than a model: too many
+    members, declared sizes past :data:`MAX_MODEL_BYTES`, or an array header whose
+    shape needs more bytes than its member holds."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MODEL_MEMBERS or sum(i.file_size for i in infos) > \
+                    MAX_MODEL_BYTES:
+                raise ValueError("a zip far larger than any model")
+            for info in infos:
+                if not info.filename.endswith(".npy"):
+                    continue
+                with zf.open(info) as fh:
+                    try:
+                        version = np.lib.format.read_magic(fh)
+                        shape, _, dtype = (np.lib.format.read_array_header_1_0(fh)
+                                           if version == (1, 0)
+                                           else np.lib.format.read_array_header_2_0(fh))
+                    except ValueError:
+                        raise ValueError("a zip file, but not a brandscan model") from None
+                    if dtype.hasobject:
+                        raise ValueError("a model array of Python objects")
+                    need = math.prod(shape) * dtype.itemsize
+                    if need > info.file_size:
+                        raise ValueError("a model array larger than its file")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ValueError(f"damaged model file ({exc})") from None
 
 
 def _plain(value: Any, depth: int = 0) -> bool:

@@ -241,11 +241,23 @@ def _closing_quote(query: str, start: int, opening: str) -> int:
 
 # --- parser -----------------------------------------------------------------------------
 
+#: Deepest nesting of parentheses and NOTs a query may have (a brand's query is a few
+#: levels deep; thousands would exhaust the stack).
+MAX_QUERY_DEPTH = 50
+
+
 class _Parser:
     def __init__(self, query: str):
         self.query = query
         self.tokens = _tokens(query)
         self.pos = 0
+        self.depth = 0
+
+    def deeper(self, at: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise QueryError(f"nested more than {MAX_QUERY_DEPTH} levels deep (parentheses "
+                             "or NOTs)", at + 1)
 
     @property
     def tok(self) -> _Token:
@@ -294,7 +306,9 @@ class _Parser:
     def parse_unary(self) -> Node:
         if self.tok.kind == "NOT":
             start = self.take().start
+            self.deeper(start)
             inner = self.parse_unary()
+            self.depth -= 1
             return Not(self.src(start), inner)
         return self.parse_near()
 
@@ -318,12 +332,14 @@ class _Parser:
         t = self.tok
         if t.kind == "LPAREN":
             self.take()
+            self.deeper(t.start)
             if self.tok.kind == "RPAREN":
                 raise QueryError("empty parentheses", t.start + 1)
             node = self.parse_or()
             if self.tok.kind != "RPAREN":
                 raise QueryError("'(' is never closed", t.start + 1)
             self.take()
+            self.depth -= 1
             return node
         if t.kind in ("TERM", "PHRASE"):
             self.take()
