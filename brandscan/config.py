@@ -290,6 +290,8 @@ def _check_keys(node: yaml.Node, schema: Any, where: str, path: str) -> None:
     if isinstance(schema, list):
         if isinstance(node, yaml.SequenceNode):
             for item in node.value:
+                if isinstance(item, yaml.ScalarNode):
+                    continue  # a shorthand item (brands: [鲜果坊]): the builder checks it
                 _check_keys(item, schema[0], where, path)
         elif not _is_null(node):
             raise BrandscanError(f"'{name}' must be a list ('- ' items)", where=line,
