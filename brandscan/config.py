@@ -8,6 +8,7 @@ Unknown keys are an error naming the key and its line, because a typo such as
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, replace
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from brandscan.errors import BrandscanError
+from brandscan.errors import BrandscanError, shorten
 from brandscan.schema import GENRES, VOICE_GENRES
 
 #: Canonical fields a column mapping may name (see ``brandscan.schema``).
@@ -216,12 +217,22 @@ def default_config_path() -> Path | None:
     return xdg if xdg.is_file() else None
 
 
+#: A config is a few KB; anything past this is not one.
+MAX_CONFIG_BYTES = 16 * 2**20
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read and validate a config file; ``None`` looks in the default places."""
     p = Path(path) if path is not None else default_config_path()
     if p is None:
         return Config()
     try:
+        if p.exists() and not p.is_file():  # a folder, /dev/zero, a FIFO
+            raise BrandscanError("not a config file (a folder, device or FIFO)",
+                                 where=str(p), hint="give the YAML file")
+        if p.exists() and p.stat().st_size > MAX_CONFIG_BYTES:
+            raise BrandscanError(f"larger than {MAX_CONFIG_BYTES // 2**20} MB: not a config",
+                                 where=str(p), hint="give the YAML file")
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BrandscanError("config file not found", where=str(p),
@@ -231,12 +242,27 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return parse_config(text, source=p)
 
 
+class _NoAliases(yaml.SafeLoader):
+    """YAML's safe loader without anchors and aliases: a config never needs them, and
+    nested aliases (a "billion laughs") take minutes and gigabytes to expand."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a brandscan config",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_config(text: str, *, source: Path | None = None) -> Config:
     """Validate YAML text against the schema and build a :class:`Config`."""
     where = str(source) if source else "<config>"
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_NoAliases)
+        data = yaml.load(text, Loader=_NoAliases)
+    except RecursionError:
+        raise BrandscanError("invalid YAML: nested too deeply", where=where) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -252,15 +278,29 @@ def parse_config(text: str, *, source: Path | None = None) -> Config:
     return config
 
 
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
 def _check_keys(node: yaml.Node, schema: Any, where: str, path: str) -> None:
     if schema is None:
         return
+    name = path.rstrip(".") or "the config"
+    line = f"{where}:{node.start_mark.line + 1}"
     if isinstance(schema, list):
         if isinstance(node, yaml.SequenceNode):
             for item in node.value:
+                if isinstance(item, yaml.ScalarNode):
+                    continue  # a shorthand item (brands: [鲜果坊]): the builder checks it
                 _check_keys(item, schema[0], where, path)
+        elif not _is_null(node):
+            raise BrandscanError(f"'{name}' must be a list ('- ' items)", where=line,
+                                 hint="see config.example.yaml")
         return
     if not isinstance(node, yaml.MappingNode):
+        if not _is_null(node):
+            raise BrandscanError(f"'{name}' must be a mapping of keys ('key: value' lines)",
+                                 where=line, hint="see config.example.yaml")
         return
     for key_node, value_node in node.value:
         key = str(key_node.value)
@@ -290,8 +330,9 @@ def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
 def _number(value: Any, what: str, where: str, default: float) -> float:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BrandscanError(f"'{what}' must be a number", where=where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+            value):
+        raise BrandscanError(f"'{what}' must be a (finite) number", where=where)
     return float(value)
 
 
@@ -411,7 +452,7 @@ def _check_queries(config: Config, node: yaml.Node, where: str) -> None:
             line = f":{lines[i]}" if i in lines else ""
             raise BrandscanError(
                 f"brand '{brand.name}': query: {exc.message} at position {exc.position} "
-                f"in {brand.query!r}", where=f"{where}{line}",
+                f"in {shorten(brand.query)!r}", where=f"{where}{line}",
                 hint="operators are AND, OR, NOT, NEAR/n and parentheses; quote phrases"
             ) from None
 

@@ -44,3 +44,8 @@ class UsageError(BrandscanError):
     The CLI shows the command's usage with the message and exits with status 2, as for
     any other wrong option.
     """
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a one-line message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -35,8 +35,24 @@ class Window:
         return keep
 
 
+#: Times outside these years are no post's: refused rather than overflowing later.
+EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2200-01-01")
+
+
 def parse_moment(text: str, *, tz: ZoneInfo, now: datetime, option: str = "--since") -> datetime:
-    """A point in time from an absolute date/time, ``24h``/``7d``-style ago, or a day name."""
+    """A point in time from an absolute date/time, ``24h``/``7d``-style ago, or a day name
+    (between 1990 and 2200: a post is never elsewhere)."""
+    try:
+        out = _moment(text, tz=tz, now=now, option=option)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        out = None
+    if out is None or not EARLIEST <= pd.Timestamp(out).tz_localize(None) <= LATEST:
+        raise BrandscanError(f"{option}: '{text}' is out of range",
+                             hint="give a time between 1990 and 2200, or a span such as 7d")
+    return out
+
+
+def _moment(text: str, *, tz: ZoneInfo, now: datetime, option: str) -> datetime:
     s = text.strip().lower()
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     if s == "now":

@@ -134,8 +134,86 @@ def test_post_text_cannot_inject_links_or_markup() -> None:
             "url": "javascript:alert(1)"}
     found = detect_alerts(timeline_frame([0, 1] * 24, negative=0.0, extra=[evil]), CONFIG)
     text = payload(found, "wecom")["markdown"]["content"]
-    assert "[领奖]\\(http://evil.example)" in text and "\\*\\*大字\\*\\*" in text
+    assert "\\[领奖\\](http://evil.example)" in text and "\\*\\*大字\\*\\*" in text
     assert "\\<img src=x\\>" in text and "\\<b\\>坏人\\</b\\>" in text
     assert "javascript:" not in text
     slack = payload(found, "slack")["text"]
     assert "&lt;img src=x&gt;" in slack and "<img" not in slack
+
+
+class Drip:
+    """A server that answers one byte every ``pause`` seconds, forever (or redirects)."""
+
+    def __init__(self, pause: float = 0.3, redirect: bool = False,
+                 body: bytes = b"") -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                if redirect:
+                    self.send_response(302)
+                    self.send_header("Location", "http://user:pw@127.0.0.1:1/x?key=k2")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    if body:
+                        self.wfile.write(body)
+                        return
+                    for _ in range(200):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(pause)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook?key=secret"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_timeout_bounds_the_whole_request() -> None:
+    drip = Drip(pause=0.3)  # each read gets a byte well within any per-read timeout
+    try:
+        start = time.monotonic()
+        with pytest.raises(BrandscanError, match=r"no answer from 127\.0\.0\.1:\d+ within 1 s"):
+            post_json(drip.url, {"x": 1}, timeout=1)
+        assert time.monotonic() - start < 10  # (it held a per-read timeout for 60 s)
+    finally:
+        drip.close()
+
+
+def test_redirects_are_refused_and_secrets_never_shown() -> None:
+    drip = Drip(redirect=True)
+    try:
+        with pytest.raises(BrandscanError) as err:
+            post_json(drip.url, {"x": 1}, timeout=5)
+        message = str(err.value)
+        assert "302" in message and "not followed" in message
+        assert "secret" not in message and "pw" not in message and "key=k2" not in message
+    finally:
+        drip.close()
+    for bad in ("http://me:pw@exa mple.com/?key=secret", "http://例子.测试:99999/?key=secret"):
+        with pytest.raises(BrandscanError) as err:
+            post_json(bad, {"x": 1}, timeout=1)
+        assert "secret" not in str(err.value) and "pw" not in str(err.value)
+    for timeout in (float("inf"), float("nan"), 0, -1):
+        with pytest.raises(BrandscanError, match="notify-timeout"):
+            post_json("http://127.0.0.1:1/", {"x": 1}, timeout=timeout)
+
+
+def test_the_answer_is_capped_and_printed_plain() -> None:
+    big = Drip(body=b'{"errcode": 9, "errmsg": "\\u001b[31mbad\\u001b[0m"}'
+               + b" " * 10_000_000)
+    try:
+        with pytest.raises(BrandscanError) as err:
+            post_json(big.url, {"x": 1}, timeout=10)
+        assert "errcode 9" in str(err.value) and "\x1b" not in str(err.value)
+    finally:
+        big.close()

@@ -67,7 +67,7 @@ def test_ingest_tells_the_listener_about_each_file_in_order(tmp_path: Path,
                                  "1 skipped (1 empty text)")
     assert seen.events[1][1] == (f"{good}: batch 1: 13 rows read; 12 new; 0 updated; "
                                  "0 unchanged; 1 skipped (1 empty text); 12 scored")
-    assert seen.events[2][1] == f"{missing}: cannot read: No such file or directory"
+    assert seen.events[2][1] == f"{missing}: no such file"
     assert seen.events[3][1].startswith(f"{good}: already ingested (batch 1, ")
 
 

@@ -120,7 +120,8 @@ def check_strict(report: LoadReport, request: Request) -> None:
 
 def load_summary(hooks: Hooks, report: LoadReport, *, fail_on_bad_file: bool = True) -> None:
     """The one-line accounting on stderr; a file that could not be read fails the run."""
-    if report.ok_files and (hooks.stderr_tty or report.skipped or report.errors):
+    if report.ok_files and (hooks.stderr_tty or report.skipped or report.errors
+                            or report.total("truncated_text")):
         hooks.warn(f"brandscan: {report.summary_line()}")
     if report.errors and fail_on_bad_file:
         raise_file_errors(report)

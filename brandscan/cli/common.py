@@ -93,6 +93,7 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            _check_output(kwargs)
             return fn(*args, **kwargs)
         except UsageError as exc:
             raise click.UsageError(exc.format()) from None
@@ -100,6 +101,23 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise _fail(exc) from None
 
     return wrapper
+
+
+def _check_output(kw: dict[str, Any]) -> None:
+    """Before any work: an ``-o`` that is an input, the config, the store or a special
+    file is refused (exit 1) — never found out after it was overwritten."""
+    output = kw.get("output")
+    if not output or output == "-":
+        return
+    from brandscan.files import check_output
+
+    protected: list[tuple[str, Any]] = [("input", f) for f in kw.get("files") or ()]
+    if kw.get("config_path"):
+        protected.append(("config file", kw["config_path"]))
+    db = kw.get("db") or os.environ.get("BRANDSCAN_DB")
+    if db:
+        protected.append(("store", db))
+    check_output(output, protected)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"],

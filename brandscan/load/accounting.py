@@ -35,6 +35,7 @@ class FileReport:
     comments: int = 0
     derived_posts: int = 0
     relative_times: int = 0
+    truncated_text: int = 0  # texts cut at LoadOptions.max_text characters
     now: datetime | None = None
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
@@ -50,6 +51,7 @@ def add_report(fr: FileReport, part: FileReport) -> None:
     fr.rows_read += part.rows_read
     fr.skipped.extend(part.skipped)
     fr.relative_times += part.relative_times
+    fr.truncated_text += part.truncated_text
     fr.derived_posts += part.derived_posts
     fr.duplicates += part.duplicates
     fr.filtered += part.filtered
@@ -120,4 +122,6 @@ class LoadReport:
         if skipped:
             reasons = ", ".join(f"{n:,} {r}" for r, n in self.skip_reasons.most_common())
             parts.append(f"{skipped:,} skipped ({reasons})")
+        if cut := self.total("truncated_text"):
+            parts.append(f"{cut:,} text(s) longer than the limit cut short")
         return "; ".join(parts)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from brandscan.errors import BrandscanError
+from brandscan.files import shown
 from brandscan.load import values
 from brandscan.load.accounting import FileReport
 from brandscan.load.layouts import (
@@ -175,6 +176,10 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
     text = out["text"] if "text" in out else pd.Series("", index=out.index)
     text = text.astype(object).where(text.notna(), "").astype(str)
     text = values.clean_texts(text)
+    long = (text.str.len() > opts.max_text).to_numpy(dtype=bool)
+    if long.any():
+        fr.truncated_text += int(long.sum())
+        text = text.where(~long, text.str.slice(0, opts.max_text))
     skipped: list[Skip] = []
 
     empty = text.str.strip() == ""
@@ -228,7 +233,7 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
         bid = res["bid"].astype(str)
         built = "https://weibo.com/" + res["author_id"].astype(str) + "/" + bid
         res["url"] = built.where((bid.str.strip() != "") & (res["author_id"] != ""), "")
-    res["source_file"] = path
+    res["source_file"] = shown(path)
     res["source_line"] = res["__line__"]
     return conform(res, opts.tz)
 

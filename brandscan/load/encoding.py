@@ -53,6 +53,21 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(sample) // 20 + 2
 
 
+def _utf16_without_mark(head: bytes) -> str:
+    """'utf-16-le'/'utf-16-be' when the zero bytes of ``head`` sit where UTF-16 text
+    without a byte-order mark puts them (the high byte of ASCII), else ''."""
+    sample = head[:8192 - 8192 % 2]
+    if len(sample) < 4:
+        return ""
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    half = len(sample) // 2
+    if odd > half * 0.3 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.3 and odd < half * 0.05:
+        return "utf-16-be"
+    return ""
+
+
 def codec_of(encoding: str) -> str:
     """The codec of an encoding label ("utf-8 (3 undecodable byte(s) replaced)" -> utf-8)."""
     return encoding.split(" (", 1)[0]
@@ -66,10 +81,22 @@ def choose_encoding(head: bytes, probe: Probe, path: str) -> tuple[str, str]:
         try:
             probe(enc, "strict")
         except UnicodeDecodeError as exc:
-            raise BrandscanError(f"not valid {enc} at byte {exc.start}", where=path,
-                                 hint="re-save the file as UTF-8") from None
+            # The mark names the encoding: a few broken bytes (a crawler cut a character
+            # in two) are replaced and said, as without a mark; many mean it lies.
+            chars, bad = probe(enc, "replace")
+            if bad > max(16, chars // 50):
+                raise BrandscanError(f"not valid {enc} at byte {exc.start}", where=path,
+                                     hint="re-save the file as UTF-8") from None
+            return f"{enc} ({bad} undecodable byte(s) replaced)", "replace"
         return enc, "strict"
     if looks_binary(head):
+        utf16 = _utf16_without_mark(head)
+        if utf16:
+            try:
+                probe(utf16, "strict")
+                return utf16, "strict"
+            except UnicodeDecodeError:
+                pass
         raise BrandscanError("binary file, not a text export", where=path,
                              hint="give a CSV, TSV, JSON or JSONL file")
     for enc in ("utf-8", "gb18030"):

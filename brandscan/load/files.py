@@ -5,6 +5,7 @@ folder given by mistake reads the same whichever reader meets it first."""
 from __future__ import annotations
 
 import contextlib
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,9 +30,24 @@ def os_errors(path: str) -> Iterator[None]:
         raise BrandscanError(f"cannot read: {exc.strerror or exc}", where=path) from None
 
 
+def check_readable(path: str) -> None:
+    """The checks every read makes first (see :func:`_not_a_folder`)."""
+    _not_a_folder(Path(path), path)
+
+
 def _not_a_folder(p: Path, path: str) -> None:
+    """Only regular files are read: a folder, a device (/dev/zero never ends), a FIFO
+    (blocks until someone writes) or a socket is a one-line error, before any read."""
     if p.is_dir():
         raise BrandscanError("is a directory", where=path, hint="give the files inside it")
+    with os_errors(path):
+        mode = p.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise BrandscanError(f"is {kind}, not a file brandscan can read to its end",
+                             where=path, hint="save the export to a file first")
 
 
 def read_bytes(path: str) -> bytes:

@@ -41,7 +41,7 @@ def sniff_format(text: str, path: str) -> str:
         if first_line.endswith("}"):
             try:
                 obj = json.loads(first_line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 obj = None
             # A one-line object that holds a list of posts is a JSON document, not JSON lines.
             if isinstance(obj, dict) and not any(is_record_list(v) for v in obj.values()):

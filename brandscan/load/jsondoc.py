@@ -28,9 +28,14 @@ def json_rows(text: str, path: str) -> tuple[Iterator[Item], dict[str, Any]]:
     body = text.lstrip("\ufeff")
     try:
         doc = json.loads(body)
+    except RecursionError:
+        raise BrandscanError("JSON nested too deeply to be an export", where=path,
+                             hint="re-export the file") from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
-        raise BrandscanError(f"invalid JSON: {getattr(exc, 'msg', exc)}",
+        column = getattr(exc, "colno", None)
+        raise BrandscanError(f"invalid JSON{f' at column {column}' if column else ''}: "
+                             f"{getattr(exc, 'msg', exc)}",
                              where=f"{path}:{line}" if line else path,
                              hint="the file may be truncated; re-export it") from None
     meta: dict[str, Any] = {}

@@ -18,3 +18,6 @@ class LoadOptions:
     keep_chain: bool = False
     date: date | None = None  # for files with no time column
     users: tuple[str, ...] = ()  # weibo-crawler users.csv files: followers by author id
+    #: Longer texts are cut to this many characters (and counted: ``truncated_text``):
+    #: no post is that long, and one 1 MB "post" would otherwise cost gigabytes.
+    max_text: int = 20_000

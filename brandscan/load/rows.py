@@ -110,6 +110,8 @@ def delimited_rows(reader: Any, path: str, header: list[str], *, line_offset: in
     for a reader started in the middle of a file.
     """
     width = len(header)
+    known = set(header)
+    order: list[int | None] | None = None  # after a new header line: where each column is
     line = line_offset + reader.line_num + 1
     while True:
         try:
@@ -126,8 +128,17 @@ def delimited_rows(reader: Any, path: str, header: list[str], *, line_offset: in
         cells = row
         if cells[0].startswith("\ufeff"):  # files concatenated with their BOMs
             cells[0] = cells[0].lstrip("\ufeff")
-        if cells[0].strip() == header[0] and [c.strip() for c in cells] == header:
+        names = [c.strip() for c in cells]
+        if names == header:
+            order = None
             yield start, Skip(path, start, "repeated header line")
+            continue
+        if _new_header(names, known):
+            # Crawls appended after a format change: the columns are named again, in
+            # another order or with others; later rows are read by those names.
+            order = [names.index(h) if h in names else None for h in header]
+            width = len(names)
+            yield start, Skip(path, start, "header line: the columns change from here")
             continue
         if len(cells) > width:
             yield start, Skip(path, start,
@@ -135,7 +146,17 @@ def delimited_rows(reader: Any, path: str, header: list[str], *, line_offset: in
             continue
         if len(cells) < width:
             cells += [""] * (width - len(cells))
+        if order is not None:
+            cells = [cells[i] if i is not None else "" for i in order]
         yield start, cells
+
+
+def _new_header(names: list[str], known: set[str]) -> bool:
+    """A line naming at least half of the header's columns (and two), each once: the
+    header again, in a new form."""
+    common = known.intersection(names)
+    return (len(common) >= max(2, (len(known) + 1) // 2)
+            and len(set(names)) == len(names) and all(names))
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -165,6 +186,9 @@ def jsonl_rows(lines: Iterable[str], path: str, *, first_line: int = 1) -> Itera
             obj = json.loads(raw)
         except ValueError as exc:
             yield i, Skip(path, i, f"invalid JSON: {exc.msg}")
+            continue
+        except RecursionError:
+            yield i, Skip(path, i, "invalid JSON: nested too deeply")
             continue
         if not isinstance(obj, dict):
             yield i, Skip(path, i, "not a JSON object")

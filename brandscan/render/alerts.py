@@ -26,17 +26,33 @@ def _num(v: Any) -> int | None:
 def escape(text: Any, style: str = "markdown") -> str:
     """Untrusted post text made inert: no links, HTML or emphasis it did not have.
 
-    Markdown (mail, 企业微信, 钉钉) gets backslash escapes for ``\\ ` * _ < >`` and ``](``;
-    Slack's mrkdwn wants ``& < >`` as entities; plain text is left alone.
+    Markdown (mail, 企业微信, 钉钉) gets backslash escapes for ``\\ ` * _ < > [ ]``;
+    Slack's mrkdwn wants ``& < >`` as entities; plain text gets neither. In every style
+    line breaks become spaces: a name or text cannot start a heading, a list or a line of
+    its own in the message.
     """
-    t = str(text or "")
+    t = " ".join(str(text or "").split())
     if style == "slack":
         return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if style == "markdown":
-        for ch in ("\\", "`", "*", "_", "<", ">"):
+        for ch in ("\\", "`", "*", "_", "<", ">", "[", "]"):
             t = t.replace(ch, "\\" + ch)
-        t = t.replace("](", "]\\(")
     return t
+
+
+#: What may stay as it is in a link's URL; anything else (spaces, quotes, brackets,
+#: parentheses, pipes, angle brackets) is percent-encoded so it cannot close the link.
+_URL_SAFE = "/:?&=#%~+,;@!$*-._"
+
+
+def safe_url(url: Any) -> str:
+    """An http(s) URL fit to put in a Markdown or Slack link ("" for anything else)."""
+    import urllib.parse
+
+    u = str(url or "").strip()
+    if not u.lower().startswith(("http://", "https://")):
+        return ""
+    return urllib.parse.quote(u, safe=_URL_SAFE)
 
 
 def post_line(row: Any, prefix: str, *, width: int = 140, link: str = "markdown") -> str:
@@ -51,9 +67,7 @@ def post_line(row: Any, prefix: str, *, width: int = 140, link: str = "markdown"
     who = f"{followers:,} followers; {counts}" if followers is not None else counts
     text = " ".join(str(getattr(row, f"{prefix}_text") or "").split())
     text = text if len(text) <= width else text[: width - 1] + "…"
-    url = str(getattr(row, f"{prefix}_url") or "")
-    if not url.lower().startswith(("http://", "https://")):
-        url = ""
+    url = safe_url(getattr(row, f"{prefix}_url"))
     bold = "*" if link == "slack" else "**"
     out = (f"{_when(getattr(row, f'{prefix}_time'))} {bold}{escape(author or '?', link)}{bold}"
            f" ({who}): {escape(text, link)}")

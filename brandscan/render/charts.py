@@ -61,6 +61,8 @@ def _rc() -> dict[str, Any]:
     return {
         "svg.fonttype": "none",  # labels stay <text>, drawn by the browser's CJK fonts
         "svg.hashsalt": "brandscan",  # stable ids: the same data gives the same file
+        # Brand names and post text are data, not TeX: "$x^$" is a name, not mathtext.
+        "text.parse_math": False,
         "font.family": list(_font_family()),
         "font.size": 10,
         "axes.spines.top": False,

@@ -19,7 +19,10 @@ the host and what went wrong.
 
 from __future__ import annotations
 
+import http.client
 import json
+import math
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -72,37 +75,108 @@ def payload(alerts: pd.DataFrame, fmt: str = "json") -> dict[str, Any]:
     raise ValueError(f"unknown notify format {fmt!r}")
 
 
-def post_json(url: str, body: dict[str, Any], *, timeout: float = 10.0) -> str:
-    """POST ``body`` as JSON; return the response text or raise a clear BrandscanError."""
+#: The most of a webhook's answer brandscan reads (robots answer a few dozen bytes).
+MAX_ANSWER = 64 * 1024
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook that redirects is misconfigured: following a 302 would re-send nothing
+    (a bodiless GET) and report success."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> None:
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {_masked(newurl)} "
+                                     "not followed", headers, fp)
+
+
+def _masked(url: str) -> str:
+    """``url`` fit for a message: no user:password, no query (webhook keys live there)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BrandscanError(f"--notify: '{url}' is not an http(s) URL",
-                             hint="give the webhook address, e.g. https://oapi.dingtalk.com/…")
-    host = parts.netloc
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=data, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": f"brandscan/{__version__}"})
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path,
+                                    "…" if parts.query else "", ""))
+
+
+def _printable(text: str) -> str:
+    """A server's words as one plain line: no escape codes or control characters."""
+    return "".join(ch if ch.isprintable() else " " for ch in text).strip()
+
+
+def post_json(url: str, body: dict[str, Any], *, timeout: float = 10.0) -> str:
+    """POST ``body`` as JSON; return the response text or raise a clear BrandscanError.
+
+    ``timeout`` bounds the whole request (connecting, sending, every read), not each
+    read; redirects are not followed; at most :data:`MAX_ANSWER` bytes of the answer are
+    read; messages never show the URL's credentials or query (its key)."""
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise BrandscanError(f"--notify-timeout must be a positive number of seconds, not "
+                             f"{timeout!r}")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            text = resp.read().decode("utf-8", errors="replace")
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or any(ch.isspace() for ch in url)):
+        raise BrandscanError(f"--notify: '{_masked(url) if parts else '?'}' is not an "
+                             "http(s) URL",
+                             hint="give the webhook address, e.g. https://oapi.dingtalk.com/…")
+    host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    try:
+        req = urllib.request.Request(url, data=data, method="POST", headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": f"brandscan/{__version__}"})
+    except ValueError:
+        raise BrandscanError(f"--notify: '{_masked(url)}' is not a usable URL",
+                             hint="check the webhook address") from None
+    deadline = time.monotonic() + timeout
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            text = _read_answer(resp, deadline).decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", errors="replace")[:200].strip()
-        raise BrandscanError(f"--notify: {host} answered HTTP {exc.code} {exc.reason}"
+        detail = _printable(exc.read(200).decode("utf-8", errors="replace")) if exc.fp else ""
+        raise BrandscanError(f"--notify: {host} answered HTTP {exc.code} "
+                             f"{_printable(str(exc.reason))}"
                              + (f": {detail}" if detail else ""),
                              hint="check the webhook URL and its token") from None
     except TimeoutError:
         raise BrandscanError(f"--notify: no answer from {host} within {timeout:g} s",
                              hint="raise --notify-timeout or check the network") from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError):
             raise BrandscanError(f"--notify: no answer from {host} within {timeout:g} s",
                                  hint="raise --notify-timeout or check the network") from None
-        raise BrandscanError(f"--notify: cannot reach {host}: {reason}",
+        raise BrandscanError(f"--notify: cannot reach {host}: "
+                             f"{_printable(str(reason)).replace(url, _masked(url))}",
                              hint="check the webhook URL and the network") from None
     _check_robot_answer(text, host)
     return text
+
+
+def _read_answer(resp: Any, deadline: float) -> bytes:
+    """The answer, read in pieces until it ends, :data:`MAX_ANSWER` bytes or the deadline
+    (a server dripping one byte every few seconds cannot hold the run)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < MAX_ANSWER:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
+        if sock is not None:
+            sock.settimeout(left)
+        piece = resp.read1(min(8192, MAX_ANSWER - size)) if hasattr(resp, "read1") \
+            else resp.read(min(8192, MAX_ANSWER - size))
+        if not piece:
+            break
+        chunks.append(piece)
+        size += len(piece)
+    return b"".join(chunks)
 
 
 def _check_robot_answer(text: str, host: str) -> None:
@@ -114,7 +188,8 @@ def _check_robot_answer(text: str, host: str) -> None:
         return
     if isinstance(answer, dict) and answer.get("errcode") not in (None, 0):
         raise BrandscanError(f"--notify: {host} rejected the message: errcode "
-                             f"{answer.get('errcode')} {answer.get('errmsg', '')}".rstrip(),
+                             f"{_printable(str(answer.get('errcode')))} "
+                             f"{_printable(str(answer.get('errmsg', '')))}".rstrip(),
                              hint="check the robot's token and security settings (keyword "
                                   "'brandscan', IP allow-list or signature)")
 

@@ -40,8 +40,19 @@ def for_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_delimited(df: pd.DataFrame, sep: str = ",") -> str:
+    """CSV or TSV with "\n" line ends. A carriage return inside a cell becomes "\n": the
+    writer quotes cells holding "\n" but not a bare "\r", which spreadsheets read as a new
+    row — where a cell such as "\r=cmd|…" would start as a live formula."""
     buf = io.StringIO()
-    for_text(df).to_csv(buf, index=False, sep=sep, lineterminator="\n")
+    out = for_text(df)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            cells = out[col]
+            has_cr = cells.map(lambda v: isinstance(v, str) and "\r" in v)
+            if has_cr.any():
+                out[col] = cells.where(~has_cr, cells[has_cr].str.replace(
+                    "\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False))
+    out.to_csv(buf, index=False, sep=sep, lineterminator="\n")
     return buf.getvalue()
 
 

@@ -191,10 +191,12 @@ class StoreLock:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = _read_pid(fd)
+                    holders = _lock_holders(fd)
+                    who = (f"PID {', '.join(holders)}" if holders
+                           else f"another process (last taken by PID {_read_pid(fd) or '?'})")
                     os.close(fd)
                     raise BrandscanError(
-                        f"database is in use by PID {holder or '?'}", where=str(self.db),
+                        f"database is in use by {who}", where=str(self.db),
                         hint=f"another brandscan run is using it; gave up after "
                              f"{self.timeout:g} s, see --lock-timeout") from None
                 time.sleep(0.05)
@@ -214,6 +216,26 @@ class StoreLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _lock_holders(fd: int) -> list[str]:
+    """The PIDs holding an flock on the file of ``fd``, from Linux's /proc/locks (none
+    elsewhere): the lock file only remembers who took it last, maybe a reader long gone."""
+    try:
+        st = os.fstat(fd)
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return []
+    want = f":{st.st_ino}"
+    pids = []
+    for line in lines:
+        parts = line.split()
+        # "1: FLOCK ADVISORY WRITE 12345 08:01:123456 0 EOF" (blocked waiters: "->")
+        if len(parts) >= 6 and parts[1] == "FLOCK" and "->" not in parts[:2] and \
+                parts[5].endswith(want):
+            pids.append(parts[4])
+    return list(dict.fromkeys(pids))
 
 
 def _read_pid(fd: int) -> str:
@@ -309,11 +331,18 @@ def _connect(path: Path, *, read_only: bool, deadline: float) -> duckdb.DuckDBPy
                     f"cannot open the store for writing: {msg}", where=str(path),
                     hint="the store and its folder must be writable; choose another --db"
                 ) from None
-            if "corrupt" in msg.lower() or "checksum" in msg.lower():
+            if _is_damage(msg):
                 raise _damaged(path, msg) from None
             if "not a valid" in msg.lower() or "database file" in msg.lower():
                 raise _not_a_store(path, msg) from None
             raise BrandscanError(f"cannot open the store: {msg}", where=str(path)) from None
+
+
+def _is_damage(msg: str) -> bool:
+    """DuckDB's words for a store file that was cut short or overwritten."""
+    low = msg.lower()
+    return any(w in low for w in ("corrupt", "checksum", "could not read enough bytes",
+                                  "truncated"))
 
 
 def _damaged(path: Path, msg: str) -> BrandscanError:
@@ -512,7 +541,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, write: bool = Fals
             except duckdb.Error as exc:
                 # Damage can hide in a data block until a query reads it.
                 msg = one_line(exc)
-                if "corrupt" in msg.lower() or "checksum" in msg.lower():
+                if _is_damage(msg):
                     raise _damaged(p, msg) from None
                 raise BrandscanError(f"cannot use the store: {msg}", where=str(p)) from None
         finally:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from brandscan import __version__
 from brandscan.errors import BrandscanError
+from brandscan.files import shown
 from brandscan.store.db import Store, one_line
 from brandscan.store.keys import post_keys
 
@@ -80,7 +81,7 @@ class BatchResult:
         """One line for stderr."""
         if self.known_as is not None:
             batch, when = self.known_as
-            return (f"{self.file}: already ingested (batch {batch}, {when}); nothing to add "
+            return (f"{shown(self.file)}: already ingested (batch {batch}, {when}); nothing to add "
                     "(--force reads it again)")
         parts = [f"{self.rows_read:,} rows read", f"{self.new:,} new",
                  f"{self.updated:,} updated", f"{self.unchanged:,} unchanged"]
@@ -91,11 +92,14 @@ class BatchResult:
             parts.append(f"{self.skipped:,} skipped ({reasons})")
         if self.scored:
             parts.append(f"{self.scored:,} scored")
-        return f"{self.file}: batch {self.batch_id}: " + "; ".join(parts)
+        return f"{shown(self.file)}: batch {self.batch_id}: " + "; ".join(parts)
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
     """SHA-256 of the file's bytes: the same export ingested twice is recognised."""
+    from brandscan.load.files import check_readable
+
+    check_readable(os.fspath(path))
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -131,10 +135,13 @@ def sentiments(texts: Sequence[str], scorer: Scorer, *, jobs: int = 1,
 
 
 def find_known(store: Store, content: str, opts_hash: str) -> tuple[int, str] | None:
-    """The earlier batch that ingested this very content with these options, if any."""
+    """The earlier batch that ingested this very content with these options, if any —
+    and if no prune since may have deleted its posts (then the file is ingested again)."""
     rows = store.con.execute(
-        "SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC') FROM batches "
+        "SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC') FROM batches b "
         "WHERE action = 'ingest' AND content_hash = ? AND options_hash = ? "
+        "AND NOT EXISTS (SELECT 1 FROM batches p WHERE p.action = 'prune' "
+        "AND p.batch_id > b.batch_id) "
         "ORDER BY batch_id LIMIT 1", [content, opts_hash]).fetchall()
     return (int(rows[0][0]), str(rows[0][1])) if rows else None
 

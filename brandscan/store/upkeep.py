@@ -194,6 +194,8 @@ def export(store: Store, target: str | os.PathLike[str], fmt: str, *, tz: str,
         SELECT {SELECT_CANONICAL}, sentiment, model_id, key, first_seen, last_seen, first_batch,
                last_batch
         FROM posts WHERE {where} ORDER BY seq""", params=params)
+    if fmt != "parquet":
+        rel = _defused(rel)
     dest = Path(target)
     folder = dest.parent if str(dest.parent) else Path(".")
     try:
@@ -217,6 +219,29 @@ def export(store: Store, target: str | os.PathLike[str], fmt: str, *, tz: str,
     finally:
         con.execute("SET TimeZone = 'UTC'")
     return n
+
+
+#: Text columns of an export a spreadsheet could run as a formula.
+_EXPORT_TEXT = ("platform", "id", "kind", "parent_id", "text", "chain", "author", "author_id",
+                "verified", "url", "source_file", "model_id", "key")
+#: Control characters spreadsheet files cannot hold (render.spreadsheet.CONTROL_CHARS).
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+
+
+def _defused(rel: Any) -> Any:
+    """The CSV export's text cells as every other CSV brandscan writes them: control
+    characters dropped, a carriage return turned into a line feed (so the cell is quoted),
+    and a leading = + - @ TAB or line break defused with ' (see render.spreadsheet)."""
+    cols = []
+    for name in rel.columns:
+        if name not in _EXPORT_TEXT:
+            cols.append(f'"{name}"')
+            continue
+        clean = (f"replace(replace(regexp_replace(\"{name}\", '{_CONTROL}', '', 'g'), "
+                 f"chr(13) || chr(10), chr(10)), chr(13), chr(10))")
+        cols.append(f"CASE WHEN regexp_matches({clean}, '^[=+@\\t\\n-]') "
+                    f"THEN chr(39) || {clean} ELSE {clean} END AS \"{name}\"")
+    return rel.project(", ".join(cols))
 
 
 def prune(store: Store, before: datetime, *, dry_run: bool = False) -> int:

@@ -142,6 +142,9 @@ def _ingest_file(where: Path, path: str, config: Config, options: IngestOptions,
     timeout = options.lock_timeout
     try:
         content = file_hash(path)
+    except BrandscanError as exc:  # a folder, device or FIFO: the other files go on
+        listener.problem(exc)
+        return None
     except OSError as exc:
         listener.problem(BrandscanError(f"cannot read: {exc.strerror or exc}", where=path))
         return None

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from brandscan.config import Brand
-from brandscan.errors import BrandscanError
+from brandscan.errors import BrandscanError, shorten
 from brandscan.text.query import Node, QueryError, parse_query
 
 
@@ -29,7 +29,7 @@ def brand_query(brand: Brand) -> Node | None:
         return parse_query(brand.query)
     except QueryError as exc:
         raise BrandscanError(f"brand '{brand.name}': query: {exc.message} at position "
-                             f"{exc.position} in {brand.query!r}") from None
+                             f"{exc.position} in {shorten(brand.query)!r}") from None
 
 
 class BrandMatcher:

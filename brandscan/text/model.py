@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from brandscan.errors import BrandscanError
+from brandscan.text import safe_marshal
 from brandscan.text.features import SCORING_BATCH, FeatureSpec, extract
 
 __all__ = ["FORMAT", "LinearModel", "load_scorer", "model_kind", "read_snownlp",
@@ -171,6 +172,7 @@ class LinearModel:
     def load(cls, path: str | os.PathLike[str]) -> LinearModel:
         """Read a model written by :meth:`save`; raises ``ValueError`` saying what is
         wrong with anything else (callers add the file name)."""
+        _check_arrays(path)
         try:
             with np.load(path, allow_pickle=False) as npz:
                 missing = [n for n in _ARRAYS if n not in npz.files]
@@ -229,6 +231,42 @@ def _write_atomic(path: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------- snownlp files
 
 
+#: A brandscan model holds a few arrays of a few MB; a file claiming more is refused
+#: before anything is decompressed or allocated.
+MAX_MODEL_MEMBERS = 16
+MAX_MODEL_BYTES = 1 << 30
+
+
+def _check_arrays(path: str | os.PathLike[str]) -> None:
+    """Refuse a zip that would decompress or allocate far more than a model: too many
+    members, declared sizes past :data:`MAX_MODEL_BYTES`, or an array header whose
+    shape needs more bytes than its member holds."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MODEL_MEMBERS or sum(i.file_size for i in infos) > \
+                    MAX_MODEL_BYTES:
+                raise ValueError("a zip far larger than any model")
+            for info in infos:
+                if not info.filename.endswith(".npy"):
+                    continue
+                with zf.open(info) as fh:
+                    try:
+                        version = np.lib.format.read_magic(fh)
+                        shape, _, dtype = (np.lib.format.read_array_header_1_0(fh)
+                                           if version == (1, 0)
+                                           else np.lib.format.read_array_header_2_0(fh))
+                    except ValueError:
+                        raise ValueError("a zip file, but not a brandscan model") from None
+                    if dtype.hasobject:
+                        raise ValueError("a model array of Python objects")
+                    need = math.prod(shape) * dtype.itemsize
+                    if need > info.file_size:
+                        raise ValueError("a model array larger than its file")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ValueError(f"damaged model file ({exc})") from None
+
+
 def _plain(value: Any, depth: int = 0) -> bool:
     """Only dicts, lists, strings, numbers and None: what a model file may hold (a
     marshal file can also hold code objects; those are refused)."""
@@ -249,9 +287,11 @@ _SNOW_KEYS = {"total", "d", "brandscan"}
 def read_snownlp(raw: bytes) -> dict[str, Any]:
     """Decode and check a snownlp sentiment (Bayes) model; ``ValueError`` if it is not one."""
     try:
-        data = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        model = marshal.loads(data)
-    except (OSError, EOFError, ValueError, TypeError, zlib.error):
+        model = safe_marshal.loads(safe_marshal.decompress(raw))
+    except ValueError as exc:
+        if "not plain data" in str(exc):
+            raise ValueError("a marshal file, but not a snownlp sentiment model (it holds "
+                             "code or other things a model never does)") from None
         raise ValueError("damaged or unknown file: not a brandscan model, "
                          "and not a snownlp model either") from None
     if (not isinstance(model, dict) or not {"total", "d"} <= set(model) <= _SNOW_KEYS

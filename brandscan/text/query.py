@@ -22,6 +22,7 @@ config loader can name the brand and point at the mistake.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,15 +137,32 @@ class Near(Node):
         return bool(self.spans(text))
 
     def spans(self, text: str) -> list[Span]:
-        """Spans covering each close pair, so NEARs chain: ``A NEAR/3 B NEAR/3 C``."""
-        left, right = _spans(self.left, text), _spans(self.right, text)
-        out = []
+        """Per occurrence of the left operand with a close right one, the span covering
+        all its close pairs, so NEARs chain: ``A NEAR/3 B NEAR/3 C``. (That span is the
+        union of the pairs' spans, which all contain the left occurrence: a third term is
+        as near to it as to the nearest pair.) Linear in the occurrences, not quadratic:
+        a text repeating both terms thousands of times stays cheap."""
+        left, right = _spans(self.left, text), sorted(_spans(self.right, text))
+        if not left or not right:
+            return []
+        starts = [b0 for b0, _ in right]
+        longest = max(b1 - b0 for b0, b1 in right)
+        d = self.distance
+        out = set()
         for a0, a1 in left:
-            for b0, b1 in right:
-                gap = b0 - a1 if b0 >= a1 else a0 - b1 if a0 >= b1 else 0
-                if gap <= self.distance:
-                    out.append((min(a0, b0), max(a1, b1)))
-        return sorted(set(out))
+            # close: b0 <= a1 + d and b1 >= a0 - d (b1 <= b0 + longest)
+            lo = bisect.bisect_left(starts, a0 - d - longest)
+            hi = bisect.bisect_right(starts, a1 + d)
+            mid = bisect.bisect_left(starts, a0 - d, lo, hi)
+            first = next((i for i in range(lo, mid) if right[i][1] >= a0 - d),
+                         mid if mid < hi else None)
+            if first is None:
+                continue
+            tail = bisect.bisect_left(starts, starts[hi - 1] - longest, first, hi)
+            ends = [b1 for _, b1 in right[tail:hi] if b1 >= a0 - d] or [
+                b1 for _, b1 in right[first:hi] if b1 >= a0 - d]
+            out.add((min(a0, right[first][0]), max(a1, max(ends))))
+        return sorted(out)
 
     def children(self) -> tuple[Node, ...]:
         return (self.left, self.right)
@@ -223,11 +241,23 @@ def _closing_quote(query: str, start: int, opening: str) -> int:
 
 # --- parser -----------------------------------------------------------------------------
 
+#: Deepest nesting of parentheses and NOTs a query may have (a brand's query is a few
+#: levels deep; thousands would exhaust the stack).
+MAX_QUERY_DEPTH = 50
+
+
 class _Parser:
     def __init__(self, query: str):
         self.query = query
         self.tokens = _tokens(query)
         self.pos = 0
+        self.depth = 0
+
+    def deeper(self, at: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise QueryError(f"nested more than {MAX_QUERY_DEPTH} levels deep (parentheses "
+                             "or NOTs)", at + 1)
 
     @property
     def tok(self) -> _Token:
@@ -276,7 +306,9 @@ class _Parser:
     def parse_unary(self) -> Node:
         if self.tok.kind == "NOT":
             start = self.take().start
+            self.deeper(start)
             inner = self.parse_unary()
+            self.depth -= 1
             return Not(self.src(start), inner)
         return self.parse_near()
 
@@ -300,12 +332,14 @@ class _Parser:
         t = self.tok
         if t.kind == "LPAREN":
             self.take()
+            self.deeper(t.start)
             if self.tok.kind == "RPAREN":
                 raise QueryError("empty parentheses", t.start + 1)
             node = self.parse_or()
             if self.tok.kind != "RPAREN":
                 raise QueryError("'(' is never closed", t.start + 1)
             self.take()
+            self.depth -= 1
             return node
         if t.kind in ("TERM", "PHRASE"):
             self.take()

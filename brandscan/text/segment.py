@@ -39,8 +39,13 @@ class Segmenter:
     """A jieba tokenizer with the brand words added; cheap to call, costly to build once."""
 
     def __init__(self, user_words: Iterable[str] = ()):
+        from brandscan.files import private_cache_dir
+
         jieba = _import_jieba()
         self._tok = jieba.Tokenizer()
+        # jieba keeps its dictionary cache in $TMPDIR by default and loads it with
+        # marshal: a file anyone can drop there. brandscan's own cache folder instead.
+        self._tok.tmp_dir = str(private_cache_dir())
         self._tok.initialize()
         for word in dict.fromkeys(w.strip() for w in user_words if w.strip()):
             self._tok.add_word(word, _USER_WORD_FREQ)

@@ -48,6 +48,8 @@ from typing import Any
 
 import numpy as np
 
+from brandscan.text import safe_marshal
+
 __all__ = ["SentimentEngine"]
 
 #: Bump when the layout or the derivation of the cached segmenter tables changes.
@@ -115,9 +117,13 @@ def _resolve_marshal(path: Path) -> Path:
     raise FileNotFoundError(f"no snownlp model at {path} (nor {with_suffix})")
 
 
-def _read_marshal(raw: bytes) -> Any:
+def _read_marshal(raw: bytes, *, trusted: bool = False) -> Any:
     """Decode a snownlp model file: gzip-compressed marshal, or plain marshal when saved
-    with ``iszip=False`` (snownlp's ``load`` falls back the same way)."""
+    with ``iszip=False`` (snownlp's ``load`` falls back the same way). Only the files of
+    the installed snownlp package are ``trusted`` to ``marshal.loads``; a sentiment model
+    (possibly a user's) goes through the bounded reader (:mod:`brandscan.text.safe_marshal`)."""
+    if not trusted:
+        return safe_marshal.loads(safe_marshal.decompress(raw))
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     return marshal.loads(raw)
@@ -132,14 +138,9 @@ def _hash(*blobs: bytes) -> str:
 
 def _cache_dir(cache_dir: str | os.PathLike[str] | None) -> Path:
     """Explicit argument, else ``$BRANDSCAN_CACHE_DIR``, else the XDG user cache."""
-    if cache_dir is not None:
-        return Path(cache_dir)
-    env = os.environ.get("BRANDSCAN_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "brandscan"
+    from brandscan.files import user_cache_dir
+
+    return Path(cache_dir) if cache_dir is not None else user_cache_dir()
 
 
 def _read_stopwords(raw: bytes) -> frozenset[str]:
@@ -577,7 +578,7 @@ class SentimentEngine:
         cache_file = _cache_dir(cache_dir) / f"snowseg-v{_TABLE_FORMAT}-{seg_hash[:24]}.npz"
         tables = _load_cached_tables(cache_file)
         if tables is None:
-            tables = _build_seg_tables(_read_marshal(seg_raw))
+            tables = _build_seg_tables(_read_marshal(seg_raw, trusted=True))
             _store_tables(cache_file, tables)
 
         model_id = f"{prefix}:{_hash(sent_raw, seg_raw, stop_raw)[:8]}"
