@@ -485,3 +485,30 @@ def test_a_header_line_in_the_middle_switches_the_columns(tmp_path: Path) -> Non
     posts = CliRunner().invoke(cli, ["-q", "posts", str(data), "--format", "json"])
     got = {p["id"]: (p["text"], p["likes"]) for p in json.loads(posts.stdout)}
     assert got == {str(i): (f"鲜果坊第{i}条", i) for i in range(10)}
+
+
+def test_model_descriptions_of_the_wrong_shape_are_one_line_errors(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    import numpy as np
+
+    from brandscan.text.model import FORMAT, FORMAT_VERSION
+
+    base = {"format": FORMAT, "format_version": FORMAT_VERSION}
+    for i, extra in enumerate(({"features": [1, 2]}, {"features": "x"},
+                               {"thresholds": "a"},
+                               {"thresholds": {"negative_below": 0.9, "positive_from": 0.1}})):
+        arrays = {"keys": np.array([1, 2], dtype=np.uint64),
+                  "weights": np.array([0.1, 0.2], dtype=np.float32),
+                  "bias": np.array([0.0]),
+                  "meta": np.frombuffer(json.dumps({**base, **extra}).encode(), np.uint8)}
+        model = tmp_path / f"m{i}.model"
+        with zipfile.ZipFile(model, "w") as zf:
+            for name, array in arrays.items():
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, array, allow_pickle=False)
+                zf.writestr(f"{name}.npy", buf.getvalue())
+        code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
+        assert code == 1 and "damaged model description" in err, (extra, err)
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
