@@ -512,3 +512,11 @@ def test_model_descriptions_of_the_wrong_shape_are_one_line_errors(tmp_path: Pat
         code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
         assert code == 1 and "damaged model description" in err, (extra, err)
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unreadable_input_is_named_and_fails_the_analysis(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    result = CliRunner().invoke(cli, ["-q", "timeline", str(EXAMPLE), str(missing)])
+    assert result.exit_code == 1 and result.stdout == ""  # no report on half the data
+    assert f"{missing}: no such file" in result.stderr
+    assert "1 of 2 file(s) could not be read" in result.stderr
