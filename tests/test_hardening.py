@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -520,3 +521,31 @@ def test_an_unreadable_input_is_named_and_fails_the_analysis(tmp_path: Path) -> 
     assert result.exit_code == 1 and result.stdout == ""  # no report on half the data
     assert f"{missing}: no such file" in result.stderr
     assert "1 of 2 file(s) could not be read" in result.stderr
+
+
+_SMALL_CSV = EXAMPLE.read_bytes()[:6000]
+_SMALL_JSONL = (b'{"text": "\xe9\xb2\x9c\xe6\x9e\x9c\xe5\x9d\x8a\xe5\xa5\xbd", '
+                b'"time": "2026-11-05 08:00", "author": "a", "likes": "1.2\xe4\xb8\x87"}\n') * 20
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([("x.csv", _SMALL_CSV), ("x.jsonl", _SMALL_JSONL)]),
+       st.lists(st.tuples(st.integers(0, 5999), st.integers(0, 255)), max_size=12),
+       st.integers(0, 6000))
+def test_damaged_exports_never_crash_any_reader(tmp_path_factory: Any, case: tuple[str, bytes],
+                                                edits: list[tuple[int, int]],
+                                                cut: int) -> None:
+    name, data = case
+    raw = bytearray(data[:max(cut, 1)] if cut < len(data) else data)
+    for at, value in edits:
+        if raw:
+            raw[at % len(raw)] = value
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(bytes(raw))
+    for args in (["-q", "posts", str(path), "--format", "csv"],
+                 ["inspect", str(path), "--format", "json"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, 1), (args, result.output[-300:])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args, repr(result.exception))
+        assert "Traceback" not in result.output
