@@ -549,3 +549,18 @@ def test_damaged_exports_never_crash_any_reader(tmp_path_factory: Any, case: tup
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             args, repr(result.exception))
         assert "Traceback" not in result.output
+
+
+def test_alert_settings_past_a_year_are_refused(tmp_path: Path) -> None:
+    for text, name in (("alerts:\n  cooldown_hours: 1.0e+23\n", "alerts.cooldown_hours"),
+                       ("alerts:\n  volume:\n    baseline_days: 1.0e+23\n",
+                        "alerts.volume.baseline_days"),
+                       ("alerts:\n  response_target_hours: 1.0e+300\n",
+                        "alerts.response_target_hours")):
+        config = tmp_path / "c.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, err = run("-q", "alerts", EXAMPLE, "--config", config)
+        assert code == 1 and f"'{name}' must be at most" in err, err
+    config = tmp_path / "ok.yaml"  # large counts are fine
+    config.write_text("alerts:\n  influential:\n    followers: 10000000\n", encoding="utf-8")
+    assert run("-q", "alerts", EXAMPLE, "--config", config)[0] == 0
