@@ -348,7 +348,8 @@ def test_configs_of_the_wrong_shape_and_times_out_of_range_are_one_line_errors(
     assert code == 1 and "not a config file" in err
     for since in ("99999999d", "0001-01-01", "9999-12-31"):
         code, err = run("-q", "timeline", EXAMPLE, "--since", since)
-        assert code == 1 and "out of range" in err and "Traceback" not in err, (since, err)
+        # a bad option value: a usage error, before any file is read
+        assert code == 2 and "out of range" in err and "Traceback" not in err, (since, err)
     db = tmp_path / "s.duckdb"
     assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
     code, err = run("-q", "db", "prune", "--db", db, "--before", "99999999d")

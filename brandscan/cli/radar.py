@@ -82,7 +82,8 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
 @cli.command()
 @input_options
 @analysis_options
-@click.option("--top", default=20, show_default=True, help="How many authors.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many authors.")
 @engine_options
 @output_options()
 @click.pass_obj
