@@ -457,6 +457,19 @@ def _check_queries(config: Config, node: yaml.Node, where: str) -> None:
             ) from None
 
 
+def _rule_max(name: str) -> int:
+    """The largest value an alert setting takes: spans of time at most a year (larger is
+    a typo, would overflow time arithmetic, and would make the baselines' lag tables huge);
+    counts and thresholds may be large."""
+    if "hours" in name:
+        return 366 * 24
+    if "days" in name:
+        return 366
+    if "weeks" in name:
+        return 52
+    return 10**12
+
+
 def _rule(cls: Any, raw: Any, where: str, prefix: str) -> Any:
     """A rule dataclass from its YAML mapping: numbers stay numbers, lists stay lists."""
     if not isinstance(raw, dict):
@@ -472,6 +485,11 @@ def _rule(cls: Any, raw: Any, where: str, prefix: str) -> Any:
         number = _number(raw[name], f"{prefix}.{name}", where, float(default))
         if number < 0:
             raise BrandscanError(f"'{prefix}.{name}' must not be negative", where=where)
+        limit = _rule_max(name)
+        if number > limit:
+            # anything larger is a typo, and would overflow the time arithmetic it feeds
+            raise BrandscanError(f"'{prefix}.{name}' must be at most {limit:,}",
+                                 where=where)
         values[name] = int(number) if isinstance(default, int) else number
     return cls(**values)
 

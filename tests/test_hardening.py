@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -347,7 +348,8 @@ def test_configs_of_the_wrong_shape_and_times_out_of_range_are_one_line_errors(
     assert code == 1 and "not a config file" in err
     for since in ("99999999d", "0001-01-01", "9999-12-31"):
         code, err = run("-q", "timeline", EXAMPLE, "--since", since)
-        assert code == 1 and "out of range" in err and "Traceback" not in err, (since, err)
+        # a bad option value: a usage error, before any file is read
+        assert code == 2 and "out of range" in err and "Traceback" not in err, (since, err)
     db = tmp_path / "s.duckdb"
     assert run("-q", "ingest", EXAMPLE, "--db", db, "--config", CONFIG_EXAMPLE)[0] == 0
     code, err = run("-q", "db", "prune", "--db", db, "--before", "99999999d")
@@ -485,3 +487,81 @@ def test_a_header_line_in_the_middle_switches_the_columns(tmp_path: Path) -> Non
     posts = CliRunner().invoke(cli, ["-q", "posts", str(data), "--format", "json"])
     got = {p["id"]: (p["text"], p["likes"]) for p in json.loads(posts.stdout)}
     assert got == {str(i): (f"鲜果坊第{i}条", i) for i in range(10)}
+
+
+def test_model_descriptions_of_the_wrong_shape_are_one_line_errors(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    import numpy as np
+
+    from brandscan.text.model import FORMAT, FORMAT_VERSION
+
+    base = {"format": FORMAT, "format_version": FORMAT_VERSION}
+    for i, extra in enumerate(({"features": [1, 2]}, {"features": "x"},
+                               {"thresholds": "a"},
+                               {"thresholds": {"negative_below": 0.9, "positive_from": 0.1}})):
+        arrays = {"keys": np.array([1, 2], dtype=np.uint64),
+                  "weights": np.array([0.1, 0.2], dtype=np.float32),
+                  "bias": np.array([0.0]),
+                  "meta": np.frombuffer(json.dumps({**base, **extra}).encode(), np.uint8)}
+        model = tmp_path / f"m{i}.model"
+        with zipfile.ZipFile(model, "w") as zf:
+            for name, array in arrays.items():
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, array, allow_pickle=False)
+                zf.writestr(f"{name}.npy", buf.getvalue())
+        code, err = run("-q", "posts", EXAMPLE, "--model", model, "--config", CONFIG_EXAMPLE)
+        assert code == 1 and "damaged model description" in err, (extra, err)
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unreadable_input_is_named_and_fails_the_analysis(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    result = CliRunner().invoke(cli, ["-q", "timeline", str(EXAMPLE), str(missing)])
+    assert result.exit_code == 1 and result.stdout == ""  # no report on half the data
+    assert f"{missing}: no such file" in result.stderr
+    assert "1 of 2 file(s) could not be read" in result.stderr
+
+
+_SMALL_CSV = EXAMPLE.read_bytes()[:6000]
+_SMALL_JSONL = (b'{"text": "\xe9\xb2\x9c\xe6\x9e\x9c\xe5\x9d\x8a\xe5\xa5\xbd", '
+                b'"time": "2026-11-05 08:00", "author": "a", "likes": "1.2\xe4\xb8\x87"}\n') * 20
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([("x.csv", _SMALL_CSV), ("x.jsonl", _SMALL_JSONL)]),
+       st.lists(st.tuples(st.integers(0, 5999), st.integers(0, 255)), max_size=12),
+       st.integers(0, 6000))
+def test_damaged_exports_never_crash_any_reader(tmp_path_factory: Any, case: tuple[str, bytes],
+                                                edits: list[tuple[int, int]],
+                                                cut: int) -> None:
+    name, data = case
+    raw = bytearray(data[:max(cut, 1)] if cut < len(data) else data)
+    for at, value in edits:
+        if raw:
+            raw[at % len(raw)] = value
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(bytes(raw))
+    for args in (["-q", "posts", str(path), "--format", "csv"],
+                 ["inspect", str(path), "--format", "json"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, 1), (args, result.output[-300:])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args, repr(result.exception))
+        assert "Traceback" not in result.output
+
+
+def test_alert_settings_past_a_year_are_refused(tmp_path: Path) -> None:
+    for text, name in (("alerts:\n  cooldown_hours: 1.0e+23\n", "alerts.cooldown_hours"),
+                       ("alerts:\n  volume:\n    baseline_days: 1.0e+23\n",
+                        "alerts.volume.baseline_days"),
+                       ("alerts:\n  response_target_hours: 1.0e+300\n",
+                        "alerts.response_target_hours")):
+        config = tmp_path / "c.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, err = run("-q", "alerts", EXAMPLE, "--config", config)
+        assert code == 1 and f"'{name}' must be at most" in err, err
+    config = tmp_path / "ok.yaml"  # large counts are fine
+    config.write_text("alerts:\n  influential:\n    followers: 10000000\n", encoding="utf-8")
+    assert run("-q", "alerts", EXAMPLE, "--config", config)[0] == 0

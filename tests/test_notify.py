@@ -217,3 +217,27 @@ def test_the_answer_is_capped_and_printed_plain() -> None:
         assert "errcode 9" in str(err.value) and "\x1b" not in str(err.value)
     finally:
         big.close()
+
+
+def test_a_server_speaking_no_http_is_a_one_line_error() -> None:
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def garbage() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        conn.close()
+
+    thread = threading.Thread(target=garbage, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(BrandscanError, match=r"cannot reach 127\.0\.0\.1"):
+            post_json(f"http://127.0.0.1:{port}/hook?key=secret", {"x": 1}, timeout=5)
+    finally:
+        thread.join(5)
+        server.close()

@@ -30,7 +30,8 @@ from brandscan.render.formats import REPORT, ReportOutput
 @engine_options
 @click.option("--interval", type=click.Choice(["hour", "day", "week"]),
               help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
-@click.option("--top", default=10, show_default=True, help="Rows in the complaint and post lists.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Rows in the complaint and post lists.")
 @output_options(REPORT)
 @click.pass_obj
 @handles_errors
@@ -99,7 +100,8 @@ def timeline(env: Env, **kw: Any) -> None:
 @input_options
 @analysis_options
 @engine_options
-@click.option("--top", default=20, show_default=True, help="How many terms.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many terms.")
 @click.option("--by", type=click.Choice(["term", "category"]), default="term",
               show_default=True,
               help="term: the terms that set the negative opinions apart from the brand's "

@@ -94,6 +94,7 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             _check_output(kwargs)
+            _check_options(kwargs)
             return fn(*args, **kwargs)
         except UsageError as exc:
             raise click.UsageError(exc.format()) from None
@@ -118,6 +119,38 @@ def _check_output(kw: dict[str, Any]) -> None:
     if db:
         protected.append(("store", db))
     check_output(output, protected)
+
+
+def _check_options(kw: dict[str, Any]) -> None:
+    """Before any file is read: --since/--until that cannot be read or that leave an empty
+    window are usage errors (exit 2), and --brand must name a configured brand (exit 1,
+    as the config is data) — never found out after reading the whole input."""
+    since, until = kw.get("since"), kw.get("until")
+    if since or until:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from brandscan.window import parse_moment
+
+        try:
+            tz = ZoneInfo(kw.get("tz") or "Asia/Shanghai")
+        except Exception:
+            return  # the run names a bad --tz itself
+        now = datetime.now(tz)
+        moments = {}
+        for option, text in (("--since", since), ("--until", until)):
+            if text:
+                try:
+                    moments[option] = parse_moment(text, tz=tz, now=now, option=option)
+                except BrandscanError as exc:
+                    raise UsageError(exc.message, hint=exc.hint) from None
+        if len(moments) == 2 and moments["--since"] >= moments["--until"]:
+            raise UsageError(f"--since {since} is not before --until {until}: the window "
+                             "is empty", hint="swap them, or widen the window")
+    if kw.get("brands"):
+        from brandscan.app.request import check_brands
+
+        check_brands(resolve_config(kw), tuple(kw["brands"]))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"],

@@ -41,7 +41,8 @@ NOTIFY_FORMATS = ("json", "wecom", "dingtalk", "slack")
 @click.option("--notify-format", type=click.Choice(NOTIFY_FORMATS), default="json",
               show_default=True, help="Webhook body: plain JSON, 企业微信, 钉钉 or Slack robot.")
 @click.option("--notify-timeout", type=click.FloatRange(min=0.1), default=10.0,
-              show_default=True, metavar="SECONDS", help="Give up on the webhook after this.")
+              show_default=True, metavar="SECONDS",
+              help="Give up on the webhook after this long, the whole request included.")
 @engine_options
 @output_options(ALERTS)
 @click.pass_context
@@ -81,7 +82,8 @@ def alerts(ctx: click.Context, **kw: Any) -> None:
 @cli.command()
 @input_options
 @analysis_options
-@click.option("--top", default=20, show_default=True, help="How many authors.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many authors.")
 @engine_options
 @output_options()
 @click.pass_obj

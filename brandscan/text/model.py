@@ -192,7 +192,17 @@ class LinearModel:
         if version != FORMAT_VERSION:
             raise ValueError(f"model format version {version}; this brandscan reads "
                              f"version {FORMAT_VERSION} (retrain it with 'brandscan train')")
-        spec = FeatureSpec.from_json(meta.get("features") or {})
+        t = meta.get("thresholds")
+        if t is not None and not (
+                isinstance(t, dict) and {"negative_below", "positive_from"} <= set(t)
+                and all(isinstance(t[k], (int, float)) and not isinstance(t[k], bool)
+                        and math.isfinite(t[k]) for k in ("negative_below", "positive_from"))
+                and 0 <= t["negative_below"] <= t["positive_from"] <= 1):
+            raise ValueError("damaged model description (thresholds)")
+        try:
+            spec = FeatureSpec.from_json(meta.get("features") or {})
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            raise ValueError(f"damaged model description (features: {exc})") from None
         keys, weights, bias = arrays["keys"], arrays["weights"], arrays["bias"]
         if (keys.dtype != np.uint64 or weights.dtype != np.float32 or keys.ndim != 1
                 or keys.shape != weights.shape or bias.shape != (1,)):
