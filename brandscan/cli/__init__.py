@@ -8,6 +8,10 @@ from brandscan.cli import analysis as analysis
 from brandscan.cli import model as model
 from brandscan.cli import radar as radar
 from brandscan.cli import store as store
-from brandscan.cli.common import cli, main
+from brandscan.cli.common import cli, document_envvars, main
+
+# Every option can be set as BRANDSCAN_<COMMAND>_<OPTION> (the README's rule); Click's own
+# prefix would use the parameter's Python name (BRANDSCAN_REPORT_CONFIG_PATH).
+document_envvars(cli)
 
 __all__ = ["cli", "main"]

@@ -121,6 +121,29 @@ def _check_output(kw: dict[str, Any]) -> None:
     check_output(output, protected)
 
 
+def document_envvars(group: click.Group, prefix: str = "BRANDSCAN") -> None:
+    """Give every option of every command the environment variable the README promises:
+    ``BRANDSCAN_<COMMAND>_<OPTION>`` from the option's long name (``--config`` of
+    ``report``: ``BRANDSCAN_REPORT_CONFIG``; of ``db export``: ``BRANDSCAN_DB_EXPORT_…``),
+    keeping Click's automatic name (from the Python name) as a second one."""
+    for name, command in group.commands.items():
+        here = f"{prefix}_{name.upper().replace('-', '_')}"
+        if isinstance(command, click.Group):
+            document_envvars(command, here)
+            continue
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            longs = [o for o in param.opts if o.startswith("--")]
+            if not longs or param.name in ("help", "version"):
+                continue
+            names = [f"{here}_{longs[0][2:].upper().replace('-', '_')}"]
+            auto = f"{here}_{(param.name or '').upper()}"
+            if auto not in names:
+                names.append(auto)
+            param.envvar = names
+
+
 def _check_options(kw: dict[str, Any]) -> None:
     """Before any file is read: --since/--until that cannot be read or that leave an empty
     window are usage errors (exit 2), and --brand must name a configured brand (exit 1,
