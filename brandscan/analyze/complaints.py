@@ -216,7 +216,8 @@ class Terms:
             return pd.DataFrame({c: [] for c in columns})
         stats, pairs, examples = _phrases(self.stats, self.pairs, self.examples,
                                           self.voices)
-        counts = _voices_per_term(pairs, self.units, self.shingles)
+        voiced = _voiced_pairs(pairs, self.units, self.shingles)
+        counts = _voices_per_term(voiced)
         stats = stats.join(counts, how="left").fillna({"groups": 0, "authors": 0})
         groups = stats["groups"].to_numpy(dtype=np.int64)
         authors = stats["authors"].to_numpy(dtype=np.int64)
@@ -228,7 +229,7 @@ class Terms:
                                    _g=-stats.loc[keep, "groups"],
                                    _t=stats.index[keep].to_numpy(dtype=object))
         cands = cands.sort_values(["_s", "_g", "_t"], kind="stable").head(max(3 * top, 60))
-        chosen = _prefer_longer(cands.index.tolist(), pairs, self.units, self.shingles)
+        chosen = _prefer_longer(cands.index.tolist(), voiced)
         rows = cands.loc[chosen].head(top)
         ex = _spread_examples(rows.index.tolist(), examples)
         terms = rows.index.tolist()
@@ -360,40 +361,35 @@ def _npmi(both: int, a: int, b: int, n: int) -> float:
     return math.log(both * n / (a * b)) / -math.log(both / n)
 
 
-def _groups(units: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.Index, np.ndarray,
-                                                                np.ndarray]:
-    """Units (sorted), the near-copy group of each, and each one's author."""
+def _voiced_pairs(pairs: pd.DataFrame, units: pd.DataFrame, found: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """The (term, unit) pairs with each unit's near-copy group and author: the groups
+    are found once per ranking, over every negative unit."""
     index = pd.Index(np.sort(units["unit"].to_numpy(dtype=np.uint64)))
     owner = index.get_indexer(found["unit"].to_numpy(dtype=np.uint64))
     group = copy_groups(len(index), owner, found["shingle"].to_numpy(dtype=np.uint64))
     author = units.set_index("unit")["author"].reindex(index).to_numpy(dtype=np.uint64)
-    return index, group, author
-
-
-def _voices_per_term(pairs: pd.DataFrame, units: pd.DataFrame, found: pd.DataFrame
-                     ) -> pd.DataFrame:
-    """Per term: distinct near-copy groups and distinct authors among its negative posts."""
-    index, group, author = _groups(units, found)
     at = index.get_indexer(pairs["unit"].to_numpy(dtype=np.uint64))
-    frame = pd.DataFrame({"term": pairs["term"].to_numpy(dtype=object),
-                          "group": group[at], "author": author[at]})
-    g = frame.groupby("term", sort=False)
+    return pd.DataFrame({"term": pairs["term"].to_numpy(dtype=object),
+                         "group": group[at], "author": author[at]})
+
+
+def _voices_per_term(voiced: pd.DataFrame) -> pd.DataFrame:
+    """Per term: distinct near-copy groups and distinct authors among its negative posts."""
+    g = voiced.groupby("term", sort=False)
     out = pd.DataFrame({"groups": g["group"].nunique(), "authors": g["author"].nunique()})
     out.index = pd.Index(out.index.to_numpy(dtype=object), name="term")
     return out
 
 
-def _prefer_longer(terms: list[str], pairs: pd.DataFrame, units: pd.DataFrame,
-                   found: pd.DataFrame) -> list[str]:
+def _prefer_longer(terms: list[str], voiced: pd.DataFrame) -> list[str]:
     """``terms`` (ranked) without the words a longer term of the list covers: at least
     :data:`COVERS` of the word's near-copy groups also use the longer term."""
     contained = {t for t in terms if any(t != o and t in o for o in terms)}
     if not contained:
         return terms
-    index, group, _ = _groups(units, found)
-    mine = pairs[pairs["term"].isin(terms)]
-    sets = {t: set(group[index.get_indexer(u.to_numpy(dtype=np.uint64))].tolist())
-            for t, u in mine.groupby("term")["unit"]}
+    mine = voiced[voiced["term"].isin(terms)]
+    sets = {t: set(g.tolist()) for t, g in mine.groupby("term")["group"]}
     out = []
     for t in terms:
         if t in contained and any(
