@@ -5,6 +5,7 @@ of one area. Importing this package registers them all.
 """
 
 from brandscan.cli import analysis as analysis
+from brandscan.cli import init as init
 from brandscan.cli import model as model
 from brandscan.cli import radar as radar
 from brandscan.cli import store as store
