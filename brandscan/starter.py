@@ -146,6 +146,8 @@ def suggest(posts: pd.DataFrame, name: str) -> BrandSuggestions:
         if word.casefold() in longer or mentions[word] + wrote[word] < MIN_POSTS:
             continue
         n_in = _containing(folded, word)
+        if not n_in:  # an account name no post writes: no alias
+            continue
         how = [f"in {n_in:,} posts"]
         if wrote[word]:
             how.append(f"an account's name ({wrote[word]:,} posts)")
