@@ -1,4 +1,4 @@
-"""``brandscan init``: a commented starter brandscan.yaml (see :mod:`brandscan.starter`)."""
+"""``brandscan init``: a commented starter brandscan.yaml (see :mod:`brandscan.text.starter`)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def init(env: Env, **kw: Any) -> None:
     it (hashtags, @mentions, account names), accounts named after it — as commented-out
     lines with the counts behind them: uncomment the ones that are right.
     """
-    from brandscan.starter import starter_yaml, suggest
+    from brandscan.text.starter import starter_yaml, suggest
 
     output = kw["output"]
     if output != "-" and os.path.lexists(output) and not kw["force"]:
@@ -58,7 +58,8 @@ def init(env: Env, **kw: Any) -> None:
     from brandscan.files import atomic_write
 
     atomic_write(output, text.encode("utf-8"))
-    found = sum(len(s.latin) + len(s.longer) + len(s.accounts) for s in suggestions)
+    found = sum(len(s.latin) + len(s.longer) + len(s.accounts) + len(s.excludes)
+                for s in suggestions)
     env.warn(f"brandscan: wrote {output}"
              + (f" with {found} suggestion(s) to confirm" if files and brands else "")
              + "; edit it, then: brandscan report FILE")

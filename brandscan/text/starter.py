@@ -13,6 +13,9 @@ suggested, for a brand name N:
   words (jieba keeps them, complaint rankings leave them out).
 - **official accounts**: authors (or @mentioned accounts) whose name contains N or one
   of its Latin spellings, with what they wrote and how often others @mention them.
+- **exclusions**: where jieba cuts N across a word boundary (新鲜|果|坊间 for 鲜果坊,
+  小米粥 for 小米), N is probably part of other words: the words around it, with how
+  many posts name N only that way (what the exclusion would take away).
 
 The posts frame is the canonical one (``text``, ``chain``, ``author``, ``followers``,
 ``verified``); nothing here reads files or prints.
@@ -61,6 +64,7 @@ class BrandSuggestions:
     latin: list[Candidate] = field(default_factory=list)  # spellings without the name
     longer: list[Candidate] = field(default_factory=list)  # longer names containing it
     accounts: list[Candidate] = field(default_factory=list)  # official account candidates
+    excludes: list[Candidate] = field(default_factory=list)  # the name inside other words
 
 
 def pinyin_pattern(name: str) -> re.Pattern[str] | None:
@@ -169,7 +173,47 @@ def suggest(posts: pd.DataFrame, name: str) -> BrandSuggestions:
             parts.append(facts[word])
         accounts.append(Candidate(word, wrote[word] + mentions[word], ", ".join(parts)))
     out.accounts = sorted(accounts, key=lambda c: (-c.posts, c.value))[:MAX_SUGGESTIONS]
+    out.excludes = _excludes(name, [t for t, has in zip(texts, naming) if has])
     return out
+
+
+def _excludes(name: str, texts: Sequence[str]) -> list[Candidate]:
+    """Phrases in which ``name`` is part of other words: a word of jieba's own dictionary
+    starts before the name and runs into it, or starts inside it and runs past its end;
+    the words overlapping the name make the phrase (新鲜|果|坊间: 新鲜果坊间)."""
+    from brandscan.text.segment import get_segmenter
+
+    segmenter = get_segmenter(())
+    key = name.casefold()
+    phrases: Counter[str] = Counter()
+    only: Counter[str] = Counter()  # posts naming the brand only inside such phrases
+    for text, n in Counter(texts).items():
+        folded = text.casefold()
+        spans, at = [], 0
+        # Dictionary words only: jieba's guesses (HMM) glue any neighbour to a name it
+        # does not know (在果|多多), while a dictionary word across the name (坊间, 小米粥)
+        # is a real other word.
+        for word in segmenter.cut_dictionary(text):
+            start = text.find(word, at)
+            if start < 0:
+                continue
+            spans.append((start, start + len(word)))
+            at = start + len(word)
+        found, accidental = set(), 0
+        occurrences = [m.start() for m in re.finditer(re.escape(key), folded)]
+        for begin in occurrences:
+            end = begin + len(key)
+            over = [(s, e) for s, e in spans if s < end and e > begin]
+            if over and (over[0][0] < begin or over[-1][1] > end):
+                found.add(text[over[0][0]:over[-1][1]])
+                accidental += 1
+        for phrase in found:
+            phrases[phrase] += n
+            if occurrences and accidental == len(occurrences):
+                only[phrase] += n
+    out = [Candidate(p, k, f"{k:,} posts; {only[p]:,} of them name {name} only this way")
+           for p, k in phrases.items() if k >= MIN_POSTS and "\n" not in p]
+    return sorted(out, key=lambda c: (-c.posts, c.value))[:MAX_SUGGESTIONS]
 
 
 def _fold_mentions(mentions: Counter[str], authors: set[str]) -> Counter[str]:
@@ -294,8 +338,16 @@ def _brand_block(name: str, s: BrandSuggestions | None, from_files: bool) -> lis
         out.append(f"    # aliases: [{yaml_scalar(name)}旗舰店, {yaml_scalar(name)}官方]")
     out += ["    # Phrases containing the name that are not about the brand, masked out before",
             "    # matching (新鲜果坊间 is no mention of 鲜果坊). `brandscan inspect FILE --brand",
-            f"    # {name}` shows how many posts each alias and exclude phrase matches.",
-            "    exclude: []",
+            f"    # {name}` shows how many posts each alias and exclude phrase matches."]
+    if s is not None and s.excludes:
+        out += ["    exclude:",
+                f"      # Where {name} is part of other words (jieba cuts it across a word "
+                "boundary):",
+                "      # uncomment those that are not about the brand.",
+                *_suggested(s.excludes, "      ")]
+    else:
+        out.append("    exclude: []")
+    out += [
             "    # The brand's own accounts (names or ids): their posts are left out of the",
             "    # sentiment and their answers give the response time to a crisis."]
     if s is not None and s.accounts:
