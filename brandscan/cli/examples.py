@@ -103,16 +103,18 @@ def epilog(examples: tuple[str, ...]) -> str:
 
 
 def document_examples(group: click.Group, path: str = "") -> None:
-    """Give every command its summary and examples from :data:`HELP`."""
-    summary, examples = HELP[path]
-    if summary:
-        group.short_help = summary
-    group.epilog = epilog(examples)
-    for name, command in group.commands.items():
+    """Give every command its summary and examples from :data:`HELP`.
+
+    A command missing from the table keeps Click's defaults (tests/test_help.py fails on
+    it), so a new command never breaks the others."""
+    for name, command in [("", group), *group.commands.items()]:
         here = f"{path} {name}".strip()
-        if isinstance(command, click.Group):
+        if name and isinstance(command, click.Group):
             document_examples(command, here)
             continue
+        if here not in HELP:
+            continue
         summary, examples = HELP[here]
-        command.short_help = summary
+        if summary:
+            command.short_help = summary
         command.epilog = epilog(examples)
