@@ -34,6 +34,7 @@ def help_text(path: tuple[str, ...], columns: int = 80) -> str:
 
 
 def examples_of(text: str) -> list[str]:
+    assert "Examples:" in text, "no examples: add the command to HELP in brandscan/cli/examples.py"
     lines = text.rstrip("\n").splitlines()
     start = max(i for i, line in enumerate(lines) if line.strip() == "Examples:")
     return [line.strip() for line in lines[start + 1:]]
