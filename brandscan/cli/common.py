@@ -122,7 +122,7 @@ def _check_output(kw: dict[str, Any]) -> None:
 
 
 def document_envvars(group: click.Group, prefix: str = "BRANDSCAN") -> None:
-    """Give every option of every command the environment variable the README promises:
+    """Give every option of every command the environment variable docs/cli.md promises:
     ``BRANDSCAN_<COMMAND>_<OPTION>`` from the option's long name (``--config`` of
     ``report``: ``BRANDSCAN_REPORT_CONFIG``; of ``db export``: ``BRANDSCAN_DB_EXPORT_…``),
     keeping Click's automatic name (from the Python name) as a second one."""
