@@ -194,3 +194,51 @@ def test_alert_page_never_breaks_a_number() -> None:
     assert post["点赞数"] == "1.1万"  # as Weibo writes 11,000
     counts = f"转发 {int(post['转发数']):,} · 评论 {int(post['评论数']):,} · 赞 11,000"
     assert any(line.strip() == counts or line.endswith(counts) for line in lines)
+
+
+# --- the fitter, in process (no terminal needed) -----------------------------------------
+
+def drawn(df, width: int, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from brandscan.render.table import frame_table
+
+    console = Console(width=width, record=True, no_color=True, force_terminal=False)
+    console.print(frame_table(df, **kw))
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def test_names_and_numbers_stay_whole_and_the_text_is_cut() -> None:
+    import pandas as pd
+
+    from brandscan.render.views import View
+
+    df = pd.DataFrame({"author": ["住在隔壁的晚风是个胖子"], "followers": [1_234_567],
+                       "text": ["山竹" * 40], "url": ["https://weibo.com/1/abc"]})
+    view = View(("author", "followers", "text"), text="text")
+    lines = drawn(df, 60, view=view)
+    assert_fits(tuple(lines), 60)
+    row = row_with(tuple(lines), "住在隔壁的晚风是个胖子", "1,234,567")
+    assert row.endswith("…") and cells(row) <= 60
+    assert lines[-1] == "1 more column in --format csv: url"
+
+
+def test_lower_priority_columns_go_first_then_records() -> None:
+    import pandas as pd
+
+    from brandscan.render.views import View
+
+    df = pd.DataFrame({"a": ["x" * 20], "b": ["y" * 20], "c": ["z" * 20]})
+    view = View(("c", "a", "b"), min_columns=2)
+    assert row_with(tuple(drawn(df, 50, view=view)), "x" * 20, "z" * 20)  # b dropped
+    records = drawn(df, 40, view=view)  # only c fits: a block per row, c first
+    assert records[:3] == ["c  " + "z" * 20, "a  " + "x" * 20, "b  " + "y" * 20]
+
+
+def test_post_text_cannot_send_escape_sequences_to_the_terminal() -> None:
+    import pandas as pd
+
+    df = pd.DataFrame({"author": ["a\x1b]0;pwned\x07"], "text": ["\x1b[2J清屏\r\n了"]})
+    lines = drawn(df, 80)
+    assert not any("\x1b" in line or "\x07" in line for line in lines)
+    assert row_with(tuple(lines), "a]0;pwned", "[2J清屏 了")  # shown, never obeyed

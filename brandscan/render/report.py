@@ -255,8 +255,13 @@ def to_rich(report: Report, console: Console) -> None:
     if report.alerts is not None and len(report.alerts):
         for line in _alert_lines(report.alerts, width):
             console.print(line, no_wrap=True, overflow="ellipsis")
-    for note in report.data_notes:
-        console.print(Text(f"note: {note}", style="dim"))
+    if report.data_notes:  # each note wraps under itself, not under "note:"
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(no_wrap=True, style="dim")
+        notes.add_column(style="dim")
+        for note in report.data_notes:
+            notes.add_row("note:", Text(one_line(str(note))))
+        console.print(notes)
     tl = report.timeline
     if len(tl):
         for line in _sparkline_lines(report, width):
