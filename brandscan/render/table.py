@@ -3,10 +3,11 @@
 A table is fitted to the terminal's width when it is drawn, through its
 :class:`~brandscan.render.views.View`: the columns that fit, in priority order, each as
 wide as its widest value (numbers, dates and names are never cut), and the free-text
-column in what is left, on one line, cut with "…". A caption names the columns left out
-and, when the caller left rows out, says which. When too few columns fit to be useful,
-each row becomes a block of ``field  value`` lines instead. Widths are display cells: a
-Chinese character or an emoji takes two (:func:`rich.cells.cell_len`).
+column in what is left, on one line, cut with "…". A caption names the columns left
+out. When too few columns fit to be useful, each row becomes a block of ``field  value``
+lines instead. Widths are display cells: a Chinese character or an emoji takes two
+(:func:`rich.cells.cell_len`). Rows are never left out here; a caller that leaves some
+out (the report's busiest periods) says so under the table.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class Fit:
     width, or ``records`` when the rows are better drawn as blocks."""
 
     columns: tuple[str, ...]
+    text: str | None = None
     text_width: int = 0
     records: bool = False
 
@@ -166,61 +168,61 @@ def fit_columns(view: View, widths: dict[str, int], width: int) -> Fit:
     shown = set(chosen)
     order = [c for c in widths if c in shown and c != text] + ([text] if text else [])
     text_width = min(natural, width - fixed([c for c in chosen if c != text])) if text else 0
-    return Fit(tuple(order), text_width=text_width)
+    return Fit(tuple(order), text=text, text_width=text_width)
 
 
 class FrameView:
     """A frame drawn for the terminal it is printed on (see the module's docstring).
 
-    ``note`` says which rows were left out, if any; ``more`` where the columns left out
-    are ("--format csv"). A renderable: the width is known only when it is printed.
+    ``more`` says where the columns left out are ("--format csv"). A renderable: the
+    width is known only when it is printed.
     """
 
     def __init__(self, df: pd.DataFrame, *, title: str | None = None,
-                 view: str | View | None = None, note: str | None = None,
-                 more: str = ALL_COLUMNS) -> None:
-        self.df = df
+                 view: str | View | None = None, more: str = ALL_COLUMNS) -> None:
+        names = [str(c) for c in df.columns]
+        chosen = view if isinstance(view, View) else view_for(view, names)
+        if not set(chosen.columns) & set(names):  # a frame unlike its view: show it all
+            chosen = view_for(None, names)
+        self.df = df.set_axis(names, axis=1)
         self.title = title
-        self.view = view if isinstance(view, View) else view_for(view, [str(c) for c in
-                                                                       df.columns])
-        self.note = note
+        self.view = chosen
         self.more = more
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         df = self.df
-        names = [str(c) for c in df.columns]
+        names = list(df.columns)
         listed = [c for c in self.view.columns if c in names]
-        cells = _cells(df.set_axis(names, axis=1), listed)
+        cells = _cells(df, listed)
         widths = {c: max([_header_width(c), *(cell_len(v) for v in cells[c])])
                   for c in names if c in cells}
         fit = fit_columns(self.view, widths, width)
         if self.title:
             yield Text(self.title, style="italic")
         if fit.records:
-            yield from _records(df, names, cells, width)
+            yield from _records(df, names, cells)
             left = []
         else:
-            yield _table(df.set_axis(names, axis=1), fit, cells, widths)
+            yield _table(df, fit, cells, widths)
             left = [c for c in names if c not in fit.columns]
         for line in self.captions(left, width):
             yield Text(line, style="dim")
 
     def captions(self, left: Sequence[str], width: int) -> list[str]:
-        """What the terminal leaves out, one line each: rows (the caller's note), columns."""
-        out = [self.note] if self.note else []
-        if left:
-            n = len(left)
-            count = f"{n} more column{'s' if n > 1 else ''} in {self.more}"
-            named = f"{count}: {', '.join(left)}"
-            out.append(named if cell_len(named) <= width else count)
-        return out
+        """The columns left out, named when the line holds their names."""
+        if not left:
+            return []
+        n = len(left)
+        count = f"{n} more column{'s' if n > 1 else ''} in {self.more}"
+        named = f"{count}: {', '.join(left)}"
+        return [named if cell_len(named) <= width else count]
 
 
 def _table(df: pd.DataFrame, fit: Fit, cells: dict[str, list[str]],
            widths: dict[str, int]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", expand=False)
-    text = fit.columns[-1] if fit.text_width else None
+    text = fit.text
     for col in fit.columns:
         w = fit.text_width if col == text else widths[col]
         table.add_column(Text(header(col)), justify="right" if _numeric(df[col]) else "left",
@@ -235,14 +237,14 @@ def _table(df: pd.DataFrame, fit: Fit, cells: dict[str, list[str]],
     return table
 
 
-def _records(df: pd.DataFrame, names: list[str], cells: dict[str, list[str]],
-             width: int) -> Iterable[Any]:
+def _records(df: pd.DataFrame, names: list[str], cells: dict[str, list[str]]
+             ) -> Iterable[Any]:
     """One block per row: a ``field  value`` line per column that has a value (every
     column, the view's first), a blank line between blocks."""
     order = list(cells) + [c for c in names if c not in cells]
     rest = [c for c in order if c not in cells]
     if rest:
-        cells = {**cells, **_cells(df.set_axis(names, axis=1), rest)}
+        cells = {**cells, **_cells(df, rest)}
     label = max((cell_len(header(c)) for c in order), default=0)
     for i in range(len(df)):
         grid = Table.grid(padding=(0, 2))
@@ -259,9 +261,9 @@ def _records(df: pd.DataFrame, names: list[str], cells: dict[str, list[str]],
 
 
 def frame_table(df: pd.DataFrame, *, title: str | None = None, view: str | View | None = None,
-                note: str | None = None, more: str = ALL_COLUMNS) -> FrameView:
+                more: str = ALL_COLUMNS) -> FrameView:
     """``df`` drawn for the terminal it is printed on (see :class:`FrameView`)."""
-    return FrameView(df, title=title, view=view, note=note, more=more)
+    return FrameView(df, title=title, view=view, more=more)
 
 
 def sparkline(values: list[float]) -> str:
