@@ -246,3 +246,41 @@ def test_post_text_cannot_send_escape_sequences_to_the_terminal() -> None:
     lines = drawn(df, 80)
     assert not any("\x1b" in line or "\x07" in line for line in lines)
     assert row_with(tuple(lines), "a]0;pwned", "[2J清屏 了")  # shown, never obeyed
+
+
+# --- every other table, drawn in process (--format table; the width from COLUMNS) --------
+
+@pytest.mark.parametrize(("args", "header", "whole"), [
+    (("timeline",), "period", ("2026-11-05", "291")),
+    (("timeline", "--by", "brand"), "brand", ("2026-11-05", "鲜果坊")),
+    (("complaints", "--by", "category"), "category", ("1", "质量")),
+    (("inspect", "--skipped"), "reason", (EXAMPLE, "empty text")),
+    (("inspect", "--brand", "鲜果坊"), "clause", ("鲜果坊", "alias", "鲜果坊旗舰店")),
+])
+def test_each_table_fits_80_columns_with_its_first_columns_whole(
+        args: tuple[str, ...], header: str, whole: tuple[str, ...]) -> None:
+    from click.testing import CliRunner
+
+    from brandscan.cli import cli
+
+    result = CliRunner().invoke(cli, [*args, *ARGS, "--format", "table"],
+                                env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = tuple(line.rstrip() for line in result.stdout.splitlines())
+    assert_fits(lines, 80)
+    assert any(line.split()[:1] == [header] or f" {header}" in line for line in lines[1:3])
+    row_with(lines, *whole)
+    if args == ("timeline",):
+        assert mentions_on("2026-11-05") == 291
+
+
+def mentions_on(day: str) -> int:
+    """Posts of ``day`` in the example (each id once, text not empty) naming a brand of
+    config.example.yaml: 鲜果坊 or its alias XianGuoFang (鲜果坊间 is no mention), 果多多."""
+    seen, n = set(), 0
+    for r in example_rows():
+        if r["发布时间"].startswith(day) and r["微博正文"].strip() and r["id"] not in seen:
+            seen.add(r["id"])
+            text = r["微博正文"].lower().replace("鲜果坊间", "")
+            n += any(name in text for name in ("鲜果坊", "xianguofang", "果多多"))
+    return n
