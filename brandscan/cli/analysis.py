@@ -89,11 +89,11 @@ def timeline(env: Env, **kw: Any) -> None:
 
         out = run(request_of(kw), [BrandTimeline(kw["interval"])], env)
         emit_frame(env, out["brand_timeline"], kw["fmt"], kw["output"],
-                   title=f"Mentions per {kw['interval']} and brand")
+                   title=f"Mentions per {kw['interval']} and brand", view="brand-timeline")
         return
     out = run(request_of(kw), [Timeline(kw["interval"])], env)
     emit_frame(env, out["timeline"], kw["fmt"], kw["output"],
-               title=f"Mentions per {kw['interval']}")
+               title=f"Mentions per {kw['interval']}", view="timeline")
 
 
 @cli.command()
@@ -120,10 +120,11 @@ def complaints(env: Env, **kw: Any) -> None:
     if kw["by"] == "category":
         out = run(request_of(kw), [Aspects()], env)
         emit_frame(env, out["aspects"], kw["fmt"], kw["output"],
-                   title="Complaints per category")
+                   title="Complaints per category", view="complaint-categories")
         return
     out = run(request_of(kw), [Complaints(kw["top"])], env)
-    emit_frame(env, out["complaints"], kw["fmt"], kw["output"], title="Top complaints")
+    emit_frame(env, out["complaints"], kw["fmt"], kw["output"], title="Top complaints",
+               view="complaints")
 
 
 @cli.command()
@@ -140,7 +141,7 @@ def posts(env: Env, **kw: Any) -> None:
 
     # Every post is listed, so they are held in memory whatever their number.
     out = run(replace(request_of(kw), engine="local"), (), env)
-    emit_frame(env, out.scored, kw["fmt"], kw["output"], title="Posts")
+    emit_frame(env, out.scored, kw["fmt"], kw["output"], title="Posts", view="posts")
 
 
 @cli.command()
@@ -171,11 +172,12 @@ def inspect(env: Env, **kw: Any) -> None:
         table = pd.concat([clause_table(loaded.result.posts, loaded.config.brands, kw["brands"]),
                            genre_counts(loaded.result.posts, loaded.config, kw["brands"])],
                           ignore_index=True)
-        title = "Posts matched per clause, and per genre"
+        title, view = "Posts matched per clause, and per genre", "inspect-brand"
     else:
         table = skipped_table(report) if kw["show_skipped"] else files_table(report)
         title = "Skipped rows" if kw["show_skipped"] else "Input files"
-    emit_frame(env, table, kw["fmt"], kw["output"], title=title)
+        view = "inspect-skipped" if kw["show_skipped"] else "inspect-files"
+    emit_frame(env, table, kw["fmt"], kw["output"], title=title, view=view)
     if report.errors:
         from brandscan.app.run import raise_file_errors
 

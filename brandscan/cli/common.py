@@ -368,9 +368,10 @@ def emit_output(env: Env, kind: OutputKind, payload: Any, fmt: str | None,
 
 
 def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
-               title: str | None = None) -> None:
-    """One table in the format asked for to stdout or ``-o`` (titled on a terminal)."""
-    emit_output(env, FRAME, Table(df, title), fmt, output)
+               title: str | None = None, view: str | None = None) -> None:
+    """One table in the format asked for to stdout or ``-o`` (titled on a terminal, and
+    drawn through its terminal ``view``: see :mod:`brandscan.render.views`)."""
+    emit_output(env, FRAME, Table(df, title, view), fmt, output)
 
 
 # --- the application layer, as commands see it -------------------------------------------

@@ -99,7 +99,8 @@ def influencers(env: Env, **kw: Any) -> None:
     from brandscan.app.run import run
 
     out = run(request_of(kw), [Alerts(), Influencers(kw["top"])], env)
-    emit_frame(env, out["influencers"], kw["fmt"], kw["output"], title="Influencers")
+    emit_frame(env, out["influencers"], kw["fmt"], kw["output"], title="Influencers",
+               view="influencers")
 
 
 @cli.command()
@@ -131,4 +132,4 @@ def sov(env: Env, **kw: Any) -> None:
     interval = None if kw["interval"] == "total" else kw["interval"]
     out = run(request, [ShareOfVoice(interval, compare)], env)
     table = out["share_of_voice"]
-    emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice")
+    emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice", view="sov")

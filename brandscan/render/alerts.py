@@ -115,10 +115,18 @@ def to_markdown(alerts: pd.DataFrame, *, style: str = "markdown", width: int = 1
 
 
 def to_rich(alerts: pd.DataFrame, console: Any) -> None:
-    """Alerts on a terminal: a coloured title line per alert, then its posts."""
+    """Alerts on a terminal: a coloured title line per alert, then its posts.
+
+    Fitted to the console's width: a post's head line (who, reach, counts) breaks before
+    its counts rather than through a number, and its text is at most
+    :data:`PAGE_TEXT_LINES` lines under its indent, cut with "…".
+    """
     from rich.padding import Padding
     from rich.text import Text
 
+    from brandscan.render.table import one_line
+
+    width = console.width
     colours = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
     seen: set[tuple[Any, ...]] = set()
     for r in alerts.itertuples(index=False):
@@ -128,7 +136,7 @@ def to_rich(alerts: pd.DataFrame, console: Any) -> None:
         head.append(f"  fired {_when(r.fired)} ({r.event}{', ongoing' if r.ongoing else ''})"
                     f"  from {_when(r.start)}", style="dim")
         console.print(head)
-        console.print(Padding(Text(r.detail), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(one_line(str(r.detail))), (0, 0, 0, 2), expand=False))
         if _episode(r) in seen:
             console.print()
             continue
@@ -136,37 +144,52 @@ def to_rich(alerts: pd.DataFrame, console: Any) -> None:
         for label, prefix in (("first", "first"), ("most engaging", "top")):
             if prefix == "top" and r.top_text == r.first_text:
                 continue
-            for line in _post_block(r, prefix, label):
+            for line in _post_block(r, prefix, label, width):
                 console.print(line)
         if r.terms:
-            console.print(Padding(Text("terms: ", style="dim") + Text(r.terms.replace("; ", ", ")),
+            console.print(Padding(Text("terms: ", style="dim")
+                                  + Text(one_line(r.terms.replace("; ", ", "))),
                                   (0, 0, 0, 2), expand=False))
         console.print()
 
 
-def _post_block(row: Any, prefix: str, label: str) -> list[Any]:
-    """Who, reach and counts on one line; the text and the link below it, indented."""
-    from rich.padding import Padding
+#: Lines of a post's text on the terminal alert page.
+PAGE_TEXT_LINES = 3
+
+
+def _post_block(row: Any, prefix: str, label: str, width: int = 80) -> list[Any]:
+    """Who, reach and counts on one line (the counts on the next when they do not fit);
+    the text below it, indented, in at most :data:`PAGE_TEXT_LINES` lines; the link."""
+    from rich.cells import cell_len, chop_cells
     from rich.text import Text
+
+    from brandscan.render.table import cut, one_line
 
     author = getattr(row, f"{prefix}_author")
     if author is None or (isinstance(author, float) and pd.isna(author)):
         return []
     followers = _num(getattr(row, f"{prefix}_followers"))
-    head = Text(f"{label}: ", style="dim")
+    head = Text(f"  {label}: ", style="dim")
     head.append(f"{_when(getattr(row, f'{prefix}_time'))} ", style="dim")
-    head.append(str(author or "?"), style="bold")
-    reach = f"  {followers:,} followers" if followers is not None else ""
-    head.append(f"{reach}  转发 {_num(getattr(row, f'{prefix}_reposts')) or 0:,} · 评论 "
-                f"{_num(getattr(row, f'{prefix}_comments')) or 0:,} · 赞 "
-                f"{_num(getattr(row, f'{prefix}_likes')) or 0:,}", style="dim")
-    text = " ".join(str(getattr(row, f"{prefix}_text") or "").split())
-    text = text if len(text) <= 120 else text[:119] + "…"
-    out: list[Any] = [Padding(head, (0, 0, 0, 2), expand=False),
-                      Padding(Text(text), (0, 0, 0, 4), expand=False)]
-    url = getattr(row, f"{prefix}_url") or ""
+    head.append(one_line(str(author or "?")), style="bold")
+    if followers is not None:
+        head.append(f"  {followers:,} followers", style="dim")
+    counts = (f"转发 {_num(getattr(row, f'{prefix}_reposts')) or 0:,} · 评论 "
+              f"{_num(getattr(row, f'{prefix}_comments')) or 0:,} · 赞 "
+              f"{_num(getattr(row, f'{prefix}_likes')) or 0:,}")
+    if head.cell_len + 2 + cell_len(counts) <= width:
+        out: list[Any] = [head + Text(f"  {counts}", style="dim")]
+    else:
+        out = [head, Text(f"    {counts}", style="dim")]
+    room = max(width - 4, 20)
+    chunks = chop_cells(one_line(str(getattr(row, f"{prefix}_text") or "")), room)
+    if len(chunks) > PAGE_TEXT_LINES:
+        rest = cut("".join(chunks[PAGE_TEXT_LINES - 1:]), room)
+        chunks = [*chunks[:PAGE_TEXT_LINES - 1], rest]
+    out += [Text(f"    {chunk}") for chunk in chunks]
+    url = one_line(str(getattr(row, f"{prefix}_url") or ""))
     if url:
-        out.append(Padding(Text(url, style="dim"), (0, 0, 0, 4), expand=False))
+        out.append(Text(f"    {url}", style="dim"))
     return out
 
 

@@ -80,10 +80,15 @@ class Target:
 
 @dataclass(frozen=True)
 class Table:
-    """A plain table to write, titled on the terminal."""
+    """A plain table to write, titled on the terminal.
+
+    ``view`` names its terminal view (:data:`brandscan.render.views.VIEWS`): the columns
+    a terminal shows first; None shows every column that fits. Files get every column.
+    """
 
     frame: pd.DataFrame
     title: str | None = None
+    view: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,7 @@ def write(kind: OutputKind, fmt: str, payload: Any, target: Target) -> None:
 def _frame_table(table: Table, target: Target) -> None:
     from brandscan.render.table import frame_table
 
-    target.console().print(frame_table(table.frame, title=table.title))
+    target.console().print(frame_table(table.frame, title=table.title, view=table.view))
 
 
 def _frame_text(fmt: str) -> Renderer:
@@ -339,7 +344,8 @@ def _evaluation_as(spec: Format) -> Renderer:
         else:
             title = (f"{result.model}: accuracy {result.overall['accuracy']:.3f} on "
                      f"{result.overall['n']:,} texts")
-        return render_table(Table(frame, title), target)
+        view = "evaluation-classes" if result.three_class else "evaluation"
+        return render_table(Table(frame, title, view=view if spec.terminal else None), target)
 
     return render
 

@@ -16,7 +16,7 @@ from rich.text import Text
 from brandscan.analyze.report import Report
 from brandscan.render import alerts as alert_text
 from brandscan.render.alerts import summary as alert_summary
-from brandscan.render.table import frame_table, sparkline
+from brandscan.render.table import cut, frame_table, one_line, sparkline
 from brandscan.render.tabular import records
 from brandscan.render.tabular import to_markdown as md_table
 
@@ -119,10 +119,9 @@ def _headline_rows(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def _timeline_table(report: Report, rows: pd.DataFrame) -> Table:
+def _timeline_table(report: Report, rows: pd.DataFrame) -> Group:
     """Period, mentions with a bar, negative share, mean sentiment: fits 80 columns."""
-    table = Table(title=f"Timeline (per {report.interval})", box=box.SIMPLE_HEAD,
-                  title_justify="left", header_style="bold")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold")
     for name, justify in (("period", "left"), ("mentions", "right"), ("", "left"),
                           ("negative", "right"), ("mean", "right")):
         table.add_column(name, justify=justify, no_wrap=True)
@@ -133,7 +132,36 @@ def _timeline_table(report: Report, rows: pd.DataFrame) -> Table:
         mean = "" if pd.isna(r.mean_sentiment) else f"{r.mean_sentiment:.2f}"
         table.add_row(_when(r.period, with_time), f"{r.mentions:,}", bar,
                       f"{r.negative_share:.0%}" if r.mentions else "", mean)
-    return table
+    return Group(Text(f"Timeline (per {report.interval})", style="italic"), table)
+
+
+#: Periods the terminal's timeline lists in full; a longer one shows its busiest.
+PAGE_PERIODS = 36
+#: The busiest periods shown of a longer timeline.
+BUSIEST_PERIODS = 12
+#: Alerts the terminal report lists (the latest); `brandscan alerts` lists them all.
+PAGE_ALERTS = 5
+#: Where the report's tables keep the columns the terminal leaves out.
+REPORT_COLUMNS = "--format json or xlsx"
+
+
+def _periods(n: int, interval: str) -> str:
+    return f"{n:,} {interval}{'s' if n != 1 else ''}"
+
+
+def _head_line(parts: list[tuple[str, str]], counts: str, width: int, indent: int) -> Text:
+    """``time  author  followers`` and the counts after them, on one line when it fits,
+    else the counts on a line of their own: a number is never broken across lines."""
+    from rich.cells import cell_len
+
+    head = Text(" " * indent)
+    for text, style in parts:
+        head.append(text, style=style)
+    if cell_len(head.plain) + 2 + cell_len(counts) <= width:
+        head.append(f"  {counts}", style="dim")
+    else:
+        head.append("\n" + " " * (indent + 2) + counts, style="dim")
+    return head
 
 
 def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2) -> Text:
@@ -147,12 +175,13 @@ def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2) -> Text:
     out = Text()
     room = max(width - 2, 20)
     for r in posts.itertuples(index=False):
-        out.append(f"{_when(r.created_at)}  ", style="dim")
-        out.append(r.author or "?", style="bold")
         followers = "" if pd.isna(r.followers) else f"  {int(r.followers):,} followers"
-        out.append(f"{followers}  转发 {r.reposts:,} · 评论 {r.comments:,} · 赞 {r.likes:,}\n",
-                   style="dim")
-        chunks = chop_cells(" ".join(r.text.split()), room)
+        out.append(_head_line([(f"{_when(r.created_at)}  ", "dim"),
+                               (one_line(str(r.author or "?")), "bold"), (followers, "dim")],
+                              f"转发 {r.reposts:,} · 评论 {r.comments:,} · 赞 {r.likes:,}",
+                              width, 0))
+        out.append("\n")
+        chunks = chop_cells(one_line(str(r.text)), room)
         if len(chunks) > lines:
             chunks = chunks[:lines]
             last = chunks[-1]
@@ -162,45 +191,131 @@ def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2) -> Text:
         for chunk in chunks:
             out.append(f"  {chunk}\n")
         if r.url:
-            out.append(f"  {r.url}\n", style="dim")
+            out.append(f"  {one_line(str(r.url))}\n", style="dim")
     return out
 
 
-def to_rich(report: Report, console: Console) -> None:
-    """Print the report as a page that fits 80 columns (CJK counted double-width by rich)."""
-    if report.alerts is not None and len(report.alerts):
-        console.print(Text(f"Alerts ({len(report.alerts)})", style="bold red"))
-        alert_text.to_rich(report.alerts, console)
-    head = Text()
+def _summary_panel(report: Report) -> Panel:
+    """The headline figures (a value too long for the line wraps under itself) and the
+    verdict, framed."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(justify="right", style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for key, value in _headline_rows(report):
-        head.append(f"{key:>15}  ", style="bold")
-        head.append(f"{value}\n")
-    head.append("\n" + verdict(report), style="italic")
-    console.print(Panel(head, title="brandscan report", title_align="left"))
+        grid.add_row(key, Text(one_line(str(value))))
+    return Panel(Group(grid, Text(""), Text(verdict(report), style="italic")),
+                 title="brandscan report", title_align="left")
+
+
+def _alert_lines(alerts: pd.DataFrame, width: int) -> list[Text]:
+    """The :data:`PAGE_ALERTS` latest alerts, a line each (oldest of them first: severity,
+    time, brand and kind whole, the detail cut to the line), then how many more there
+    are and where to read them."""
+    colours = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
+    latest = alerts.sort_values("fired", kind="stable").tail(PAGE_ALERTS)
+    out = [Text(f"Alerts ({len(alerts)})" if len(alerts) <= PAGE_ALERTS
+                else f"Alerts: the {len(latest)} latest of {len(alerts)}", style="bold red")]
+    for r in latest.itertuples(index=False):
+        line = Text()
+        line.append(f"{r.severity.upper():<7}", style=colours.get(r.severity, ""))
+        line.append(f"{_when(r.fired)}  ", style="dim")
+        line.append(f"{r.brand} {r.kind}", style="bold")
+        state = f" ({r.event}{', ongoing' if r.ongoing else ''})"
+        line.append(cut(f"{state}  {one_line(str(r.detail))}", max(width - line.cell_len, 1)))
+        out.append(line)
+    if len(alerts) > len(latest):
+        out.append(Text(f"and {len(alerts) - len(latest)} more (brandscan alerts with the "
+                        f"same input lists all {len(alerts)}, with their posts)", style="dim"))
+    return out
+
+
+def _sparkline_lines(report: Report, width: int) -> list[Text]:
+    """One bar per period after a label; when they do not all fit beside it, the label
+    says how many of the latest are shown and the bars take a line of their own."""
+    values = report.timeline["mentions"].astype(float).tolist()
+    label = f" mentions per {report.interval}: "
+    if len(label) + len(values) <= width:
+        return [Text(label, style="bold") + Text(sparkline(values))]
+    keep = min(len(values), max(width - 2, 1))
+    if keep == len(values):
+        return [Text(label.rstrip(), style="bold"), Text(" " + sparkline(values))]
+    return [Text(f" mentions per {report.interval}, the last {keep:,} of "
+                 f"{_periods(len(values), report.interval)}:", style="bold"),
+            Text(" " + sparkline(values[-keep:]))]
+
+
+def to_rich(report: Report, console: Console) -> None:
+    """Print the report as a page that fits the terminal (CJK counted double-width).
+
+    The summary comes first, then the latest alerts a line each, then the tables: a
+    reader sees the answer before the detail.
+    """
+    width = console.width
+    console.print(_summary_panel(report))
+    if report.alerts is not None and len(report.alerts):
+        for line in _alert_lines(report.alerts, width):
+            console.print(line, no_wrap=True, overflow="ellipsis")
+    if report.data_notes:  # each note wraps under itself, not under "note:"
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(no_wrap=True, style="dim")
+        notes.add_column(style="dim")
+        for note in report.data_notes:
+            notes.add_row("note:", Text(one_line(str(note))))
+        console.print(notes)
     tl = report.timeline
     if len(tl):
-        spark = sparkline(tl["mentions"].astype(float).tolist()[-60:])
-        console.print(Text(f" mentions per {report.interval}: ", style="bold") + Text(spark))
+        for line in _sparkline_lines(report, width):
+            console.print(line)
     parts: list[Any] = [frame_table(report.sentiment_mix, title="Sentiment mix")]
-    if len(tl) <= 36:
+    if len(tl) <= PAGE_PERIODS:
         parts.append(_timeline_table(report, tl))
     else:
-        busiest = tl.sort_values("mentions", ascending=False).head(12).sort_values("period")
+        busiest = tl.sort_values("mentions", ascending=False, kind="stable").head(
+            BUSIEST_PERIODS).sort_values("period")
         parts.append(_timeline_table(report, busiest))
+        parts.append(Text(f"the {len(busiest)} busiest of {_periods(len(tl), report.interval)}"
+                          f"; all in brandscan timeline --interval {report.interval}",
+                          style="dim"))
     if len(report.complaints):
         parts.append(frame_table(report.complaints.drop(columns=["example"]),
-                                 title="Top complaints"))
-    for title, frame in _radar_tables(report):
-        parts.append(frame_table(frame, title=title))
-    console.print(Group(*parts))
+                                 title="Top complaints", view="complaints",
+                                 more=REPORT_COLUMNS))
+    parts += _radar_views(report)
+    # A blank line before each table (they have no frame of their own); a caption (Text)
+    # stays under its table.
+    spaced: list[Any] = []
+    for part in parts:
+        if not isinstance(part, Text):
+            spaced.append(Text(""))
+        spaced.append(part)
+    console.print(Group(*spaced))
     if len(report.negative_posts):
+        console.print()
         console.print(Text("Most engaging negative posts", style="italic"))
-        console.print(_post_lines(report.negative_posts, console.width))
+        console.print(_post_lines(report.negative_posts, width))
     if report.media is not None and len(report.media):
         console.print(Text(f"Media coverage: {media_summary(report)}", style="italic"))
-        console.print(_post_lines(report.media, console.width))
+        console.print(_post_lines(report.media, width))
     if len(report.skipped):
+        console.print()
         console.print(frame_table(report.skipped, title="Skipped rows"))
+
+
+def _radar_views(report: Report) -> list[Any]:
+    """Response times and share of voice through their terminal views; a share per period
+    too long for a page is named, not drawn."""
+    out: list[Any] = []
+    views = {"Response time to negative spikes": "response", "Share of voice": "sov"}
+    for title, frame in _radar_tables(report):
+        out.append(frame_table(frame, title=title, view=views.get(title),
+                               more=REPORT_COLUMNS))
+    by = report.share_by_period
+    if by is not None and len(by) and by["period"].nunique() > 36:
+        n = by["period"].nunique()
+        out.append(Text(f"Share of voice per {report.interval}: "
+                        f"{_periods(n, report.interval)}, in brandscan sov --interval "
+                        f"{report.interval}", style="dim"))
+    return out
 
 
 #: Periods a digest lists in full; longer timelines show their busiest periods only.
