@@ -20,12 +20,13 @@ run), so the command line builds its options from it without slowing ``--help``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brandscan.errors import BrandscanError, UsageError
+from brandscan.lang import Language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,7 +69,8 @@ class Target:
 
     ``path`` is ``-o FILE`` (None for stdout; ``-`` is stdout too, but counts as a file
     given: it never gets a table). ``console`` builds the terminal's console, only when
-    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's).
+    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's);
+    ``language`` is the run's (:mod:`brandscan.lang`).
     """
 
     path: str | None
@@ -76,6 +78,9 @@ class Target:
     console: Callable[[], Console]
     options: SpreadsheetOptions = SpreadsheetOptions()
     sheet: str | None = None
+    #: The run's language: human formats follow ``language.code``; machine formats'
+    #: column names ``language.machine`` (English unless --lang was given).
+    language: Language = field(default_factory=Language)
 
 
 @dataclass(frozen=True)
