@@ -282,7 +282,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sentiment_mix": ("Sentiment mix", "情感分布"),
     "influencers": ("Influencers", "影响力账号"),
     "share_of_voice": ("Share of voice", "声量份额"),
-    "share_per": ("Share of voice per {interval}", "各{interval}声量份额"),
+    "share_per": ("Share of voice per {interval}", "声量份额（按{interval}）"),
     "response": ("Response time to negative spikes", "负面激增的回应时间"),
     "response_short": ("Response time", "回应时间"),
     "skipped": ("Skipped rows", "跳过的行"),
@@ -432,6 +432,11 @@ def text(key: str, lang: str, **fields: Any) -> str:
 def headline_label(label: str, lang: str) -> str:
     """A headline row's label (``negative share`` / ``负面占比``)."""
     return HEADLINE_ZH.get(label, label) if lang == ZH else label
+
+
+def brands(names: str, lang: str) -> str:
+    """The report's "鲜果坊, 果多多" as Chinese writes a list: "鲜果坊、果多多"."""
+    return names.replace(", ", "、") if lang == ZH else names
 
 
 def join(parts: Iterable[str], lang: str) -> str:
