@@ -413,6 +413,8 @@ HEADLINE_ZH: dict[str, str] = {
     "busiest period": "提及最多的时段", "mentions in the busiest period": "最多时段提及量",
     "rows": "行数", "rows read": "读取行数", "rows skipped": "跳过行数",
     "duplicates": "重复数", "model": "情感模型", "sentiment model": "情感模型",
+    "voices": "计入情感的帖子数", "genres": "各内容类型帖子数",
+    "voice genres": "计入情感的内容类型", "news": "新闻的情感",
 }
 
 #: Genres in the plural, for "12 ads left out of the sentiment".
