@@ -186,9 +186,14 @@ VALUES_ZH: dict[str, str] = {
     "met": "达标", "missed": "超时", "no response": "未回应", "waiting": "等待回应",
     "no official_accounts": "未配置官方账号",
     "post": "帖子", "comment": "评论",
+    # why a row was skipped
+    "empty text": "正文为空", "repeated header line": "重复的表头行",
+    "not a JSON object": "不是 JSON 对象", "no user id": "没有用户ID",
+    "no comment (the row only repeats its post)": "没有评论（该行只重复所在帖子）",
+    "invalid JSON: nested too deeply": "无效的 JSON：嵌套过深",
 }
 #: Columns whose values are codes a reader sees translated (in human formats only).
-CODED_COLUMNS = ("label", "genre", "truth", "severity", "event", "status")
+CODED_COLUMNS = ("label", "genre", "truth", "severity", "event", "status", "reason")
 #: ``kind`` means a post's kind in posts and an alert's kind in alerts: both are codes.
 _KIND_VALUES = ("post", "comment", "volume", "negative", "influential")
 
@@ -217,6 +222,36 @@ def header(name: Any, lang: str) -> str:
     if text.endswith(" share"):  # a brand's column of share of voice per period
         return f"{text[:-len(' share')]} 份额"
     return text
+
+
+#: Titles of the commands' tables, for the terminal (``title(…)``).
+TITLES_ZH: dict[str, str] = {
+    "Top complaints": "主要投诉话题", "Complaints per category": "各类别投诉",
+    "Posts": "帖子", "Input files": "输入文件", "Skipped rows": "跳过的行",
+    "Posts matched per clause, and per genre": "各查询子句、各内容类型匹配的帖子",
+    "Influencers": "影响力账号", "Share of voice": "声量份额", "Alerts": "预警",
+    "Sentiment mix": "情感分布",
+}
+_TITLE_PATTERNS_ZH = (
+    (re.compile(r"^Mentions per (\w+) and brand$"), "各品牌每{0}提及量"),
+    (re.compile(r"^Mentions per (\w+)$"), "每{0}提及量"),
+    (re.compile(r"^Timeline \(per (\w+)\)$"), "走势（按{0}）"),
+    (re.compile(r"^Share of voice per (\w+)$"), "声量份额（按{0}）"),
+)
+
+
+def title(english: str | None, lang: str) -> str | None:
+    """A table's title in ``lang`` ("Mentions per day" -> "每天提及量"); a title not in
+    the catalog stays as it is."""
+    if lang != ZH or english is None:
+        return english
+    if english in TITLES_ZH:
+        return TITLES_ZH[english]
+    for pattern, template in _TITLE_PATTERNS_ZH:
+        m = pattern.match(english)
+        if m:
+            return template.format(_INTERVALS_ZH.get(m[1], m[1]))
+    return english
 
 
 def headers(names: Iterable[Any], lang: str) -> list[str]:
@@ -546,6 +581,28 @@ def error_text(message: str, *, where: str | None = None, hint: str | None = Non
 def error_prefix(lang: str) -> str:
     """What starts an error line on stderr: ``Error: `` / ``错误：``."""
     return "错误：" if lang == ZH else "Error: "
+
+
+_CLICK_ZH = _subs((
+    (r"^No such option: (\S+)", r"没有这个选项：\1"),
+    (r"^No such option '(.+?)'\.", r"没有这个选项 '\1'。"),
+    (r"^No such command '(.+)'\.", r"没有这个命令 '\1'。"),
+    (r" ?\(Did you mean one of: (.+)\?\)$", r"（是不是要用其中之一：\1？）"),
+    (r" ?\(Did you mean (.+)\?\)$", r"（是不是要用 \1？）"),
+    (r"^Invalid value for (.+?): ", r"\1 的值无效："),
+    (r"(\S+) is not one of (.+)\.$", r"\1 不是 \2 之一。"),
+    (r"(\S+) is not in the range (.+)\.$", r"\1 不在范围 \2 内。"),
+    (r"(\S+) is not a valid (integer|float)( range)?\.$", r"\1 不是有效的数字。"),
+    (r"^Option '(.+)' requires an argument\.$", r"选项 '\1' 需要一个值。"),
+    (r"^Missing argument '(.+)'\.$", r"缺少参数 '\1'。"),
+    (r"^Missing option '(.+)'\.$", r"缺少选项 '\1'。"),
+    (r"^Got unexpected extra arguments? \((.+)\)$", r"多余的参数（\1）"),
+))
+
+
+def click_message(message: str, lang: str) -> str:
+    """One of Click's own option errors in ``lang`` (the common ones; others stay)."""
+    return _translated(message, _CLICK_ZH) if lang == ZH else message
 
 
 def usage_frame(usage: str, help_hint: str, lang: str) -> tuple[str, str]:

@@ -293,3 +293,26 @@ def test_every_column_brandscan_writes_has_a_chinese_name() -> None:
     names = [*POST_COLUMNS, *RESPONSE_COLUMNS, "brands", "thread", "sentiment", "label",
              "label_rule", "genre", "genre_rule", "voice", "categories"]
     assert [n for n in names if lang.header(n, "zh") == n] == []
+
+
+def test_clicks_own_option_errors_in_chinese() -> None:
+    code, _, err = run(["report", "--top", "-3", "x.csv"], env={"LANG": "zh_CN.UTF-8"})
+    assert code == 2
+    assert err.splitlines()[0] == "用法：brandscan report [OPTIONS] [FILES]..."
+    assert err.splitlines()[-1] == "错误：'--top' 的值无效：-3 不在范围 x>=1 内。"
+    # --lang among the arguments counts even when another option is the wrong one
+    code, _, err = run(["timeline", "--interval", "year", "--lang", "zh", "x.csv"])
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "错误：'--interval' 的值无效：'year' 不是 'hour', 'day', 'week' 之一。")
+    code, _, err = run(["timeline", "--interval", "year", "x.csv"])
+    assert err.splitlines()[-1] == (
+        "Error: Invalid value for '--interval': 'year' is not one of 'hour', 'day', 'week'.")
+
+
+def test_table_titles() -> None:
+    assert lang.title("Mentions per day", "zh") == "每天提及量"
+    assert lang.title("Mentions per week and brand", "zh") == "各品牌每周提及量"
+    assert lang.title("Top complaints", "zh") == "主要投诉话题"
+    assert lang.title("Top complaints", "en") == "Top complaints"
+    assert lang.title("鲜果坊 on Tuesday", "zh") == "鲜果坊 on Tuesday"

@@ -100,8 +100,8 @@ class _Failure(click.ClickException):
 class _Usage(click.UsageError):
     """A usage error (exit 2) whose usage line and frame are in the run's language."""
 
-    def __init__(self, message: str, lang: str):
-        super().__init__(message, click.get_current_context(silent=True))
+    def __init__(self, message: str, lang: str, ctx: click.Context | None = None):
+        super().__init__(message, ctx or click.get_current_context(silent=True))
         self.lang = lang
 
     def show(self, file: Any = None) -> None:
@@ -116,6 +116,55 @@ class _Usage(click.UsageError):
         click.echo(f"{usage}\n{hint}\n", err=file is None, file=file)
         click.echo(error_prefix(self.lang) + self.format_message(), err=file is None,
                    file=file)
+
+
+class _Command(click.Command):
+    """A command whose own option errors (Click's: an unknown option, a bad choice) are
+    framed in the language of the run too, read from the arguments before they parse."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            from brandscan.lang import EN, click_message
+
+            code = _early_language(self, given)
+            if code == EN:
+                raise
+            raise _Usage(click_message(exc.format_message(), code), code,
+                         exc.ctx or ctx) from None
+
+
+def _early_language(command: click.Command, args: list[str]) -> str:
+    """The run's language before its options are parsed: --lang (or its environment
+    variable) among ``args``, else the config's (--config among ``args``, else the
+    default one), else the locale."""
+    from brandscan.config import load_config
+    from brandscan.lang import check, from_locale
+
+    def given(names: tuple[str, ...]) -> str | None:
+        for i, arg in enumerate(args):
+            for name in names:
+                if arg == name and i + 1 < len(args):
+                    return args[i + 1]
+                if arg.startswith(name + "="):
+                    return arg.split("=", 1)[1]
+        return None
+
+    param = next((p for p in command.params if p.name == "lang"), None)
+    if param is not None:
+        envvars = param.envvar if isinstance(param.envvar, list) else [param.envvar]
+        value = given(("--lang",)) or next(
+            (os.environ[v] for v in envvars if v and os.environ.get(v)), None)
+        if value:
+            with contextlib.suppress(BrandscanError):
+                return check(value)
+    with contextlib.suppress(Exception):  # the command reports a broken config itself
+        configured = load_config(given(("--config",))).lang
+        if configured:
+            return configured
+    return from_locale()
 
 
 def _fail(exc: BrandscanError) -> click.ClickException:
@@ -258,6 +307,10 @@ def cli(ctx: click.Context, no_color: bool, quiet: bool) -> None:
         no_color=no_color or bool(os.environ.get("NO_COLOR")),
         quiet=quiet,
     )
+
+
+# Click's own option errors in the run's language too (see _Command).
+cli.command_class = _Command
 
 
 # --- shared options ----------------------------------------------------------------------

@@ -374,7 +374,7 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None, lang: str = E
         out += _digest_timeline(report, lang)
     for title, frame in _radar_tables(report, lang):
         out += [f"## {title}", "", to_markdown_frame(for_people(frame, lang), max_text=80)]
-    skipped = join((text("skip_reason", lang, n=r.rows, reason=r.reason)
+    skipped = join((text("skip_reason", lang, n=r.rows, reason=coded(r.reason, lang))
                     for r in report.skipped.itertuples()), lang)
     out += ["---", "", text("footer", lang, read=h["rows_read"], skipped=h["rows_skipped"],
                             reasons=((f"（{skipped}）" if zh else f" ({skipped})")
