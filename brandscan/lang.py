@@ -273,11 +273,13 @@ def frame_values(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         return df
     cols = [c for c in df.columns if c in CODED_COLUMNS or (
         c == "kind" and df[c].isin(_KIND_VALUES).any())]
-    if not cols:
+    if not cols and "detail" not in df.columns:
         return df
     out = df.copy()
     for c in cols:
         out[c] = out[c].map(lambda v: VALUES_ZH.get(v, v) if isinstance(v, str) else v)
+    if "detail" in out.columns:  # the alerts' sentences
+        out["detail"] = out["detail"].map(lambda v: alert_detail(v, lang))
     return out
 
 
@@ -481,6 +483,18 @@ def join(parts: Iterable[str], lang: str) -> str:
     return ("、" if lang == ZH else ", ").join(parts)
 
 
+# --- the alerts' detail sentences -----------------------------------------------------------
+
+def alert_detail(detail: str, lang: str) -> str:
+    """An alert's detail sentence (written by the analysis, in English) in ``lang``:
+    "19 mentions in the hour from 11-05 08:00 vs 0 expected (z 12.8); …" ->
+    "11-05 08:00 起一小时内19条提及，基线预期 0（z 12.8）；…". A sentence of another
+    shape stays English."""
+    if lang != ZH or not isinstance(detail, str):
+        return detail
+    return _translated(detail, _DETAILS_ZH).replace("; ", "；")
+
+
 # --- error messages -------------------------------------------------------------------------
 
 def _subs(pairs: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
@@ -546,6 +560,25 @@ _HINTS_ZH = _subs((
     (r"^give -o FILE\.(\w+), or redirect stdout to a file$",
      r"请用 -o FILE.\1，或把标准输出重定向到文件"),
     (r"^use zh or en$", "请用 zh 或 en"),
+))
+
+
+_DETAILS_ZH = _subs((
+    (r"; peak (\d+) mentions in the hour from (\S+ \S+)$", r"；峰值为 \2 起一小时内 \1 条提及"),
+    (r"; peak (\S+) negative in the hour from (\S+ \S+)$", r"；峰值为 \2 起一小时内负面占比 \1"),
+    (r"^(≥?)(\d+) mentions in the hour from (\S+ \S+) vs (\d+) expected \(z ([-\d.]+)\); "
+     r"(\S+) negative vs (\S+) over the trailing (\d+) days",
+     r"\3 起一小时内\1\2条提及，基线预期 \4（z \5）；负面占比 \6，过去 \8 天为 \7"),
+    (r"^(\S+) negative \((\S+) or more at 95%\) of (\d+) posts in the hour from (\S+ \S+) vs "
+     r"(\S+) over the trailing (\d+) days; engagement-weighted (\S+) vs (\S+)",
+     r"\4 起一小时内 \3 条帖子负面占比 \1（95% 置信下至少 \2），过去 \6 天为 \5；"
+     r"按互动量加权为 \7，过去为 \8"),
+    (r"^negative opinion by (.+?) \((.*)\)$", r"\1 的负面观点（\2）"),
+    (r"^negative news post by (.+?) \((.*)\)$", r"\1 的负面新闻（\2）"),
+    (r"([\d,]+) followers ≥ ([\d,]+)", r"粉丝 \1 ≥ \2"),
+    (r"([\d,]+) reposts ≥ ([\d,]+)", r"转发 \1 ≥ \2"),
+    (r"verified (\S+)", r"认证 \1"),
+    (r"no influence criterion", "未达影响力标准"),
 ))
 
 

@@ -316,3 +316,16 @@ def test_table_titles() -> None:
     assert lang.title("Top complaints", "zh") == "主要投诉话题"
     assert lang.title("Top complaints", "en") == "Top complaints"
     assert lang.title("鲜果坊 on Tuesday", "zh") == "鲜果坊 on Tuesday"
+
+
+def test_alert_details_in_chinese() -> None:
+    volume = ("19 mentions in the hour from 11-05 08:00 vs 0 expected (z 12.8); 71% negative "
+              "vs 13% over the trailing 7 days; peak 39 mentions in the hour from 11-05 09:00")
+    assert lang.alert_detail(volume, "zh") == (
+        "11-05 08:00 起一小时内19条提及，基线预期 0（z 12.8）；负面占比 71%，过去 7 天为 13%；"
+        "峰值为 11-05 09:00 起一小时内 39 条提及")
+    assert lang.alert_detail(volume, "en") == volume
+    influential = "negative opinion by 林夕说书 (2,865 reposts ≥ 1,000; verified 金V)"
+    assert lang.alert_detail(influential, "zh") == (
+        "林夕说书 的负面观点（转发 2,865 ≥ 1,000；认证 金V）")
+    assert lang.alert_detail("something new", "zh") == "something new"

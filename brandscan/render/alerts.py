@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from brandscan.analyze.severity import SEVERITIES, severity_rank
-from brandscan.lang import EN, ZH, text
+from brandscan.lang import EN, ZH, alert_detail, text
 from brandscan.lang import value as coded
 
 
@@ -117,7 +117,7 @@ def to_markdown(alerts: pd.DataFrame, *, style: str = "markdown", width: int = 1
     seen: set[tuple[Any, ...]] = set()
     for r in alerts.itertuples(index=False):
         out.append(f"- {bold}{escape(alert_title(r, lang), style)}{bold}{colon}"
-                   f"{escape(r.detail, style)}")
+                   f"{escape(alert_detail(r.detail, lang), style)}")
         if _episode(r) in seen:  # a re-firing: its posts were just shown
             continue
         seen.add(_episode(r))

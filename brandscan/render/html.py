@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from brandscan.analyze.severity import SEVERITIES
-from brandscan.lang import EN, ZH, brands, frame_values, header, text
+from brandscan.lang import EN, ZH, alert_detail, brands, frame_values, header, text
 from brandscan.lang import interval as interval_name
 from brandscan.lang import value as coded
 
@@ -298,7 +298,7 @@ def _alerts_html(alerts: pd.DataFrame | None, lang: str = EN) -> str:
                  f"{escape(end)}</h3>",
                  f'<p class="note">{escape(text("fired", lang, what=fired))}</p>']
         if not _missing(rows[-1].get("detail")):
-            parts.append(f"<p>{escape(str(rows[-1]['detail']))}</p>")
+            parts.append(f"<p>{escape(alert_detail(str(rows[-1]['detail']), lang))}</p>")
         if not _missing(r.get("terms")) and str(r.get("terms")):
             terms = str(r["terms"]).replace("; ", ", " if lang == EN else "、")
             parts.append(f'<p class="note">{escape(text("complained", lang, terms=terms))}</p>')
