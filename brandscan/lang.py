@@ -582,6 +582,26 @@ _DETAILS_ZH = _subs((
 ))
 
 
+_NOTES_ZH = _subs((
+    (r"^(.+?): (.+) starts at (.+); the hours before it count only the other inputs$",
+     r"\1：\2 从 \3 开始；此前的小时只计其他输入"),
+    (r"^(.+?): no input covers (.+) to (.+); those hours are unknown, not zero, and no "
+     r"baseline counts them$",
+     r"\1：没有输入覆盖 \2 至 \3；这些小时的数据未知（不是零），不计入任何基线"),
+    (r"^(.+?): the week from (.+) has ([\d,]+) posts against ([\d,]+) the week before — the "
+     r"export's coverage grew; earlier weeks are left out of the baselines$",
+     r"\1：\2 起的一周有 \3 条帖子，前一周只有 \4 条——导出的覆盖范围扩大了；更早的周不计入基线"),
+    (r"^(.+?): ([\d,]+) hours? hit an export's page cap \(most posts at :58-:59\): their "
+     r"counts are lower bounds$",
+     r"\1：\2 个小时触及导出的翻页上限（帖子多在 :58-:59）：这些小时的计数只是下限"),
+))
+
+
+def data_note(note: str, lang: str) -> str:
+    """A note on the data (coverage gaps, page caps) in ``lang``; other notes stay."""
+    return _translated(note, _NOTES_ZH) if lang == ZH else note
+
+
 def _translated(text_: str, catalog: list[tuple[re.Pattern[str], str]]) -> str:
     for pattern, replacement in catalog:
         text_ = pattern.sub(replacement, text_, count=1)

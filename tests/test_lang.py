@@ -329,3 +329,11 @@ def test_alert_details_in_chinese() -> None:
     assert lang.alert_detail(influential, "zh") == (
         "林夕说书 的负面观点（转发 2,865 ≥ 1,000；认证 金V）")
     assert lang.alert_detail("something new", "zh") == "something new"
+
+
+def test_data_notes_in_chinese() -> None:
+    note = ("鲜果坊: 3 hours hit an export's page cap (most posts at :58-:59): their counts "
+            "are lower bounds")
+    assert lang.data_note(note, "zh") == (
+        "鲜果坊：3 个小时触及导出的翻页上限（帖子多在 :58-:59）：这些小时的计数只是下限")
+    assert lang.data_note(note, "en") == note

@@ -316,7 +316,7 @@ def _alerts_table(table: Table, target: Target) -> None:
 
 def _alerts_markdown(table: Table, target: Target) -> str:
     """The digest a cron mail or group chat gets: a summary line, then each alert."""
-    from brandscan.lang import text
+    from brandscan.lang import data_note, text
     from brandscan.render import alerts
 
     found = table.frame
@@ -326,7 +326,8 @@ def _alerts_markdown(table: Table, target: Target) -> str:
             f"**{alerts.escape(alerts.summary(found, lang=lang))}**\n\n"
             + alerts.to_markdown(found, lang=lang)
             + (f"\n## {text('data_notes', lang)}\n\n"
-               + "".join(f"- {alerts.escape(n)}\n" for n in notes) if notes else ""))
+               + "".join(f"- {alerts.escape(data_note(n, lang))}\n" for n in notes)
+               if notes else ""))
 
 
 def _evaluation_json(result: Evaluation, target: Target) -> str:

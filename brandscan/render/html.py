@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from brandscan.analyze.severity import SEVERITIES
-from brandscan.lang import EN, ZH, alert_detail, brands, frame_values, header, text
+from brandscan.lang import EN, ZH, alert_detail, brands, data_note, frame_values, header, text
 from brandscan.lang import interval as interval_name
 from brandscan.lang import value as coded
 
@@ -407,7 +407,8 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
         parts.append(_section("alerts", text("alerts", lang), _alerts_html(alerts, lang)))
         if report.data_notes:
             parts.append(_section("data-notes", text("data_notes", lang), "<ul>" + "".join(
-                f"<li>{escape(n)}</li>" for n in report.data_notes) + "</ul>"))
+                f"<li>{escape(data_note(n, lang))}</li>" for n in report.data_notes)
+                + "</ul>"))
 
     tl = report.timeline
     if len(tl):

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from brandscan.analyze.report import Report
-from brandscan.lang import EN, ZH, brands, for_people, headline_label, join, text
+from brandscan.lang import EN, ZH, brands, data_note, for_people, headline_label, join, text
 from brandscan.lang import interval as interval_name
 from brandscan.lang import value as coded
 from brandscan.render import alerts as alert_text
@@ -344,7 +344,7 @@ def to_markdown(report: Report, posts: pd.DataFrame | None = None, lang: str = E
                 alert_text.to_markdown(report.alerts, width=DIGEST_TEXT, lang=lang)]
     if report.data_notes:
         out += [f"## {text('data_notes', lang)}", "",
-                *(f"- {md_text(n, None)}" for n in report.data_notes), ""]
+                *(f"- {md_text(data_note(n, lang), None)}" for n in report.data_notes), ""]
     if len(report.complaints):
         out += [f"## {text('top_complaints', lang)}", "", text("complaints_note", lang), ""]
         if report.aspects is not None and len(report.aspects):
