@@ -337,3 +337,12 @@ def test_data_notes_in_chinese() -> None:
     assert lang.data_note(note, "zh") == (
         "鲜果坊：3 个小时触及导出的翻页上限（帖子多在 :58-:59）：这些小时的计数只是下限")
     assert lang.data_note(note, "en") == note
+
+
+def test_a_post_with_followers_in_either_language() -> None:
+    from brandscan.render.html import _post_card
+
+    post = {"text": "鲜果坊的山竹烂了", "author": "甲", "followers": 12000, "reposts": 3,
+            "comments": 0, "likes": 5, "created_at": None, "url": None}
+    assert "12,000 followers · 转发 3 · 评论 0 · 赞 5" in _post_card(post)
+    assert "粉丝 12,000 · 转发 3 · 评论 0 · 赞 5" in _post_card(post, lang="zh")

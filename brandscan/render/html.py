@@ -229,8 +229,8 @@ def _post_card(r: dict[str, Any], prefix: str = "", title: str = "", lang: str =
     def get(key: str) -> Any:
         return r.get(prefix + key)
 
-    text = get("text")
-    if _missing(text) or not str(text).strip():
+    body = get("text")
+    if _missing(body) or not str(body).strip():
         return ""
     when = get("time") if prefix else get("created_at")
     stats = []
@@ -242,7 +242,7 @@ def _post_card(r: dict[str, Any], prefix: str = "", title: str = "", lang: str =
     head = (f'<span class="who">{escape(str(get("author") or "?"))}</span> '
             f'<span class="stats">{escape(_when(when))} · {escape(" · ".join(stats))}</span>')
     label = f'<div class="note">{escape(title)}</div>' if title else ""
-    return (f'<div class="post">{label}{head}<br>{snippet(text, 280)} '
+    return (f'<div class="post">{label}{head}<br>{snippet(body, 280)} '
             f'{link(get("url"), "原文 ↗")}</div>')
 
 
