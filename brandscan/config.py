@@ -423,8 +423,8 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
 
         try:
             lang = check(data["lang"])
-        except BrandscanError as exc:
-            raise BrandscanError(exc.message, where=where, hint="use zh or en") from None
+        except ValueError as exc:
+            raise BrandscanError(str(exc), where=where, hint="use zh or en") from None
     seg = data.get("segmentation") or {}
     columns = {k: str(v) for k, v in (data.get("columns") or {}).items() if v}
     return Config(

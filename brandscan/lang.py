@@ -49,15 +49,14 @@ def from_locale(environ: Mapping[str, str] | None = None) -> str:
 
 
 def check(value: Any, *, what: str = "lang") -> str:
-    """``value`` as a language code; anything else is a :class:`BrandscanError`."""
-    from brandscan.errors import BrandscanError
-
+    """``value`` as a language code; anything else is a ValueError (its callers make it
+    the error of their option or config key)."""
     code = str(value).strip().lower() if value is not None else ""
     aliases = {"zh-cn": ZH, "zh_cn": ZH, "cn": ZH, "chinese": ZH, "中文": ZH,
                "english": EN, "en-us": EN, "en_us": EN}
     code = aliases.get(code, code)
     if code not in LANGS:
-        raise BrandscanError(f"'{what}' must be zh or en, not {value!r}")
+        raise ValueError(f"'{what}' must be zh or en, not {value!r}")
     return code
 
 

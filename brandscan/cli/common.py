@@ -158,7 +158,7 @@ def _early_language(command: click.Command, args: list[str]) -> str:
         value = given(("--lang",)) or next(
             (os.environ[v] for v in envvars if v and os.environ.get(v)), None)
         if value:
-            with contextlib.suppress(BrandscanError):
+            with contextlib.suppress(ValueError):
                 return check(value)
     with contextlib.suppress(Exception):  # the command reports a broken config itself
         configured = load_config(given(("--config",))).lang
