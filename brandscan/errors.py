@@ -31,11 +31,13 @@ class BrandscanError(Exception):
         self.hint = hint
         super().__init__(self.format())
 
-    def format(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+    def format(self, lang: str | None = None) -> str:
+        """The one line a user reads, in ``lang`` (default: the run's language, set by the
+        command line; English for a library caller, whatever the locale)."""
+        from brandscan.lang import error_text, run_language
+
+        return error_text(self.message, where=self.where, hint=self.hint,
+                          lang=lang or run_language())
 
 
 class UsageError(BrandscanError):

@@ -20,12 +20,13 @@ run), so the command line builds its options from it without slowing ``--help``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brandscan.errors import BrandscanError, UsageError
+from brandscan.lang import Language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,7 +69,8 @@ class Target:
 
     ``path`` is ``-o FILE`` (None for stdout; ``-`` is stdout too, but counts as a file
     given: it never gets a table). ``console`` builds the terminal's console, only when
-    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's).
+    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's);
+    ``language`` is the run's (:mod:`brandscan.lang`).
     """
 
     path: str | None
@@ -76,6 +78,9 @@ class Target:
     console: Callable[[], Console]
     options: SpreadsheetOptions = SpreadsheetOptions()
     sheet: str | None = None
+    #: The run's language: human formats follow ``language.code``; machine formats'
+    #: column names ``language.machine`` (English unless --lang was given).
+    language: Language = field(default_factory=Language)
 
 
 @dataclass(frozen=True)
@@ -249,34 +254,46 @@ def _frame_table(table: Table, target: Target) -> None:
 
 
 def _frame_text(fmt: str) -> Renderer:
-    """JSON, JSON lines, Markdown: the frame as it is (no spreadsheet opens them)."""
+    """JSON, JSON lines, Markdown: the frame as it is (no spreadsheet opens them).
+
+    JSON keys are a contract: English unless --lang zh was given. Markdown is read by
+    people: its headers and coded values (negative, opinion…) follow the language.
+    """
     def render(table: Table, target: Target) -> str:
+        from brandscan import lang
         from brandscan.render.tabular import render_frame
 
-        return render_frame(table.frame, fmt)
+        if fmt == "markdown":
+            frame = lang.for_people(table.frame, target.language.code)
+        else:
+            frame = lang.frame_headers(table.frame, target.language.machine)
+        return render_frame(frame, fmt)
 
     return render
 
 
 def _frame_delimited(fmt: str) -> Renderer:
-    """CSV/TSV for spreadsheets: formula guard unless --raw, then --bom/--encoding."""
+    """CSV/TSV for spreadsheets: formula guard unless --raw, then --bom/--encoding; the
+    column names stay English for scripts unless --lang zh was given."""
     def render(table: Table, target: Target) -> bytes:
+        from brandscan import lang
         from brandscan.render.spreadsheet import encode_text, safe_frame
         from brandscan.render.tabular import render_frame
 
         opts = target.options
-        text = render_frame(safe_frame(table.frame, raw=opts.raw), fmt)
+        frame = lang.frame_headers(table.frame, target.language.machine)
+        text = render_frame(safe_frame(frame, raw=opts.raw), fmt)
         return encode_text(text, encoding=opts.encoding, bom=opts.bom)
 
     return render
 
 
 def _frame_xlsx(table: Table, target: Target) -> bytes:
-    """One sheet, named after the command."""
+    """One sheet, named after the command; headers and coded values in the language."""
     from brandscan.render.xlsx import frame_workbook
 
     return frame_workbook(table.frame, sheet=target.sheet or table.title or "data",
-                          raw=target.options.raw)
+                          raw=target.options.raw, lang=target.language.code)
 
 
 def _frame_formats(**own: Renderer) -> dict[str, Format]:
@@ -304,13 +321,17 @@ def _alerts_table(table: Table, target: Target) -> None:
 
 def _alerts_markdown(table: Table, target: Target) -> str:
     """The digest a cron mail or group chat gets: a summary line, then each alert."""
+    from brandscan.lang import data_note, text
     from brandscan.render import alerts
 
     found = table.frame
     notes = found.attrs.get("notes") or []
-    return (f"# brandscan alerts\n\n**{alerts.escape(alerts.summary(found))}**\n\n"
-            + alerts.to_markdown(found)
-            + ("\n## Data notes\n\n" + "".join(f"- {alerts.escape(n)}\n" for n in notes)
+    lang = target.language.code
+    return (f"{text('alerts_title', lang)}\n\n"
+            f"**{alerts.escape(alerts.summary(found, lang=lang))}**\n\n"
+            + alerts.to_markdown(found, lang=lang)
+            + (f"\n## {text('data_notes', lang)}\n\n"
+               + "".join(f"- {alerts.escape(data_note(n, lang))}\n" for n in notes)
                if notes else ""))
 
 
@@ -359,13 +380,13 @@ def _report_table(out: ReportOutput, target: Target) -> None:
 def _report_markdown(out: ReportOutput, target: Target) -> str:
     from brandscan.render.report import to_markdown
 
-    return to_markdown(out.report, posts=out.posts)
+    return to_markdown(out.report, posts=out.posts, lang=target.language.code)
 
 
 def _report_json(out: ReportOutput, target: Target) -> str:
     from brandscan.render.report import to_json
 
-    return to_json(out.report)
+    return to_json(out.report, lang=target.language.machine)
 
 
 def _report_xlsx(out: ReportOutput, target: Target) -> bytes:
@@ -373,14 +394,14 @@ def _report_xlsx(out: ReportOutput, target: Target) -> bytes:
 
     return report_workbook(out.report, posts=out.posts if out.every_post else None,
                            raw=target.options.raw, timezone=out.timezone,
-                           generated=out.generated)
+                           generated=out.generated, lang=target.language.code)
 
 
 def _report_html(out: ReportOutput, target: Target) -> str:
     from brandscan.render.html import to_html
 
     return to_html(out.report, posts=out.posts, generated=out.generated,
-                   timezone=out.timezone)
+                   timezone=out.timezone, lang=target.language.code)
 
 
 #: Any DataFrame: timeline, complaints, posts, inspect, influencers, sov.
