@@ -9,7 +9,6 @@ import click
 from brandscan.cli.common import (
     Env,
     analysis_options,
-    check_output,
     cli,
     emit_frame,
     emit_output,
@@ -40,9 +39,8 @@ def report(env: Env, **kw: Any) -> None:
     from brandscan.analyze.report import ReportAnalysis
     from brandscan.app.run import run
 
-    # Decided first: a wrong format should fail before minutes of scoring.
+    # Checked before any work (handles_errors); the workbook and page list influencers.
     fmt = output_format(env, REPORT, kw["fmt"], kw["output"], kw=kw)
-    check_output(env, REPORT, fmt, kw["output"])
     request = request_of(kw)
     analysis = ReportAnalysis(kw["interval"], kw["top"], influencers=fmt in ("xlsx", "html"),
                               model=_model_id(request))
