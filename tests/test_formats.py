@@ -90,7 +90,7 @@ def test_export_is_csv_by_extension_else_parquet() -> None:
     assert pick(EXPORT, path="posts") == "parquet"
     assert pick(EXPORT, path="posts.Parquet") == "parquet"
     for fmt, path in ((None, "posts.json"), ("parquet", "posts.csv"), (None, "-")):
-        with pytest.raises(UsageError, match="parquet \\(.parquet\\) or csv|is csv but"):
+        with pytest.raises(UsageError, match=r"parquet \(.parquet\) or csv|is csv but"):
             pick(EXPORT, fmt, path)
 
 
