@@ -120,7 +120,7 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         fig = _figure(9, 3.4)
         ax = fig.add_subplot()
         x = _naive(timeline["period"])
-        step = {"hour": 1 / 24, "day": 1.0, "week": 7.0}.get(interval, 1.0)
+        step = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4}.get(interval, 1.0)
         ax.bar(x, timeline["mentions"], width=step * 0.85, align="edge",
                color=COLORS["mentions"], label="mentions")
         ax.set_ylabel("mentions")
@@ -128,8 +128,8 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         ax2 = ax.twinx()
         ax2.grid(False)
         ax2.spines["top"].set_visible(False)
-        has = timeline["mentions"] > 0
-        share = timeline["negative_share"].where(has)
+        # NaN in a period without voices: the line breaks there rather than drop to 0 %.
+        share = timeline["negative_share"].astype(float)
         ax2.plot(x + pd.Timedelta(days=step / 2), share, color=COLORS["negative"],
                  linewidth=1.6, marker="o" if len(x) <= 40 else None, markersize=3,
                  label="negative share")
