@@ -158,3 +158,15 @@ def test_intervals_and_formats_are_checked_when_parsed() -> None:
         assert result.exit_code == 2
         assert f"Invalid value for '{args[1]}'" in result.stderr
         assert "no such file" not in result.stderr
+
+
+def test_share_of_voice_chart_without_mentions_shows_no_percent() -> None:
+    from brandscan.render.charts import share_svg
+
+    totals = pd.DataFrame({"brand": ["鲜果坊", "果多多"], "mentions": [0, 0],
+                           "share_of_voice": [np.nan, np.nan],
+                           "net_sentiment": [np.nan, np.nan]})
+    texts = re.findall(r"<text[^>]*>([^<]*)<", share_svg(totals))  # labels stay text
+    # Both brands listed, each with its count and no percent (nor "nan%").
+    assert {"鲜果坊", "果多多"} <= set(texts)
+    assert texts.count("(0)") == 2 and not any("nan" in t for t in texts)

@@ -199,9 +199,12 @@ def share_svg(totals: pd.DataFrame) -> str:
         colors = [COLORS["negative"] if v < -0.1 else COLORS["positive"] if v > 0.1
                   else COLORS["mentions"] for v in net]
         names = [str(b) for b in df["brand"]]
-        ax.barh(names, df["share_of_voice"], color=colors, height=0.6)
-        for i, (v, n) in enumerate(zip(df["share_of_voice"], df["mentions"])):
-            ax.text(v + 0.01, i, f"{v:.0%} ({int(n):,})", va="center", fontsize=9)
+        # No mentions at all in the window: no shares (NaN), so no bars and no percent.
+        shares = df["share_of_voice"].astype(float)
+        ax.barh(names, shares.fillna(0.0), color=colors, height=0.6)
+        for i, (v, n) in enumerate(zip(shares, df["mentions"])):
+            label = f"({int(n):,})" if pd.isna(v) else f"{v:.0%} ({int(n):,})"
+            ax.text(0.01 if pd.isna(v) else v + 0.01, i, label, va="center", fontsize=9)
         ax.set_xlim(0, 1.15)
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         ax.grid(axis="y", visible=False)
