@@ -393,7 +393,7 @@ def output_format(env: Env, kind: OutputKind, fmt: str | None, output: str | Non
                   kw: dict[str, Any] | None = None) -> str:
     """The format of this run (see :func:`brandscan.render.formats.choose_format`)."""
     ctx = click.get_current_context(silent=True)
-    command = ctx.command_path.partition(" ")[2] or None if ctx is not None else None
+    command = (ctx.command_path.partition(" ")[2] or None) if ctx is not None else None
     return choose_format(kind, fmt, output, stdout_tty=env.stdout_tty,
                          options=spreadsheet_options(kw), command=command)
 
