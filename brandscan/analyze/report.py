@@ -30,7 +30,7 @@ from brandscan.analyze.partial import (
 from brandscan.analyze.response import Response
 from brandscan.analyze.share import BrandPeriods, Voices, table_of, totals_of
 from brandscan.analyze.summary import Summary, Totals
-from brandscan.analyze.timeline import INTERVALS, Periods, Timeline
+from brandscan.analyze.timeline import AUTO_INTERVALS, Periods, Timeline
 from brandscan.config import Config
 from brandscan.load.accounting import LoadReport
 from brandscan.schema import ALL_POSTS
@@ -100,7 +100,7 @@ class ReportAnalysis:
     needs: tuple[str, ...] = ()
 
     def members(self) -> dict[str, Analysis[Any]]:
-        kept = (self.interval,) if self.interval else INTERVALS
+        kept = (self.interval,) if self.interval else AUTO_INTERVALS
         out: dict[str, Analysis[Any]] = {
             "summary": Summary(),
             "timeline": Timeline(None, kept),

@@ -9,7 +9,6 @@ import click
 from brandscan.cli.common import (
     Env,
     analysis_options,
-    check_output,
     cli,
     emit_frame,
     emit_output,
@@ -23,13 +22,17 @@ from brandscan.cli.common import (
 )
 from brandscan.render.formats import REPORT, ReportOutput
 
+#: Timeline periods (brandscan.analyze.timeline.INTERVALS, without importing pandas).
+INTERVALS = ("hour", "day", "week", "month")
+
 
 @cli.command()
 @input_options
 @analysis_options
 @engine_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week"]),
-              help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
+@click.option("--interval", type=click.Choice(INTERVALS),
+              help="Timeline periods; month: calendar months in the timezone (default: hour "
+                   "for ≤3 days, day for ≤10 weeks, else week).")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
               help="Rows in the complaint and post lists.")
 @output_options(REPORT)
@@ -40,9 +43,8 @@ def report(env: Env, **kw: Any) -> None:
     from brandscan.analyze.report import ReportAnalysis
     from brandscan.app.run import run
 
-    # Decided first: a wrong format should fail before minutes of scoring.
+    # Checked before any work (handles_errors); the workbook and page list influencers.
     fmt = output_format(env, REPORT, kw["fmt"], kw["output"], kw=kw)
-    check_output(env, REPORT, fmt, kw["output"])
     request = request_of(kw)
     analysis = ReportAnalysis(kw["interval"], kw["top"], influencers=fmt in ("xlsx", "html"),
                               model=_model_id(request))
@@ -71,8 +73,10 @@ def _model_id(request: Any) -> str:
 @input_options
 @analysis_options
 @engine_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week"]), default="day",
-              show_default=True, help="Length of each period.")
+@click.option("--interval", type=click.Choice(INTERVALS), default="day",
+              show_default=True,
+              help="Length of each period (weeks start on Monday; month: calendar months in "
+                   "the timezone).")
 @click.option("--by", type=click.Choice(["all", "brand"]), default="all", show_default=True,
               help="all: one timeline of every selected post; brand: one per brand (the "
                    "--brand ones, else every configured one), a post naming two in both.")
@@ -80,7 +84,7 @@ def _model_id(request: Any) -> str:
 @click.pass_obj
 @handles_errors
 def timeline(env: Env, **kw: Any) -> None:
-    """Mentions and sentiment per hour, day or week (empty periods as zeros)."""
+    """Mentions and sentiment per hour, day, week or month (empty periods as zeros)."""
     from brandscan.analyze.timeline import Timeline
     from brandscan.app.run import run
 

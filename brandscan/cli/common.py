@@ -184,6 +184,7 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         token = _set_language(kwargs)
         try:
             _check_output(kwargs)
+            _check_format(kwargs)
             _check_options(kwargs)
             return fn(*args, **kwargs)
         except UsageError as exc:
@@ -227,6 +228,33 @@ def _check_output(kw: dict[str, Any]) -> None:
     if db:
         protected.append(("store", db))
     check_output(output, protected)
+
+
+class FormatOption(click.Option):
+    """``--format`` of a command that writes output of ``kind``: :func:`handles_errors`
+    reads the kind from it to check ``-o``/``--format`` before any work."""
+
+    def __init__(self, *args: Any, kind: OutputKind, **kwargs: Any) -> None:
+        kwargs.setdefault("type", click.Choice(kind.names))
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+
+def _check_format(kw: dict[str, Any]) -> None:
+    """Before any work: the format of this run can be decided — ``-o``'s extension is one
+    the command writes and agrees with ``--format``, ``--bom``/``--encoding`` fit it, a
+    table does not go to a file nor binary bytes onto a terminal (exit 2; exit 1 for the
+    terminal, which is no option)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return
+    kind = next((p.kind for p in ctx.command.params if isinstance(p, FormatOption)), None)
+    env = ctx.find_object(Env)
+    if kind is None or env is None:
+        return
+    fmt = output_format(env, kind, kw.get("fmt"), kw.get("output"), kw=kw)
+    check_target(kind, fmt, Target(path=kw.get("output"), stdout_tty=env.stdout_tty,
+                                   console=env.console))
 
 
 def document_envvars(group: click.Group, prefix: str = "BRANDSCAN") -> None:
@@ -435,13 +463,25 @@ def output_options(kind: OutputKind = FRAME) -> Callable[..., Any]:
                                "config's lang:, else the locale, LC_ALL/LANG). CSV/TSV/JSON "
                                "keep English column names unless --lang zh is given.")(fn)
         fn = click.option("-o", "--output", type=click.Path(dir_okay=False),
-                          help="Write to this file (replaced atomically) instead of stdout; "
-                               "its extension picks the format when --format is not given."
-                          )(fn)
-        return click.option("--format", "fmt", type=click.Choice(kind.names),
-                            help="Output format (default: table on a terminal, "
-                                 f"{kind.default} otherwise).")(fn)
+                          metavar="FILE", help=output_help(kind))(fn)
+        return click.option("--format", "fmt", cls=FormatOption, kind=kind,
+                            help="Output format (default: -o's extension, else table on a "
+                                 f"terminal, {kind.default} otherwise).")(fn)
     return wrap
+
+
+def output_help(kind: OutputKind) -> str:
+    """-o's help: the extensions that pick each format, and what is refused."""
+    from brandscan.render.formats import SUFFIXES
+
+    by_format = {n: [s for s, f in SUFFIXES.items() if f == n] for n in kind.writable}
+    extensions = ", ".join("/".join(by_format[n]) for n in kind.writable)
+    where = ("Write to this file (replaced atomically) instead of stdout; - is stdout"
+             if kind.stdout else "File to write (replaced atomically; not stdout)")
+    return (f"{where}. Its "
+            f"extension picks the format ({extensions}; any case); one this command "
+            "cannot write or that contradicts --format is an error, any other needs "
+            f"--format. No extension: --format, else {kind.default}.")
 
 
 def spreadsheet_options(kw: dict[str, Any] | None = None) -> SpreadsheetOptions:
@@ -471,8 +511,10 @@ def output_target(env: Env, output: str | None) -> Target:
 def output_format(env: Env, kind: OutputKind, fmt: str | None, output: str | None, *,
                   kw: dict[str, Any] | None = None) -> str:
     """The format of this run (see :func:`brandscan.render.formats.choose_format`)."""
+    ctx = click.get_current_context(silent=True)
+    command = (ctx.command_path.partition(" ")[2] or None) if ctx is not None else None
     return choose_format(kind, fmt, output, stdout_tty=env.stdout_tty,
-                         options=spreadsheet_options(kw))
+                         options=spreadsheet_options(kw), command=command)
 
 
 def check_output(env: Env, kind: OutputKind, fmt: str, output: str | None) -> None:

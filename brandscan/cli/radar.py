@@ -106,7 +106,8 @@ def influencers(env: Env, **kw: Any) -> None:
 @cli.command()
 @input_options
 @analysis_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week", "total"]), default="day",
+@click.option("--interval", type=click.Choice(["hour", "day", "week", "month", "total"]),
+              default="day",
               show_default=True, help="Length of each period (total: one row per brand).")
 @click.option("--compare", metavar="A,B,C",
               help="The configured brands to compare (default: --brand, else all).")

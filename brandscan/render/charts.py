@@ -124,7 +124,7 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         fig = _figure(9, 3.4)
         ax = fig.add_subplot()
         x = _naive(timeline["period"])
-        step = {"hour": 1 / 24, "day": 1.0, "week": 7.0}.get(interval, 1.0)
+        step = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4}.get(interval, 1.0)
         ax.bar(x, timeline["mentions"], width=step * 0.85, align="edge",
                color=COLORS["mentions"], label=mentions)
         ax.set_ylabel(mentions)
@@ -132,8 +132,8 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         ax2 = ax.twinx()
         ax2.grid(False)
         ax2.spines["top"].set_visible(False)
-        has = timeline["mentions"] > 0
-        share = timeline["negative_share"].where(has)
+        # NaN in a period without voices: the line breaks there rather than drop to 0 %.
+        share = timeline["negative_share"].astype(float)
         ax2.plot(x + pd.Timedelta(days=step / 2), share, color=COLORS["negative"],
                  linewidth=1.6, marker="o" if len(x) <= 40 else None, markersize=3,
                  label=negative)
@@ -205,9 +205,12 @@ def share_svg(totals: pd.DataFrame) -> str:
         colors = [COLORS["negative"] if v < -0.1 else COLORS["positive"] if v > 0.1
                   else COLORS["mentions"] for v in net]
         names = [str(b) for b in df["brand"]]
-        ax.barh(names, df["share_of_voice"], color=colors, height=0.6)
-        for i, (v, n) in enumerate(zip(df["share_of_voice"], df["mentions"])):
-            ax.text(v + 0.01, i, f"{v:.0%} ({int(n):,})", va="center", fontsize=9)
+        # No mentions at all in the window: no shares (NaN), so no bars and no percent.
+        shares = df["share_of_voice"].astype(float)
+        ax.barh(names, shares.fillna(0.0), color=colors, height=0.6)
+        for i, (v, n) in enumerate(zip(shares, df["mentions"])):
+            label = f"({int(n):,})" if pd.isna(v) else f"{v:.0%} ({int(n):,})"
+            ax.text(0.01 if pd.isna(v) else v + 0.01, i, label, va="center", fontsize=9)
         ax.set_xlim(0, 1.15)
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         ax.grid(axis="y", visible=False)

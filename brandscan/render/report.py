@@ -152,8 +152,8 @@ def _timeline_table(report: Report, rows: pd.DataFrame) -> Group:
     for r in rows.itertuples(index=False):
         bar = "█" * round(20 * r.mentions / top) if r.mentions else ""
         mean = "" if pd.isna(r.mean_sentiment) else f"{r.mean_sentiment:.2f}"
-        table.add_row(_when(r.period, with_time), f"{r.mentions:,}", bar,
-                      f"{r.negative_share:.0%}" if r.mentions else "", mean)
+        share = "" if pd.isna(r.negative_share) else f"{r.negative_share:.0%}"
+        table.add_row(_when(r.period, with_time), f"{r.mentions:,}", bar, share, mean)
     return Group(Text(f"Timeline (per {report.interval})", style="italic"), table)
 
 

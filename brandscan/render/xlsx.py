@@ -326,7 +326,9 @@ def _interval_of(df: pd.DataFrame) -> str:
     step = df["period"].iloc[1] - df["period"].iloc[0]
     if step <= pd.Timedelta(hours=1):
         return "hour"
-    return "day" if step <= pd.Timedelta(days=1) else "week"
+    if step <= pd.Timedelta(days=1):
+        return "day"
+    return "week" if step <= pd.Timedelta(days=7) else "month"
 
 
 def frame_workbook(df: pd.DataFrame, *, sheet: str = "data", raw: bool = False,
