@@ -177,8 +177,8 @@ def _head_line(parts: list[tuple[str, str]], counts: str, width: int, indent: in
     from rich.cells import cell_len
 
     head = Text(" " * indent)
-    for text, style in parts:
-        head.append(text, style=style)
+    for part, style in parts:
+        head.append(part, style=style)
     if cell_len(head.plain) + 2 + cell_len(counts) <= width:
         head.append(f"  {counts}", style="dim")
     else:
