@@ -300,6 +300,16 @@ def interval(name: str, lang: str) -> str:
     return _INTERVALS_ZH.get(name, name) if lang == ZH else name
 
 
+_COUNTED_ZH = {"hour": "小时", "day": "天", "week": "周", "month": "个月"}
+
+
+def periods(n: int, name: str, lang: str) -> str:
+    """A count of periods: ``84 weeks`` / ``84周``, ``1 hour``, ``12个月``."""
+    if lang == ZH:
+        return f"{n:,}{_COUNTED_ZH.get(name, name)}"
+    return f"{n:,} {name}{'s' if n != 1 else ''}"
+
+
 # --- sentences and titles --------------------------------------------------------------------
 
 #: Texts of the human formats, each as (English, Chinese) ``str.format`` templates. The
@@ -430,6 +440,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart_mentions": ("mentions", "提及量"), "chart_negative": ("negative share", "负面占比"),
     "chart_title": ("Mentions per {interval}", "每{interval}提及量"),
     "chart_title_plain": ("Mentions", "提及量"),
+    # the terminal
+    "more_columns": ("{n} more column{s} in {where}", "另有{n}列，见 {where}"),
+    "blank_fields": ("(blank fields are not shown)", "（空白字段未显示）"),
+    "report_panel": ("brandscan report", "brandscan 舆情报告"),
+    "alerts_count": ("Alerts ({n})", "预警（{n}条）"),
+    "alerts_latest": ("Alerts: the {k} latest of {n}", "预警：共{n}条，最近{k}条"),
+    "alerts_more": ("and {k} more (brandscan alerts with the same input lists all {n}, "
+                    "with their posts)",
+                    "另有{k}条（同样输入运行 brandscan alerts 列出全部{n}条及其帖子）"),
+    "note_label": ("note:", "说明："),
+    "spark_label": (" mentions per {interval}: ", " 每{interval}提及量："),
+    "spark_last": (" mentions per {interval}, the last {keep:,} of {periods}:",
+                   " 每{interval}提及量，{periods}中的最近{keep:,}个："),
+    "busiest_caption": ("the {n} busiest of {periods}; all in brandscan timeline "
+                        "--interval {interval}", "{periods}中最热的{n}个；全部见 brandscan "
+                        "timeline --interval {interval}"),
+    "sov_per_caption": ("Share of voice per {interval}: {periods}, in brandscan sov "
+                        "--interval {interval}", "声量份额（按{name}）：{periods}，见 brandscan "
+                        "sov --interval {interval}"),
+    "report_columns": ("--format json or xlsx", "--format json 或 xlsx"),
+    "fired_from": ("  fired {when} ({event}{ongoing})  from {start}",
+                   "  触发于 {when}（{event}{ongoing}）  始于 {start}"),
+    "post_first": ("first", "首帖"), "post_top": ("most engaging", "互动量最高"),
+    "terms_label": ("terms: ", "投诉话题："),
+    "th_period": ("period", "时段"), "th_mentions": ("mentions", "提及量"),
+    "th_neg": ("negative", "负面"), "th_mean": ("mean", "均值"),
     # the alert digest
     "alerts_title": ("# brandscan alerts", "# brandscan 预警"),
     "alert_title": ("{severity} {brand} {kind}, fired {when} ({event}{ongoing})",

@@ -304,10 +304,11 @@ def test_clicks_own_option_errors_in_chinese() -> None:
     code, _, err = run(["timeline", "--interval", "year", "--lang", "zh", "x.csv"])
     assert code == 2
     assert err.splitlines()[-1] == (
-        "错误：'--interval' 的值无效：'year' 不是 'hour', 'day', 'week' 之一。")
+        "错误：'--interval' 的值无效：'year' 不是 'hour', 'day', 'week', 'month' 之一。")
     code, _, err = run(["timeline", "--interval", "year", "x.csv"])
     assert err.splitlines()[-1] == (
-        "Error: Invalid value for '--interval': 'year' is not one of 'hour', 'day', 'week'.")
+        "Error: Invalid value for '--interval': 'year' is not one of 'hour', 'day', 'week', "
+        "'month'.")
 
 
 def test_table_titles() -> None:
@@ -346,3 +347,40 @@ def test_a_post_with_followers_in_either_language() -> None:
             "comments": 0, "likes": 5, "created_at": None, "url": None}
     assert "12,000 followers · 转发 3 · 评论 0 · 赞 5" in _post_card(post)
     assert "粉丝 12,000 · 转发 3 · 评论 0 · 赞 5" in _post_card(post, lang="zh")
+
+
+# --- the terminal ------------------------------------------------------------------------------
+
+EXAMPLE = ["examples/crisis_weibo_search.csv", "--config", "config.example.yaml"]
+
+
+def test_terminal_report_in_chinese_with_the_same_figures() -> None:
+    """The terminal page (drawn with --format table) speaks the run's language: panel,
+    alert lines, the "and N more" line, table titles, headers and labels; the figures are
+    the English page's."""
+    code, en, _ = run(["report", *EXAMPLE, "--format", "table"])
+    assert code == 0
+    code, zh, _ = run(["report", *EXAMPLE, "--format", "table", "--lang", "zh"])
+    assert code == 0
+    assert "brandscan report" in en and "Alerts: the 5 latest of 7" in en
+    assert "and 2 more" in en
+    assert "brandscan 舆情报告" in zh
+    assert "预警：共7条，最近5条" in zh and "另有2条" in zh
+    for words in ("情感分布", "走势（按天）", "提及量", "负面占比", "主要投诉话题", "正面", "中性"):
+        assert words in zh, words
+    for english in ("Sentiment mix", "Timeline (per day)", "Alerts:", "positive", "neutral"):
+        assert english not in zh, english
+    # The same counts on both pages: 663 mentions, the sentiment mix's 87/309/218.
+    for figure in ("663", "87", "309", "218", "75,830"):
+        assert figure in en and figure in zh
+
+
+def test_terminal_tables_in_chinese() -> None:
+    """A plain table on the terminal: headers, coded values and title in Chinese; the
+    caption of the columns left out too."""
+    code, out, _ = run(["posts", *EXAMPLE, "--format", "table", "--lang", "zh"])
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first == "帖子"
+    assert "负面" in out and "negative" not in out
+    assert re.search(r"另有\d+列，见 --format csv", out)

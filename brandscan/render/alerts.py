@@ -133,7 +133,7 @@ def to_markdown(alerts: pd.DataFrame, *, style: str = "markdown", width: int = 1
     return "\n".join(out) + ("\n" if out else "")
 
 
-def to_rich(alerts: pd.DataFrame, console: Any) -> None:
+def to_rich(alerts: pd.DataFrame, console: Any, lang: str = EN) -> None:
     """Alerts on a terminal: a coloured title line per alert, then its posts.
 
     Fitted to the console's width: a post's head line (who, reach, counts) breaks before
@@ -150,23 +150,28 @@ def to_rich(alerts: pd.DataFrame, console: Any) -> None:
     seen: set[tuple[Any, ...]] = set()
     for r in alerts.itertuples(index=False):
         head = Text()
-        head.append(f"{r.severity.upper():<7}", style=colours.get(r.severity, ""))
-        head.append(f"{r.brand} {r.kind}", style="bold")
-        head.append(f"  fired {_when(r.fired)} ({r.event}{', ongoing' if r.ongoing else ''})"
-                    f"  from {_when(r.start)}", style="dim")
+        severity = r.severity.upper() if lang == EN else coded(r.severity, lang)
+        head.append(f"{severity:<7}" if lang == EN else f"{severity}  ",
+                    style=colours.get(r.severity, ""))
+        head.append(f"{r.brand} {coded(r.kind, lang)}", style="bold")
+        head.append(text("fired_from", lang, when=_when(r.fired), event=coded(r.event, lang),
+                         ongoing=text("ongoing_suffix", lang) if r.ongoing else "",
+                         start=_when(r.start)), style="dim")
         console.print(head)
-        console.print(Padding(Text(one_line(str(r.detail))), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(one_line(str(alert_detail(r.detail, lang)))),
+                              (0, 0, 0, 2), expand=False))
         if _episode(r) in seen:
             console.print()
             continue
         seen.add(_episode(r))
-        for label, prefix in (("first", "first"), ("most engaging", "top")):
+        for label, prefix in ((text("post_first", lang), "first"),
+                              (text("post_top", lang), "top")):
             if prefix == "top" and r.top_text == r.first_text:
                 continue
-            for line in _post_block(r, prefix, label, width):
+            for line in _post_block(r, prefix, label, width, lang):
                 console.print(line)
         if r.terms:
-            console.print(Padding(Text("terms: ", style="dim")
+            console.print(Padding(Text(text("terms_label", lang), style="dim")
                                   + Text(one_line(r.terms.replace("; ", ", "))),
                                   (0, 0, 0, 2), expand=False))
         console.print()
@@ -176,7 +181,8 @@ def to_rich(alerts: pd.DataFrame, console: Any) -> None:
 PAGE_TEXT_LINES = 3
 
 
-def _post_block(row: Any, prefix: str, label: str, width: int = 80) -> list[Any]:
+def _post_block(row: Any, prefix: str, label: str, width: int = 80,
+                lang: str = EN) -> list[Any]:
     """Who, reach and counts on one line (the counts on the next when they do not fit);
     the text below it, indented, in at most :data:`PAGE_TEXT_LINES` lines; the link."""
     from rich.cells import cell_len, chop_cells
@@ -192,7 +198,7 @@ def _post_block(row: Any, prefix: str, label: str, width: int = 80) -> list[Any]
     head.append(f"{_when(getattr(row, f'{prefix}_time'))} ", style="dim")
     head.append(one_line(str(author or "?")), style="bold")
     if followers is not None:
-        head.append(f"  {followers:,} followers", style="dim")
+        head.append("  " + text("followers", lang, n=followers), style="dim")
     counts = (f"转发 {_num(getattr(row, f'{prefix}_reposts')) or 0:,} · 评论 "
               f"{_num(getattr(row, f'{prefix}_comments')) or 0:,} · 赞 "
               f"{_num(getattr(row, f'{prefix}_likes')) or 0:,}")

@@ -319,9 +319,14 @@ def write(kind: OutputKind, fmt: str, payload: Any, target: Target) -> None:
 # --- renderers ------------------------------------------------------------------------------
 
 def _frame_table(table: Table, target: Target) -> None:
+    """Headers, coded values, title and captions in the run's language."""
+    from brandscan import lang
     from brandscan.render.table import frame_table
 
-    target.console().print(frame_table(table.frame, title=table.title, view=table.view))
+    code = target.language.code
+    target.console().print(frame_table(lang.frame_values(table.frame, code),
+                                       title=lang.title(table.title, code), view=table.view,
+                                       lang=code))
 
 
 def _frame_text(fmt: str) -> Renderer:
@@ -382,12 +387,15 @@ def _frame_formats(**own: Renderer) -> dict[str, Format]:
 
 
 def _alerts_table(table: Table, target: Target) -> None:
+    from brandscan.lang import data_note, text
     from brandscan.render import alerts
 
     console = target.console()
-    alerts.to_rich(table.frame, console)
+    code = target.language.code
+    alerts.to_rich(table.frame, console, lang=code)
     for note in table.frame.attrs.get("notes") or []:
-        console.print(f"note: {note}", style="dim", markup=False)
+        console.print(f"{text('note_label', code)} {data_note(note, code)}", style="dim",
+                      markup=False)
 
 
 def _alerts_markdown(table: Table, target: Target) -> str:
@@ -445,7 +453,7 @@ def _evaluation_as(spec: Format) -> Renderer:
 def _report_table(out: ReportOutput, target: Target) -> None:
     from brandscan.render.report import to_rich
 
-    to_rich(out.report, target.console())
+    to_rich(out.report, target.console(), lang=target.language.code)
 
 
 def _report_markdown(out: ReportOutput, target: Target) -> str:

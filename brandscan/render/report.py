@@ -8,13 +8,26 @@ from typing import Any
 
 import pandas as pd
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from brandscan.analyze.report import Report
-from brandscan.lang import EN, ZH, brands, data_note, for_people, headline_label, join, text
+from brandscan.lang import (
+    EN,
+    ZH,
+    alert_detail,
+    brands,
+    data_note,
+    for_people,
+    frame_values,
+    headline_label,
+    join,
+    periods,
+    text,
+)
 from brandscan.lang import interval as interval_name
 from brandscan.lang import value as coded
 from brandscan.render import alerts as alert_text
@@ -141,12 +154,12 @@ def _headline_rows(report: Report, lang: str = EN) -> list[tuple[str, str]]:
     )]
 
 
-def _timeline_table(report: Report, rows: pd.DataFrame) -> Group:
+def _timeline_table(report: Report, rows: pd.DataFrame, lang: str = EN) -> Group:
     """Period, mentions with a bar, negative share, mean sentiment: fits 80 columns."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold")
-    for name, justify in (("period", "left"), ("mentions", "right"), ("", "left"),
-                          ("negative", "right"), ("mean", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)
+    for name, justify in (("th_period", "left"), ("th_mentions", "right"), ("", "left"),
+                          ("th_neg", "right"), ("th_mean", "right")):
+        table.add_column(text(name, lang) if name else "", justify=justify, no_wrap=True)
     top = max(int(report.timeline["mentions"].max()), 1)
     with_time = report.interval == "hour"
     for r in rows.itertuples(index=False):
@@ -154,7 +167,8 @@ def _timeline_table(report: Report, rows: pd.DataFrame) -> Group:
         mean = "" if pd.isna(r.mean_sentiment) else f"{r.mean_sentiment:.2f}"
         share = "" if pd.isna(r.negative_share) else f"{r.negative_share:.0%}"
         table.add_row(_when(r.period, with_time), f"{r.mentions:,}", bar, share, mean)
-    return Group(Text(f"Timeline (per {report.interval})", style="italic"), table)
+    return Group(Text(text("timeline", lang, interval=interval_name(report.interval, lang)),
+                      style="italic"), table)
 
 
 #: Periods the terminal's timeline lists in full; a longer one shows its busiest.
@@ -163,18 +177,11 @@ PAGE_PERIODS = 36
 BUSIEST_PERIODS = 12
 #: Alerts the terminal report lists (the latest); `brandscan alerts` lists them all.
 PAGE_ALERTS = 5
-#: Where the report's tables keep the columns the terminal leaves out.
-REPORT_COLUMNS = "--format json or xlsx"
-
-
-def _periods(n: int, interval: str) -> str:
-    return f"{n:,} {interval}{'s' if n != 1 else ''}"
 
 
 def _head_line(parts: list[tuple[str, str]], counts: str, width: int, indent: int) -> Text:
     """``time  author  followers`` and the counts after them, on one line when it fits,
     else the counts on a line of their own: a number is never broken across lines."""
-    from rich.cells import cell_len
 
     head = Text(" " * indent)
     for part, style in parts:
@@ -186,18 +193,19 @@ def _head_line(parts: list[tuple[str, str]], counts: str, width: int, indent: in
     return head
 
 
-def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2) -> Text:
+def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2, lang: str = EN) -> Text:
     """Each post as a head line, then ``lines`` lines of its text indented, then its link.
 
     The text is cut by display cells (a Chinese character takes two), so a post never
     runs past ``width`` columns nor wraps back to the left margin.
     """
-    from rich.cells import cell_len, chop_cells
+    from rich.cells import chop_cells
 
     out = Text()
     room = max(width - 2, 20)
     for r in posts.itertuples(index=False):
-        followers = "" if pd.isna(r.followers) else f"  {int(r.followers):,} followers"
+        followers = ("" if pd.isna(r.followers)
+                     else "  " + text("followers", lang, n=int(r.followers)))
         out.append(_head_line([(f"{_when(r.created_at)}  ", "dim"),
                                (one_line(str(r.author or "?")), "bold"), (followers, "dim")],
                               f"转发 {r.reposts:,} · 评论 {r.comments:,} · 赞 {r.likes:,}",
@@ -217,92 +225,102 @@ def _post_lines(posts: pd.DataFrame, width: int, lines: int = 2) -> Text:
     return out
 
 
-def _summary_panel(report: Report) -> Panel:
+def _summary_panel(report: Report, lang: str = EN) -> Panel:
     """The headline figures (a value too long for the line wraps under itself) and the
     verdict, framed."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(justify="right", style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    for key, value in _headline_rows(report):
+    for key, value in _headline_rows(report, lang):
         grid.add_row(key, Text(one_line(str(value))))
-    return Panel(Group(grid, Text(""), Text(verdict(report), style="italic")),
-                 title="brandscan report", title_align="left")
+    return Panel(Group(grid, Text(""), Text(verdict(report, lang), style="italic")),
+                 title=text("report_panel", lang), title_align="left")
 
 
-def _alert_lines(alerts: pd.DataFrame, width: int) -> list[Text]:
+def _alert_lines(alerts: pd.DataFrame, width: int, lang: str = EN) -> list[Text]:
     """The :data:`PAGE_ALERTS` latest alerts, a line each (oldest of them first: severity,
     time, brand and kind whole, the detail cut to the line), then how many more there
     are and where to read them."""
     colours = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
     latest = alerts.sort_values("fired", kind="stable").tail(PAGE_ALERTS)
-    out = [Text(f"Alerts ({len(alerts)})" if len(alerts) <= PAGE_ALERTS
-                else f"Alerts: the {len(latest)} latest of {len(alerts)}", style="bold red")]
+    out = [Text(text("alerts_count", lang, n=len(alerts)) if len(alerts) <= PAGE_ALERTS
+                else text("alerts_latest", lang, k=len(latest), n=len(alerts)),
+                style="bold red")]
     for r in latest.itertuples(index=False):
         line = Text()
-        line.append(f"{r.severity.upper():<7}", style=colours.get(r.severity, ""))
+        severity = r.severity.upper() if lang == EN else coded(r.severity, lang)
+        line.append(f"{severity:<7}" if lang == EN else f"{severity}  ",
+                    style=colours.get(r.severity, ""))
         line.append(f"{_when(r.fired)}  ", style="dim")
-        line.append(f"{r.brand} {r.kind}", style="bold")
-        state = f" ({r.event}{', ongoing' if r.ongoing else ''})"
-        line.append(cut(f"{state}  {one_line(str(r.detail))}", max(width - line.cell_len, 1)))
+        line.append(f"{r.brand} {coded(r.kind, lang)}", style="bold")
+        ongoing = text("ongoing_suffix", lang) if r.ongoing else ""
+        state = (f" ({r.event}{ongoing})" if lang == EN
+                 else f"（{coded(r.event, lang)}{ongoing}）")
+        detail = one_line(str(alert_detail(r.detail, lang)))
+        line.append(cut(f"{state}  {detail}", max(width - line.cell_len, 1)))
         out.append(line)
     if len(alerts) > len(latest):
-        out.append(Text(f"and {len(alerts) - len(latest)} more (brandscan alerts with the "
-                        f"same input lists all {len(alerts)}, with their posts)", style="dim"))
+        out.append(Text(text("alerts_more", lang, k=len(alerts) - len(latest), n=len(alerts)),
+                        style="dim"))
     return out
 
 
-def _sparkline_lines(report: Report, width: int) -> list[Text]:
+def _sparkline_lines(report: Report, width: int, lang: str = EN) -> list[Text]:
     """One bar per period after a label; when they do not all fit beside it, the label
     says how many of the latest are shown and the bars take a line of their own."""
     values = report.timeline["mentions"].astype(float).tolist()
-    label = f" mentions per {report.interval}: "
-    if len(label) + len(values) <= width:
+    name = interval_name(report.interval, lang)
+    label = text("spark_label", lang, interval=name)
+    if cell_len(label) + len(values) <= width:
         return [Text(label, style="bold") + Text(sparkline(values))]
     keep = min(len(values), max(width - 2, 1))
     if keep == len(values):
         return [Text(label.rstrip(), style="bold"), Text(" " + sparkline(values))]
-    return [Text(f" mentions per {report.interval}, the last {keep:,} of "
-                 f"{_periods(len(values), report.interval)}:", style="bold"),
+    return [Text(text("spark_last", lang, interval=name, keep=keep,
+                      periods=periods(len(values), report.interval, lang)), style="bold"),
             Text(" " + sparkline(values[-keep:]))]
 
 
-def to_rich(report: Report, console: Console) -> None:
+def to_rich(report: Report, console: Console, lang: str = EN) -> None:
     """Print the report as a page that fits the terminal (CJK counted double-width).
 
     The summary comes first, then the latest alerts a line each, then the tables: a
-    reader sees the answer before the detail.
+    reader sees the answer before the detail. Headers, titles and sentences in ``lang``.
     """
     width = console.width
-    console.print(_summary_panel(report))
+    more = text("report_columns", lang)
+    console.print(_summary_panel(report, lang))
     if report.alerts is not None and len(report.alerts):
-        for line in _alert_lines(report.alerts, width):
+        for line in _alert_lines(report.alerts, width, lang):
             console.print(line, no_wrap=True, overflow="ellipsis")
     if report.data_notes:  # each note wraps under itself, not under "note:"
         notes = Table.grid(padding=(0, 1))
         notes.add_column(no_wrap=True, style="dim")
         notes.add_column(style="dim")
         for note in report.data_notes:
-            notes.add_row("note:", Text(one_line(str(note))))
+            notes.add_row(text("note_label", lang), Text(one_line(str(data_note(note, lang)))))
         console.print(notes)
     tl = report.timeline
     if len(tl):
-        for line in _sparkline_lines(report, width):
+        for line in _sparkline_lines(report, width, lang):
             console.print(line)
-    parts: list[Any] = [frame_table(report.sentiment_mix, title="Sentiment mix")]
+    parts: list[Any] = [frame_table(frame_values(report.sentiment_mix, lang),
+                                    title=text("sentiment_mix", lang), lang=lang)]
     if len(tl) <= PAGE_PERIODS:
-        parts.append(_timeline_table(report, tl))
+        parts.append(_timeline_table(report, tl, lang))
     else:
         busiest = tl.sort_values("mentions", ascending=False, kind="stable").head(
             BUSIEST_PERIODS).sort_values("period")
-        parts.append(_timeline_table(report, busiest))
-        parts.append(Text(f"the {len(busiest)} busiest of {_periods(len(tl), report.interval)}"
-                          f"; all in brandscan timeline --interval {report.interval}",
-                          style="dim"))
+        parts.append(_timeline_table(report, busiest, lang))
+        parts.append(Text(text("busiest_caption", lang, n=len(busiest),
+                               periods=periods(len(tl), report.interval, lang),
+                               interval=report.interval), style="dim"))
     if len(report.complaints):
-        parts.append(frame_table(report.complaints.drop(columns=["example"]),
-                                 title="Top complaints", view="complaints",
-                                 more=REPORT_COLUMNS))
-    parts += _radar_views(report)
+        parts.append(frame_table(frame_values(report.complaints.drop(columns=["example"]),
+                                              lang),
+                                 title=text("top_complaints", lang), view="complaints",
+                                 more=more, lang=lang))
+    parts += _radar_views(report, lang)
     # A blank line before each table (they have no frame of their own); a caption (Text)
     # stays under its table.
     spaced: list[Any] = []
@@ -313,30 +331,32 @@ def to_rich(report: Report, console: Console) -> None:
     console.print(Group(*spaced))
     if len(report.negative_posts):
         console.print()
-        console.print(Text("Most engaging negative posts", style="italic"))
-        console.print(_post_lines(report.negative_posts, width))
+        console.print(Text(text("negative_posts", lang), style="italic"))
+        console.print(_post_lines(report.negative_posts, width, lang=lang))
     if report.media is not None and len(report.media):
-        console.print(Text(f"Media coverage: {media_summary(report)}", style="italic"))
-        console.print(_post_lines(report.media, width))
+        console.print(Text(text("media_title", lang, summary=media_summary(report, lang)),
+                           style="italic"))
+        console.print(_post_lines(report.media, width, lang=lang))
     if len(report.skipped):
         console.print()
-        console.print(frame_table(report.skipped, title="Skipped rows"))
+        console.print(frame_table(frame_values(report.skipped, lang),
+                                  title=text("skipped", lang), lang=lang))
 
 
-def _radar_views(report: Report) -> list[Any]:
+def _radar_views(report: Report, lang: str = EN) -> list[Any]:
     """Response times and share of voice through their terminal views; a share per period
     too long for a page is named, not drawn."""
     out: list[Any] = []
-    views = {"Response time to negative spikes": "response", "Share of voice": "sov"}
-    for title, frame in _radar_tables(report):
-        out.append(frame_table(frame, title=title, view=views.get(title),
-                               more=REPORT_COLUMNS))
+    views = {text("response", lang): "response", text("share_of_voice", lang): "sov"}
+    for title, frame in _radar_tables(report, lang):
+        out.append(frame_table(frame_values(frame, lang), title=title, view=views.get(title),
+                               more=text("report_columns", lang), lang=lang))
     by = report.share_by_period
     if by is not None and len(by) and by["period"].nunique() > 36:
         n = by["period"].nunique()
-        out.append(Text(f"Share of voice per {report.interval}: "
-                        f"{_periods(n, report.interval)}, in brandscan sov --interval "
-                        f"{report.interval}", style="dim"))
+        out.append(Text(text("sov_per_caption", lang, interval=report.interval,
+                             name=interval_name(report.interval, lang),
+                             periods=periods(n, report.interval, lang)), style="dim"))
     return out
 
 

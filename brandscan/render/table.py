@@ -26,6 +26,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from brandscan import lang as catalog
+from brandscan.lang import EN
 from brandscan.render.tabular import for_text
 from brandscan.render.views import View, view_for
 
@@ -82,17 +84,20 @@ def cut(s: str, width: int) -> str:
     return "".join(out).rstrip() + "…"
 
 
-def header(col: str) -> str:
-    """``negative_share`` → ``negative share``: a header that may wrap at its words."""
+def header(col: str, lang: str = EN) -> str:
+    """``negative_share`` → ``negative share`` (a header that may wrap at its words), or
+    the column's name in ``lang`` (``负面占比``)."""
+    if lang != EN:
+        return catalog.header(col, lang)
     return col.replace("_", " ")
 
 
-def _header_width(col: str) -> int:
+def _header_width(col: str, lang: str = EN) -> int:
     """The narrowest width that holds the header in two lines (wrapped at its words)."""
-    words = header(col).split(" ")
+    words = header(col, lang).split(" ")
     if not col:
         return 0
-    best = cell_len(header(col))
+    best = cell_len(header(col, lang))
     for i in range(1, len(words)):
         best = min(best, max(cell_len(" ".join(words[:i])), cell_len(" ".join(words[i:]))))
     return max(best, *(cell_len(w) for w in words))
@@ -179,7 +184,8 @@ class FrameView:
     """
 
     def __init__(self, df: pd.DataFrame, *, title: str | None = None,
-                 view: str | View | None = None, more: str = ALL_COLUMNS) -> None:
+                 view: str | View | None = None, more: str = ALL_COLUMNS,
+                 lang: str = EN) -> None:
         names = [str(c) for c in df.columns]
         chosen = view if isinstance(view, View) else view_for(view, names)
         if not set(chosen.columns) & set(names):  # a frame unlike its view: show it all
@@ -188,6 +194,7 @@ class FrameView:
         self.title = title
         self.view = chosen
         self.more = more
+        self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -195,16 +202,16 @@ class FrameView:
         names = list(df.columns)
         listed = [c for c in self.view.columns if c in names]
         cells = _cells(df, listed)
-        widths = {c: max([_header_width(c), *(cell_len(v) for v in cells[c])])
+        widths = {c: max([_header_width(c, self.lang), *(cell_len(v) for v in cells[c])])
                   for c in names if c in cells}
         fit = fit_columns(self.view, widths, width)
         if self.title:
             yield Text(self.title, style="italic")
         if fit.records:
-            yield from _records(df, names, cells)
+            yield from _records(df, names, cells, self.lang)
             left = []
         else:
-            yield _table(df, fit, cells, widths)
+            yield _table(df, fit, cells, widths, self.lang)
             left = [c for c in names if c not in fit.columns]
         for line in self.captions(left, width):
             yield Text(line, style="dim")
@@ -214,18 +221,23 @@ class FrameView:
         if not left:
             return []
         n = len(left)
-        count = f"{n} more column{'s' if n > 1 else ''} in {self.more}"
-        named = f"{count}: {', '.join(left)}"
+        if self.lang != EN:
+            count = catalog.text("more_columns", self.lang, n=n, where=self.more,
+                                 s="s" if n > 1 else "")
+            named = f"{count}：{catalog.join(catalog.headers(left, self.lang), self.lang)}"
+        else:
+            count = f"{n} more column{'s' if n > 1 else ''} in {self.more}"
+            named = f"{count}: {', '.join(left)}"
         return [named if cell_len(named) <= width else count]
 
 
 def _table(df: pd.DataFrame, fit: Fit, cells: dict[str, list[str]],
-           widths: dict[str, int]) -> Table:
+           widths: dict[str, int], lang: str = EN) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", expand=False)
     text = fit.text
     for col in fit.columns:
         w = fit.text_width if col == text else widths[col]
-        table.add_column(Text(header(col)), justify="right" if _numeric(df[col]) else "left",
+        table.add_column(Text(header(col, lang)), justify="right" if _numeric(df[col]) else "left",
                          width=w, min_width=w, max_width=w, no_wrap=col == text,
                          overflow="ellipsis" if col == text else "fold")
     for i in range(len(df)):
@@ -237,33 +249,35 @@ def _table(df: pd.DataFrame, fit: Fit, cells: dict[str, list[str]],
     return table
 
 
-def _records(df: pd.DataFrame, names: list[str], cells: dict[str, list[str]]
-             ) -> Iterable[Any]:
+def _records(df: pd.DataFrame, names: list[str], cells: dict[str, list[str]],
+             lang: str = EN) -> Iterable[Any]:
     """One block per row: a ``field  value`` line per column that has a value (every
     column, the view's first), a blank line between blocks."""
     order = list(cells) + [c for c in names if c not in cells]
     rest = [c for c in order if c not in cells]
     if rest:
         cells = {**cells, **_cells(df, rest)}
-    label = max((cell_len(header(c)) for c in order), default=0)
+    label = max((cell_len(header(c, lang)) for c in order), default=0)
     for i in range(len(df)):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True, width=label)
         grid.add_column(overflow="fold")
         for col in order:
             if cells[col][i]:
-                grid.add_row(Text(header(col)), Text(cells[col][i]))
+                grid.add_row(Text(header(col, lang)), Text(cells[col][i]))
         if i:
             yield Text("")
         yield grid
     if len(df) and any(not cells[c][i] for c in order for i in range(len(df))):
-        yield Text("(blank fields are not shown)", style="dim")
+        yield Text(catalog.text("blank_fields", lang), style="dim")
 
 
 def frame_table(df: pd.DataFrame, *, title: str | None = None, view: str | View | None = None,
-                more: str = ALL_COLUMNS) -> FrameView:
-    """``df`` drawn for the terminal it is printed on (see :class:`FrameView`)."""
-    return FrameView(df, title=title, view=view, more=more)
+                more: str = ALL_COLUMNS, lang: str = EN) -> FrameView:
+    """``df`` drawn for the terminal it is printed on (see :class:`FrameView`), its
+    headers and captions in ``lang`` (the caller translates coded values and the title:
+    :func:`brandscan.lang.frame_values`)."""
+    return FrameView(df, title=title, view=view, more=more, lang=lang)
 
 
 def sparkline(values: list[float]) -> str:
