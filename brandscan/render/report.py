@@ -85,7 +85,9 @@ def verdict(report: Report) -> str:
     radar = alert_summary(report.alerts, report.response)
     radar = f"{radar} " if radar else ""
     if not h["mentions"]:
-        return f"{radar}No mentions in this window."
+        # The run says why there are none: an empty window or a brand that never matches.
+        why = report.no_mentions
+        return f"{radar}{why[:1].upper() + why[1:] if why else 'No mentions in this window'}."
     peak = (f"; busiest {report.interval} {_when(h['peak_period'], report.interval == 'hour')}"
             f" with {h['peak_mentions']:,} mentions" if h["peak_period"] is not None else "")
     about = complaint_phrase(report)
