@@ -32,7 +32,13 @@ class BrandscanError(Exception):
         super().__init__(self.format())
 
     def format(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
+        where = self.where
+        if where:
+            # Standard input is read from a private copy; it is named <stdin>, not that.
+            from brandscan.files import shown_where
+
+            where = shown_where(where)
+        text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f" ({self.hint})"
         return text

@@ -20,6 +20,7 @@ import click
 from brandscan import __version__
 from brandscan.app.request import COLUMN_OPTIONS
 from brandscan.errors import BrandscanError, ExitStatus, UsageError
+from brandscan.load.stdin import STDIN, stdin_files
 from brandscan.render.formats import (
     FRAME,
     OutputKind,
@@ -95,7 +96,10 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             _check_output(kwargs)
             _check_options(kwargs)
-            return fn(*args, **kwargs)
+            if STDIN not in (kwargs.get("files") or ()):
+                return fn(*args, **kwargs)
+            with stdin_files(kwargs["files"]) as files:  # "-": standard input
+                return fn(*args, **{**kwargs, "files": files})
         except UsageError as exc:
             raise click.UsageError(exc.format()) from None
         except BrandscanError as exc:
