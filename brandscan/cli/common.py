@@ -215,8 +215,12 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Config file (default: $BRANDSCAN_CONFIG, ./brandscan.yaml, "
                           "~/.config/brandscan/config.yaml)."),
-        click.option("--tz", help="Timezone for naive times and periods "
-                                  "(default: config, else Asia/Shanghai)."),
+        click.option("--tz", metavar="ZONE",
+                     help="Show times and periods in this zone (UTC, Europe/Berlin…), "
+                          "converting; --since/--until/--now/--date are read in it. Times "
+                          "without an offset in the files are read in the config's "
+                          "timezone (default Asia/Shanghai: weibo exports are Beijing "
+                          "time). Default: the config's timezone."),
         click.option("--now", "now_text", metavar="TIME",
                      help="Reference time for 刚刚/5分钟前 and for --since 24h "
                           "(default: each file's modification time / the clock)."),

@@ -189,7 +189,7 @@ def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOpti
 
 def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now: datetime,
            fr: FileReport) -> pd.DataFrame:
-    tz = ZoneInfo(opts.tz)
+    tz = ZoneInfo(opts.naive_tz)  # the files' wall clock; conform() shows them in opts.tz
     text = out["text"] if "text" in out else pd.Series("", index=out.index)
     text = text.astype(object).where(text.notna(), "").astype(str)
     text = values.clean_texts(text)
@@ -209,7 +209,8 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
         fr.relative_times += int((relative & created.notna()).sum())
     elif opts.date is not None:
         raw_time = pd.Series("", index=out.index)
-        start = datetime.combine(opts.date, time(0), tz)
+        # A day typed on the command line, like --since: in the zone times are shown in.
+        start = datetime.combine(opts.date, time(0), ZoneInfo(opts.tz))
         created = pd.Series(pd.Timestamp(start), index=out.index)
     else:
         raw_time = out.get("time", pd.Series("", index=out.index))

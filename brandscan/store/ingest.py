@@ -115,7 +115,9 @@ def options_hash(opts: LoadOptions) -> str:
             users.append(file_hash(u))
         except OSError:
             users.append(str(u))
-    data = {"tz": opts.tz, "columns": sorted(dict(opts.columns).items()),
+    # The zone naive times are read in changes the stored instants; the one they are
+    # shown in does not.
+    data = {"tz": opts.naive_tz, "columns": sorted(dict(opts.columns).items()),
             "now": opts.now.isoformat() if opts.now else None,
             "date": opts.date.isoformat() if opts.date else None, "users": users,
             "kind": opts.kind, "keep_chain": opts.keep_chain}
