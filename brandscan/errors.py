@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from brandscan.names import shown_where
+
 
 class ExitStatus(IntEnum):
     """Exit codes are a contract with cron jobs and scripts."""
@@ -35,8 +37,6 @@ class BrandscanError(Exception):
         where = self.where
         if where:
             # Standard input is read from a private copy; it is named <stdin>, not that.
-            from brandscan.files import shown_where
-
             where = shown_where(where)
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:

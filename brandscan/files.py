@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from brandscan.errors import BrandscanError
+from brandscan.names import name_of
 
 
 def user_cache_dir() -> Path:
@@ -40,36 +41,14 @@ def private_cache_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="brandscan-cache-"))
 
 
-#: Inputs read from a file that is not theirs (standard input, spooled: brandscan.load.
-#: stdin), by the name they are shown under.
-_NAMES: dict[str, str] = {}
-
-
-def give_name(path: str, name: str) -> None:
-    """Show ``path`` as ``name`` (``<stdin>``) in every message and table."""
-    _NAMES[path] = name
-
-
-def forget_name(path: str) -> None:
-    _NAMES.pop(path, None)
-
-
-def shown_where(where: str) -> str:
-    """An error's "file" or "file:line" with a named input's name (see :func:`give_name`)."""
-    for path, name in _NAMES.items():
-        if where == path or where.startswith(path + ":"):
-            return name + where[len(path):]
-    return where
-
-
 def shown(path: str | os.PathLike[str]) -> str:
     """A file name fit to print and store: names that are not UTF-8 (GBK names from a
     Windows zip arrive as lone surrogates) are decoded as GB18030, else with "?" for the
     bytes that are neither; standard input as ``<stdin>``. The file itself is still
     opened by its own name."""
     name = os.fspath(path)
-    if name in _NAMES:
-        return _NAMES[name]
+    if (given := name_of(name)) is not None:
+        return given
     try:
         name.encode("utf-8")
         return name

@@ -5,7 +5,7 @@ big files are cut into byte ranges read by several processes, ``ingest`` hashes 
 bytes to know an export it has seen — so the bytes of standard input are first copied to
 a file in a new private folder (0700), removed when the command ends. Messages, ``inspect``,
 skipped-row lists and the ``source_file`` column name it ``<stdin>``
-(:func:`brandscan.files.shown`).
+(:mod:`brandscan.names`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 from brandscan.errors import BrandscanError, UsageError
-from brandscan.files import forget_name, give_name, shown_where
+from brandscan.names import forget_name, give_name, shown_where
 
 #: The file name that means standard input, and how it is shown.
 STDIN = "-"
