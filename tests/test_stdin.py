@@ -126,3 +126,9 @@ def test_ingest_from_stdin_stores_it_as_stdin(tmp_path: Path) -> None:
         assert con.execute("SELECT file FROM batches").fetchall() == [("<stdin>",)]
         assert con.execute("SELECT DISTINCT source_file FROM posts").fetchall() == [
             ("<stdin>",)]
+
+
+def test_dask_does_not_read_stdin() -> None:
+    result = run("timeline", "-", "--engine", "dask", stdin=EXAMPLE.read_bytes())
+    assert result.exit_code == 2
+    assert "--engine dask reads files on the cluster, not standard input" in result.stderr

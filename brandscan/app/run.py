@@ -26,6 +26,7 @@ from brandscan.app.request import Request, Settings, check_brands, settings
 from brandscan.config import Config
 from brandscan.errors import BrandscanError, UsageError
 from brandscan.load.accounting import LoadReport
+from brandscan.names import name_of
 from brandscan.window import Window
 
 ENGINES = ("auto", "local", "stream", "dask")
@@ -167,8 +168,14 @@ def engine_of(request: Request) -> str:
         raise UsageError("--scheduler is for --engine dask")
     if request.parquet_dir and engine == "local":
         raise UsageError("--write-parquet is for --engine stream or dask")
-    return choose_engine(engine, request.expanded_files(), scheduler=request.scheduler,
-                         parquet=bool(request.parquet_dir), store=store)
+    chosen = choose_engine(engine, request.expanded_files(), scheduler=request.scheduler,
+                           parquet=bool(request.parquet_dir), store=store)
+    if chosen == "dask" and any(name_of(f) for f in request.files):
+        # The cluster's workers open the files themselves; standard input is a private
+        # copy on this machine.
+        raise UsageError("--engine dask reads files on the cluster, not standard input",
+                         hint="save the export to a file first, or use --engine stream")
+    return chosen
 
 
 def choose_engine(engine: str, paths: Sequence[str], *, scheduler: str | None = None,
