@@ -108,3 +108,10 @@ def test_one_of_two_brands_selected(export: Path) -> None:
 def test_nothing_is_said_when_there_are_mentions(export: Path) -> None:
     result = run("timeline", export, *CFG, "--format", "csv")
     assert "mention" not in result.stderr and "no posts" not in result.stderr
+
+
+def test_kind_leaving_nothing_says_so(export: Path) -> None:
+    # The export holds posts only: --kind comment leaves none to count.
+    result = run("report", export, *CFG, "--kind", "comment", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["verdict"] == "No comments in the file (--kind comment)."

@@ -118,11 +118,13 @@ def _minute(t: Any, tz: str) -> str:
 
 
 def no_mentions(span: Span, window: Window, config: Config, brands: Sequence[str], *,
-                holder: str, now: Any = None) -> str:
+                holder: str, now: Any = None, kind: str = "all") -> str:
     """The sentence for a run whose analyses counted no post (see the module docstring);
     ``holder`` names where the posts came from ("the store", "the file"…); ``now`` (the
-    run's --now or clock) closes a window given only its start, as ``--since 7d`` means."""
+    run's --now or clock) closes a window given only its start, as ``--since 7d`` means;
+    ``kind`` is --kind (the span counts only those)."""
     tz = config.timezone
+    noun = {"post": "posts", "comment": "comments"}.get(kind, "posts")
     if window.until is None and window.since is not None and now is not None \
             and pd.Timestamp(now) > pd.Timestamp(window.since):
         window = Window(window.since, now)
@@ -135,12 +137,12 @@ def no_mentions(span: Span, window: Window, config: Config, brands: Sequence[str
         elif window.until is not None:
             where = f"before {_minute(window.until, tz)}"
         else:
-            return f"no posts; {holder} {has} none"
+            return f"no {noun} in {holder}" + (f" (--kind {kind})" if kind != "all" else "")
         held = (f"{_day(span.first, tz)} to {_day(span.last, tz)}" if span.posts
-                else "no posts")
-        return f"no posts {where}; {holder} {has} {held}"
+                else f"no {noun}")
+        return f"no {noun} {where}; {holder} {has} {held}"
     names = list(brands) or [b.name for b in config.brands]
     what = " or ".join(names) if names else "a brand"
-    return (f"0 of {span.inside:,} posts mention {what} (data from "
+    return (f"0 of {span.inside:,} {noun} mention {what} (data from "
             f"{_day(span.inside_first, tz)} to {_day(span.inside_last, tz)})")
 

@@ -298,7 +298,7 @@ def _answer_empty(out: Outcome, request: Request, hooks: Hooks) -> Outcome:
               ("the file" if files == 1 else "the files") + (" and the store"
                                                               if request.store else ""))
     out.no_mentions = no_mentions(span, out.window, out.config, request.brands,
-                                  holder=holder, now=out.now)
+                                  holder=holder, now=out.now, kind=request.kind)
     hooks.warn(f"brandscan: {out.no_mentions}")
     return out
 
