@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from brandscan.names import shown_where
+
 
 class ExitStatus(IntEnum):
     """Exit codes are a contract with cron jobs and scripts."""
@@ -33,10 +35,12 @@ class BrandscanError(Exception):
 
     def format(self, lang: str | None = None) -> str:
         """The one line a user reads, in ``lang`` (default: the run's language, set by the
-        command line; English for a library caller, whatever the locale)."""
+        command line; English for a library caller, whatever the locale). Standard input
+        is read from a private copy: it is named <stdin>, not that."""
         from brandscan.lang import error_text, run_language
 
-        return error_text(self.message, where=self.where, hint=self.hint,
+        where = shown_where(self.where) if self.where else self.where
+        return error_text(self.message, where=where, hint=self.hint,
                           lang=lang or run_language())
 
 

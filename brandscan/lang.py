@@ -430,6 +430,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "generated": ("generated", "生成时间"), "sentiment_mix_lc": ("sentiment mix", "情感分布"),
     "skipped_lc": ("skipped rows", "跳过的行"),
     "no_posts": ("No posts in this window.", "本时段没有帖子。"),
+    "no_mentions": ("No mentions in this window.", "本时段没有提及。"),
     "no_alerts": ("No alerts fired in this window.", "本时段没有触发预警。"),
     "not_computed": ("{what} were not computed for this report.", "本报告未计算{what}。"),
     "no_brands": ("No brands compared.", "没有可比较的品牌。"),
@@ -630,6 +631,39 @@ _NOTES_ZH = _subs((
      r"counts are lower bounds$",
      r"\1：\2 个小时触及导出的翻页上限（帖子多在 :58-:59）：这些小时的计数只是下限"),
 ))
+
+
+_HOLDERS_ZH = {"the store": "存储库", "the file": "文件", "the files": "这些文件",
+               "the file and the store": "文件和存储库",
+               "the files and the store": "这些文件和存储库"}
+_NOUNS_ZH = {"posts": "帖子", "comments": "评论"}
+
+
+def no_mentions(why: str, lang: str) -> str:
+    """Why a run counted no post (:mod:`brandscan.app.extent`'s sentence) in ``lang``:
+    "no posts between A and B; the store holds C to D" -> "A 至 B 之间没有帖子；存储库中的
+    数据为 C 至 D"; "0 of N posts mention X (data from A to B)" -> "N 条帖子中没有提及 X 的
+    （数据为 A 至 B）". A sentence of another shape stays English."""
+    if lang != ZH:
+        return why
+    m = re.fullmatch(r"no (posts|comments) (between (.+) and (.+)|since (.+)|before (.+)); "
+                     r"(.+?) holds? (?:no (?:posts|comments)|(.+) to (.+))", why)
+    if m:
+        noun = _NOUNS_ZH[m[1]]
+        where = (f"{m[3]} 至 {m[4]} 之间" if m[3] else f"{m[5]} 以来" if m[5]
+                 else f"{m[6]} 之前")
+        holder = _HOLDERS_ZH.get(m[7], m[7])
+        held = f"数据为 {m[8]} 至 {m[9]}" if m[8] else f"没有{noun}"
+        return f"{where}没有{noun}；{holder}中{held}"
+    m = re.fullmatch(r"no (posts|comments) in (.+?)( \(--kind \w+\))?", why)
+    if m:
+        return f"{_HOLDERS_ZH.get(m[2], m[2])}中没有{_NOUNS_ZH[m[1]]}{m[3] or ''}"
+    m = re.fullmatch(r"0 of ([\d,]+) (posts|comments) mention (.+) \(data from (.+) to (.+)\)",
+                     why)
+    if m:
+        return (f"{m[1]} 条{_NOUNS_ZH[m[2]]}中没有提及 {m[3].replace(' or ', '或')} 的"
+                f"（数据为 {m[4]} 至 {m[5]}）")
+    return why
 
 
 def data_note(note: str, lang: str) -> str:

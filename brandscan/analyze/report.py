@@ -64,6 +64,10 @@ class Report:
     #: What a reader must know about the data behind the alerts: inputs starting late or
     #: leaving gaps, coverage jumps, page caps (analyze.alerts.coverage_notes).
     data_notes: list[str] = field(default_factory=list)
+    #: With no mentions: what the input holds instead ("no posts between … and …; the
+    #: store holds … to …", "0 of 6,143 posts mention 特斯拉 (data from … to …)"), set by
+    #: the run (:mod:`brandscan.app.extent`); "" when unknown.
+    no_mentions: str = ""
 
 
 @dataclass

@@ -50,6 +50,7 @@ def report(env: Env, **kw: Any) -> None:
                               model=_model_id(request))
     out = run(request, [analysis], env)
     rep = out["report"]
+    rep.no_mentions = out.no_mentions
     # Complaint examples are looked up in the posts when they are at hand; a streamed run
     # has the posts behind the examples, and its workbook no posts sheet.
     posts = out.scored if out.scored is not None else rep.complaint_posts
@@ -134,6 +135,9 @@ def complaints(env: Env, **kw: Any) -> None:
 @cli.command()
 @input_options
 @analysis_options
+@click.option("--label", "labels", multiple=True, metavar="LABEL",
+              help="Only posts with this sentiment label (repeatable or comma-separated: "
+                   "positive, neutral, negative).")
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -141,11 +145,36 @@ def posts(env: Env, **kw: Any) -> None:
     """One scored row per post (canonical columns + brands, sentiment, label, categories)."""
     from dataclasses import replace
 
+    from brandscan.analyze.listing import list_posts, parse_labels
     from brandscan.app.run import run
 
+    labels = parse_labels(kw["labels"])
+    request = request_of(kw)
     # Every post is listed, so they are held in memory whatever their number.
-    out = run(replace(request_of(kw), engine="local"), (), env)
-    emit_frame(env, out.scored, kw["fmt"], kw["output"], title="Posts", view="posts")
+    out = run(replace(request, engine="local"), (), env)
+    scored = out.scored
+    genres = out.config.sentiment.genres if request.genres else ()
+    listed = list_posts(scored, labels=labels, genres=genres)
+    if labels or genres or env.stderr_tty:
+        env.warn(f"brandscan: {len(listed):,} of {len(scored):,} posts listed"
+                 + _narrowed(request.brands, labels, genres))
+    emit_frame(env, listed, kw["fmt"], kw["output"], title="Posts", view="posts")
+
+
+def _narrowed(brands: tuple[str, ...], labels: tuple[str, ...],
+              genres: tuple[str, ...]) -> str:
+    """" (label negative; genre opinion, news)": the filters a listing went through."""
+    parts = [f"{what} {', '.join(values)}" for what, values in
+             (("brand", brands), ("label", labels), ("genre", genres)) if values]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+# --genre of posts also narrows the rows listed (elsewhere it only says which genres the
+# sentiment mix counts).
+next(p for p in posts.params if p.name == "genres").help = (
+    "Only posts of these genres (repeatable or comma-separated: opinion, news, ad, spam, "
+    "official, all); their posts also make up the sentiment mix (voice column). Default: "
+    "every genre listed.")
 
 
 @cli.command()

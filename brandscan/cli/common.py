@@ -21,6 +21,7 @@ from brandscan import __version__
 from brandscan.app.request import COLUMN_OPTIONS
 from brandscan.cli.language import Failure, LanguageCommand, Usage, set_run_language
 from brandscan.errors import BrandscanError, ExitStatus, UsageError
+from brandscan.load.stdin import STDIN, stdin_files
 from brandscan.render.formats import (
     FRAME,
     OutputKind,
@@ -101,7 +102,10 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _check_output(kwargs)
             _check_format(kwargs)
             _check_options(kwargs)
-            return fn(*args, **kwargs)
+            if STDIN not in (kwargs.get("files") or ()):
+                return fn(*args, **kwargs)
+            with stdin_files(kwargs["files"]) as files:  # "-": standard input
+                return fn(*args, **{**kwargs, "files": files})
         except UsageError as exc:
             raise Usage(exc.format(), run_language()) from None
         except BrandscanError as exc:
@@ -250,8 +254,12 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Config file (default: $BRANDSCAN_CONFIG, ./brandscan.yaml, "
                           "~/.config/brandscan/config.yaml)."),
-        click.option("--tz", help="Timezone for naive times and periods "
-                                  "(default: config, else Asia/Shanghai)."),
+        click.option("--tz", metavar="ZONE",
+                     help="Show times and periods in this zone (UTC, Europe/Berlin…), "
+                          "converting; --since/--until/--now/--date are read in it. Times "
+                          "without an offset in the files are read in the config's "
+                          "timezone (default Asia/Shanghai: weibo exports are Beijing "
+                          "time). Default: the config's timezone."),
         click.option("--now", "now_text", metavar="TIME",
                      help="Reference time for 刚刚/5分钟前 and for --since 24h "
                           "(default: each file's modification time / the clock)."),

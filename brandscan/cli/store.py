@@ -63,8 +63,11 @@ def model_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 def loading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The options of the analysis commands that shape how files are read."""
     decorators = [
-        click.option("--tz", help="Timezone for naive times (default: config, else "
-                                  "Asia/Shanghai)."),
+        click.option("--tz", metavar="ZONE",
+                     help="Zone --now and --date are read in (default: the config's "
+                          "timezone). Times without an offset in the files are read in "
+                          "the config's timezone (default Asia/Shanghai); the store keeps "
+                          "instants, shown in any zone later."),
         click.option("--now", "now_text", metavar="TIME",
                      help="Reference time for 刚刚/5分钟前 (default: each file's "
                           "modification time)."),

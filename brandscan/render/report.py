@@ -29,6 +29,7 @@ from brandscan.lang import (
     text,
 )
 from brandscan.lang import interval as interval_name
+from brandscan.lang import no_mentions as no_mentions_why
 from brandscan.lang import value as coded
 from brandscan.render import alerts as alert_text
 from brandscan.render.alerts import summary as alert_summary
@@ -107,7 +108,11 @@ def verdict(report: Report, lang: str = EN) -> str:
     radar = alert_summary(report.alerts, report.response, lang=lang)
     radar = f"{radar} " if radar and lang != ZH else radar
     if not h["mentions"]:
-        return f"{radar}No mentions in this window."
+        # The run says why there are none: an empty window or a brand that never matches.
+        why = no_mentions_why(report.no_mentions, lang)
+        if not why:
+            return radar + text("no_mentions", lang)
+        return f"{radar}{why[:1].upper() + why[1:]}{'。' if lang == ZH else '.'}"
     every = interval_name(report.interval, lang)
     peak = (text("peak", lang, interval=every,
                  when=_when(h["peak_period"], report.interval == "hour"),
