@@ -226,8 +226,9 @@ def cli(ctx: click.Context, no_color: bool, quiet: bool) -> None:
     """Brand mentions in Chinese social-media exports: sentiment, timeline, complaints.
 
     Reads weibo-search, weibo-crawler and MediaCrawler exports (CSV/JSON/JSONL, UTF-8 or
-    GBK) without options; any other layout with --text-col/--time-col. Data goes to
-    stdout (a table on a terminal, CSV in a pipe), messages to stderr.
+    GBK) without options; any other layout with --text-col/--time-col; a FILE of "-"
+    is standard input. Data goes to stdout (a table fitted to the terminal, CSV in a
+    pipe; -o's extension picks the format), messages to stderr; --lang zh for Chinese.
 
     Exit status: 0 ok, 1 bad input or runtime error, 2 usage error, 3 an alert fired
     (alerts --fail-on-alert).
