@@ -146,13 +146,9 @@ def to_rich(alerts: pd.DataFrame, console: Any, lang: str = EN) -> None:
     from brandscan.render.table import one_line
 
     width = console.width
-    colours = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
     seen: set[tuple[Any, ...]] = set()
     for r in alerts.itertuples(index=False):
-        head = Text()
-        severity = r.severity.upper() if lang == EN else coded(r.severity, lang)
-        head.append(f"{severity:<7}" if lang == EN else f"{severity}  ",
-                    style=colours.get(r.severity, ""))
+        head = badge(r.severity, lang)
         head.append(f"{r.brand} {coded(r.kind, lang)}", style="bold")
         head.append(text("fired_from", lang, when=_when(r.fired), event=coded(r.event, lang),
                          ongoing=text("ongoing_suffix", lang) if r.ongoing else "",
@@ -175,6 +171,18 @@ def to_rich(alerts: pd.DataFrame, console: Any, lang: str = EN) -> None:
                                   + Text(one_line(r.terms.replace("; ", ", "))),
                                   (0, 0, 0, 2), expand=False))
         console.print()
+
+
+#: An alert's colour on a terminal, by severity.
+COLOURS = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
+
+
+def badge(severity: str, lang: str = EN) -> Any:
+    """An alert line's start on a terminal: its severity, coloured ("CRISIS " / "危机  ")."""
+    from rich.text import Text
+
+    label = severity.upper() if lang == EN else coded(severity, lang)
+    return Text(f"{label:<7}" if lang == EN else f"{label}  ", style=COLOURS.get(severity, ""))
 
 
 #: Lines of a post's text on the terminal alert page.

@@ -246,16 +246,12 @@ def _alert_lines(alerts: pd.DataFrame, width: int, lang: str = EN) -> list[Text]
     """The :data:`PAGE_ALERTS` latest alerts, a line each (oldest of them first: severity,
     time, brand and kind whole, the detail cut to the line), then how many more there
     are and where to read them."""
-    colours = {"watch": "yellow", "spike": "bold yellow", "crisis": "bold red"}
     latest = alerts.sort_values("fired", kind="stable").tail(PAGE_ALERTS)
     out = [Text(text("alerts_count", lang, n=len(alerts)) if len(alerts) <= PAGE_ALERTS
                 else text("alerts_latest", lang, k=len(latest), n=len(alerts)),
                 style="bold red")]
     for r in latest.itertuples(index=False):
-        line = Text()
-        severity = r.severity.upper() if lang == EN else coded(r.severity, lang)
-        line.append(f"{severity:<7}" if lang == EN else f"{severity}  ",
-                    style=colours.get(r.severity, ""))
+        line = alert_text.badge(r.severity, lang)
         line.append(f"{_when(r.fired)}  ", style="dim")
         line.append(f"{r.brand} {coded(r.kind, lang)}", style="bold")
         ongoing = text("ongoing_suffix", lang) if r.ongoing else ""
