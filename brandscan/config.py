@@ -168,6 +168,9 @@ class Config:
     min_term_authors: int = 2
     columns: Mapping[str, str] = field(default_factory=dict)
     alerts: AlertConfig = field(default_factory=AlertConfig)
+    #: ``lang:`` — the language of reports and messages (zh or en); None: the locale's.
+    #: ``--lang`` wins over it; only ``--lang`` renames the columns of CSV/JSON output.
+    lang: str | None = None
     source: Path | None = None
 
     @property
@@ -186,6 +189,7 @@ _BRAND_SCHEMA: dict[str, Any] = {
 }
 _SCHEMA: dict[str, Any] = {
     "timezone": None,
+    "lang": None,
     "brands": [_BRAND_SCHEMA],
     "sentiment": {"negative_below": None, "positive_from": None, "model": None,
                   "complaint_shift": None, "genres": None},
@@ -413,6 +417,14 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
         extra = _strings(words, f"complaints.categories.{name}", where)
         categories[str(name)] = tuple(dict.fromkeys((*categories.get(str(name), ()), *extra)))
 
+    lang = None
+    if data.get("lang") is not None:
+        from brandscan.lang import check
+
+        try:
+            lang = check(data["lang"])
+        except ValueError as exc:
+            raise BrandscanError(str(exc), where=where, hint="use zh or en") from None
     seg = data.get("segmentation") or {}
     columns = {k: str(v) for k, v in (data.get("columns") or {}).items() if v}
     return Config(
@@ -428,6 +440,7 @@ def _build(data: dict[str, Any], where: str, source: Path | None) -> Config:
         min_term_authors=_count(c.get("min_authors"), "complaints.min_authors", where, 2),
         columns=columns,
         alerts=_alerts(data.get("alerts") or {}, where),
+        lang=lang,
         source=source,
     )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from brandscan.names import shown_where
+
 
 class ExitStatus(IntEnum):
     """Exit codes are a contract with cron jobs and scripts."""
@@ -31,11 +33,15 @@ class BrandscanError(Exception):
         self.hint = hint
         super().__init__(self.format())
 
-    def format(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+    def format(self, lang: str | None = None) -> str:
+        """The one line a user reads, in ``lang`` (default: the run's language, set by the
+        command line; English for a library caller, whatever the locale). Standard input
+        is read from a private copy: it is named <stdin>, not that."""
+        from brandscan.lang import error_text, run_language
+
+        where = shown_where(self.where) if self.where else self.where
+        return error_text(self.message, where=where, hint=self.hint,
+                          lang=lang or run_language())
 
 
 class UsageError(BrandscanError):

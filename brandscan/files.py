@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from brandscan.errors import BrandscanError
+from brandscan.names import name_of
 
 
 def user_cache_dir() -> Path:
@@ -43,8 +44,11 @@ def private_cache_dir() -> Path:
 def shown(path: str | os.PathLike[str]) -> str:
     """A file name fit to print and store: names that are not UTF-8 (GBK names from a
     Windows zip arrive as lone surrogates) are decoded as GB18030, else with "?" for the
-    bytes that are neither. The file itself is still opened by its own name."""
+    bytes that are neither; standard input as ``<stdin>``. The file itself is still
+    opened by its own name."""
     name = os.fspath(path)
+    if (given := name_of(name)) is not None:
+        return given
     try:
         name.encode("utf-8")
         return name

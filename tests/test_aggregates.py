@@ -207,7 +207,7 @@ def test_empty_frame_and_settings_mismatch() -> None:
     with pytest.raises(ValueError, match="cannot be merged"):
         HourlyPartial.of(empty, CONFIG).merge(HourlyPartial.of(empty, CONFIG, brands=["鲜果坊"]))
     with pytest.raises(ValueError, match="unknown interval"):
-        Periods.of(scored_frame(), ("month",))
+        Periods.of(scored_frame(), ("fortnight",))
     with pytest.raises(ValueError, match="without 'hour'"):
         Periods.of(scored_frame(), ("day",)).table("hour")
 

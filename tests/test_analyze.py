@@ -81,7 +81,8 @@ def test_timeline_fills_empty_periods_with_zeros() -> None:
     assert tl["period"].dt.strftime("%m-%d").tolist() == ["11-02", "11-03", "11-04"]
     assert tl["mentions"].tolist() == [2, 0, 1]
     assert tl["negative"].tolist() == [1, 0, 1]
-    assert tl["negative_share"].tolist() == [0.5, 0.0, 1.0]
+    # A day nobody spoke has no share (NaN: an empty cell), not 0 %.
+    assert tl["negative_share"].fillna(-1).tolist() == [0.5, -1, 1.0]
     assert tl["engagement"].tolist() == [3, 0, 3]
     assert tl["mean_sentiment"].iloc[0] == pytest.approx(0.5)
     assert np.isnan(tl["mean_sentiment"].iloc[1])

@@ -135,7 +135,7 @@ def test_bad_config_names_file_and_line(runner: CliRunner, small: Path, tmp_path
 
 
 def test_usage_error_exits_2(runner: CliRunner, small: Path) -> None:
-    assert run(runner, "timeline", small, "--interval", "month").exit_code == 2
+    assert run(runner, "timeline", small, "--interval", "fortnight").exit_code == 2
 
 
 def _bad_inputs(tmp: Path) -> dict[str, Path]:

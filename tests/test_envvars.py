@@ -1,4 +1,5 @@
-"""Every option can be set as BRANDSCAN_<COMMAND>_<OPTION>, as the README says."""
+"""Every option can be set as BRANDSCAN_<COMMAND>_<OPTION>, as docs/cli.md (linked from the
+README) says."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from brandscan.cli import cli
 from tests.conftest import CONFIG_EXAMPLE, EXAMPLES
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[1] / "docs" / "cli.md"  # the option reference
 EXAMPLE = EXAMPLES / "crisis_weibo_search.csv"
 
 

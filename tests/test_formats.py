@@ -42,9 +42,29 @@ def test_a_terminal_gets_a_table_and_a_pipe_the_kinds_default() -> None:
 def test_the_extension_picks_a_format_the_command_has() -> None:
     assert pick(FRAME, path="out.NDJSON") == "jsonl"
     assert pick(REPORT, path="r.htm") == "html"
-    assert pick(FRAME, path="t.html") == "csv"  # tables have no html: the default
-    assert pick(REPORT, path="r.csv") == "markdown"
-    assert pick(FRAME, "json", path="t.csv") == "json"  # --format wins
+    assert pick(REPORT, path="r.Markdown") == "markdown"
+    assert pick(FRAME, "json", path="t.json") == "json"
+    assert pick(FRAME, path="out", tty=True) == "csv"  # no extension: the default
+    assert pick(REPORT, "html", path="report") == "html"  # ... or --format
+    assert pick(FRAME, path="-", tty=True) == "csv"  # -o - is stdout, never a table
+    assert pick(FRAME, path="t.2026.11.05") == "csv"  # a number is no extension
+    assert pick(FRAME, "markdown", path="notes.txt") == "markdown"  # --format names it
+
+
+def test_an_extension_the_command_cannot_write_or_that_contradicts_format_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"^-o t.html: timeline cannot write html; it "
+                       r"writes csv \(.csv\), tsv \(.tsv\), json \(.json\), jsonl "
+                       r"\(.jsonl\), markdown \(.md\) or xlsx \(.xlsx\)$"):
+        choose_format(FRAME, None, "t.html", stdout_tty=False, command="timeline")
+    with pytest.raises(UsageError, match=r"report cannot write csv; it writes markdown "
+                       r"\(.md\), json \(.json\), xlsx \(.xlsx\) or html \(.html\)"):
+        choose_format(REPORT, None, "r.CSV", stdout_tty=False, command="report")
+    with pytest.raises(UsageError, match=r"-o c.txt: .txt names no format"):
+        pick(FRAME, path="c.txt")
+    with pytest.raises(UsageError, match=r"-o t.csv is csv but --format is json"):
+        pick(FRAME, "json", path="t.csv")
+    with pytest.raises(UsageError, match=r"--format table is for the terminal, not -o t \(use csv"):
+        pick(FRAME, "table", path="t")
 
 
 def test_bom_and_encoding_mean_csv_and_refuse_other_formats() -> None:
@@ -67,8 +87,11 @@ def test_alert_pages_win_over_bom() -> None:
 
 def test_export_is_csv_by_extension_else_parquet() -> None:
     assert pick(EXPORT, path="posts.CSV") == "csv"
-    assert pick(EXPORT, path="posts.json") == "parquet"
-    assert pick(EXPORT, "parquet", path="posts.csv") == "parquet"
+    assert pick(EXPORT, path="posts") == "parquet"
+    assert pick(EXPORT, path="posts.Parquet") == "parquet"
+    for fmt, path in ((None, "posts.json"), ("parquet", "posts.csv"), (None, "-")):
+        with pytest.raises(UsageError, match=r"parquet \(.parquet\) or csv|is csv but"):
+            pick(EXPORT, fmt, path)
 
 
 def test_every_kind_names_formats_it_can_render() -> None:

@@ -134,10 +134,11 @@ def at(text: str) -> str:
 
 def period(start: str, mentions: int, positive: int, neutral: int, negative: int,
            mean_sentiment: float | None, engagement: int) -> dict[str, Any]:
-    """One expected timeline row; negative_share is negative / mentions, 0 when empty."""
+    """One expected timeline row; negative_share is negative / mentions, null (no share)
+    when the period is empty."""
     return {"period": at(start), "mentions": mentions, "positive": positive,
             "neutral": neutral, "negative": negative,
-            "negative_share": approx(negative / mentions if mentions else 0.0),
+            "negative_share": approx(negative / mentions) if mentions else None,
             "mean_sentiment": None if mean_sentiment is None else approx(mean_sentiment),
             "engagement": engagement}
 
@@ -320,9 +321,10 @@ def test_share_of_voice(runner: CliRunner, tmp_path: Path) -> None:
     s = scores(runner, [data], cfg)
     assert {pid: label for pid, (_, label) in s.items()} == SOV_LABELS
 
-    def row(brand: str, mentions: int, share: float, pos: int, neu: int, neg: int,
+    def row(brand: str, mentions: int, share: float | None, pos: int, neu: int, neg: int,
             sentiment: float | None, engagement: int) -> dict[str, Any]:
-        return {"brand": brand, "mentions": mentions, "share_of_voice": approx(share),
+        return {"brand": brand, "mentions": mentions,
+                "share_of_voice": None if share is None else approx(share),
                 "positive": pos, "neutral": neu, "negative": neg,
                 "net_sentiment": approx((pos - neg) / mentions) if mentions else None,
                 "mean_sentiment": None if sentiment is None else approx(sentiment),
@@ -340,8 +342,9 @@ def test_share_of_voice(runner: CliRunner, tmp_path: Path) -> None:
         {"period": at("2026-11-02"), **row("鲜果坊", 3, 1.0, 2, 0, 1, mean(s, "1", "2", "3"),
                                            1 + 2 + 4)},
         {"period": at("2026-11-02"), **row("果多多", 0, 0.0, 0, 0, 0, None, 0)},
-        {"period": at("2026-11-03"), **row("鲜果坊", 0, 0.0, 0, 0, 0, None, 0)},
-        {"period": at("2026-11-03"), **row("果多多", 0, 0.0, 0, 0, 0, None, 0)},
+        # Nobody was mentioned on the 3rd: no brand has a share of it.
+        {"period": at("2026-11-03"), **row("鲜果坊", 0, None, 0, 0, 0, None, 0)},
+        {"period": at("2026-11-03"), **row("果多多", 0, None, 0, 0, 0, None, 0)},
         {"period": at("2026-11-04"), **row("鲜果坊", 1, 1 / 3, 0, 1, 0, mean(s, "5"), 16)},
         {"period": at("2026-11-04"), **row("果多多", 2, 2 / 3, 0, 1, 1, mean(s, "4", "5"),
                                            8 + 16)},

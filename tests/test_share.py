@@ -41,7 +41,7 @@ def test_per_day_numbers() -> None:
     assert d1.loc["鲜果坊", "net_sentiment"] == pytest.approx((1 - 2) / 3)
     assert (d1.loc["鲜果坊", ["positive", "neutral", "negative"]].tolist() == [1, 0, 2])
     d2 = table[table["period"] == pd.Timestamp("2026-11-02", tz=TZ)]
-    assert d2["mentions"].tolist() == [0, 0] and d2["share_of_voice"].tolist() == [0, 0]
+    assert d2["mentions"].tolist() == [0, 0] and d2["share_of_voice"].isna().all()
     assert d2["net_sentiment"].isna().all()
     d3 = table[table["period"] == pd.Timestamp("2026-11-03", tz=TZ)].set_index("brand")
     assert d3.loc["果多多", "mentions"] == 3 and d3.loc["鲜果坊", "mentions"] == 1

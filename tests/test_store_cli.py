@@ -243,8 +243,15 @@ def test_a_file_stored_from_python_is_recognised_on_the_command_line(tmp_path: P
                       content=file_hash(EXAMPLE), opts_hash=options_hash(opts))
     result = run("ingest", EXAMPLE, "--db", db, *CFG)
     assert "already ingested (batch 1" in result.stderr
-    other_tz = run("ingest", EXAMPLE, "--db", db, *CFG, "--tz", "UTC")
-    assert "batch 2: 677 rows read" in other_tz.stderr  # other options, other posts
+    # --tz only shows times in another zone: the stored instants are the same.
+    shown_in_utc = run("ingest", EXAMPLE, "--db", db, *CFG, "--tz", "UTC")
+    assert "already ingested (batch 1" in shown_in_utc.stderr
+    # The zone the file's naive times are read in changes them: other options, other posts.
+    utc_config = tmp_path / "utc.yaml"
+    utc_config.write_text(CONFIG_EXAMPLE.read_text(encoding="utf-8").replace(
+        "timezone: Asia/Shanghai", "timezone: UTC"), encoding="utf-8")
+    other_tz = run("ingest", EXAMPLE, "--db", db, "--config", utc_config)
+    assert "batch 2: 677 rows read" in other_tz.stderr
 
 
 @pytest.mark.parametrize("window", [(), ("--since", "2026-11-05", "--until", "2026-11-07")])

@@ -30,7 +30,7 @@ from brandscan.analyze.partial import (
 from brandscan.analyze.response import Response
 from brandscan.analyze.share import BrandPeriods, Voices, table_of, totals_of
 from brandscan.analyze.summary import Summary, Totals
-from brandscan.analyze.timeline import INTERVALS, Periods, Timeline
+from brandscan.analyze.timeline import AUTO_INTERVALS, Periods, Timeline
 from brandscan.config import Config
 from brandscan.load.accounting import LoadReport
 from brandscan.schema import ALL_POSTS
@@ -64,6 +64,10 @@ class Report:
     #: What a reader must know about the data behind the alerts: inputs starting late or
     #: leaving gaps, coverage jumps, page caps (analyze.alerts.coverage_notes).
     data_notes: list[str] = field(default_factory=list)
+    #: With no mentions: what the input holds instead ("no posts between … and …; the
+    #: store holds … to …", "0 of 6,143 posts mention 特斯拉 (data from … to …)"), set by
+    #: the run (:mod:`brandscan.app.extent`); "" when unknown.
+    no_mentions: str = ""
 
 
 @dataclass
@@ -100,7 +104,7 @@ class ReportAnalysis:
     needs: tuple[str, ...] = ()
 
     def members(self) -> dict[str, Analysis[Any]]:
-        kept = (self.interval,) if self.interval else INTERVALS
+        kept = (self.interval,) if self.interval else AUTO_INTERVALS
         out: dict[str, Analysis[Any]] = {
             "summary": Summary(),
             "timeline": Timeline(None, kept),

@@ -146,7 +146,7 @@ class BrandTimeline:
                          since=ctx.since, until=ctx.until)
         voiced = table["positive"] + table["neutral"] + table["negative"]
         with np.errstate(invalid="ignore", divide="ignore"):
-            table["negative_share"] = (table["negative"] / voiced.where(voiced > 0)).fillna(0.0)
+            table["negative_share"] = table["negative"] / voiced.where(voiced > 0)  # NaN: none
         return table.loc[:, list(BRAND_TIMELINE_COLUMNS)]
 
 
@@ -209,7 +209,7 @@ def totals_of(voices: Voices, config: Config, *, compare: Sequence[str] = ()
     out = _columns(counts, means)
     out.index.name = "brand"
     total = out["mentions"].sum()
-    out.insert(1, "share_of_voice", out["mentions"] / total if total else 0.0)
+    out.insert(1, "share_of_voice", out["mentions"] / total if total else np.nan)
     return out.reset_index().loc[:, [c for c in SHARE_COLUMNS if c != "period"]]
 
 
@@ -232,7 +232,8 @@ def table_of(voices: Voices, config: Config, *, compare: Sequence[str] = (),
     out.index = pd.MultiIndex.from_product([periods, names], names=["period", "brand"])
     totals = out["mentions"].groupby(level="period").transform("sum")
     with np.errstate(invalid="ignore", divide="ignore"):
-        out.insert(1, "share_of_voice", (out["mentions"] / totals.where(totals > 0)).fillna(0.0))
+        # A period nobody was mentioned in has no shares (NaN), like the timeline's.
+        out.insert(1, "share_of_voice", out["mentions"] / totals.where(totals > 0))
     return out.reset_index().loc[:, list(SHARE_COLUMNS)]
 
 

@@ -1,4 +1,4 @@
-"""Mentions and sentiment per hour, day or week, with empty periods shown as zeros.
+"""Mentions and sentiment per hour, day, week or month, with empty periods shown as zeros.
 
 The partial (:class:`Periods`) holds integer counts and exact sentiment sums per period
 for every interval asked for, and the first and last post time: ``report`` picks its
@@ -18,13 +18,16 @@ import pandas as pd
 from brandscan.analyze.partial import Chunk, Context, Finished, Tally, utc_ns
 from brandscan.schema import LABELS
 
-INTERVALS = ("hour", "day", "week")
+INTERVALS = ("hour", "day", "week", "month")
+#: The intervals ``report`` picks from the time span (a month is only ever asked for).
+AUTO_INTERVALS = ("hour", "day", "week")
 TIMELINE_COLUMNS = ("period", "mentions", "positive", "neutral", "negative", "negative_share",
                     "mean_sentiment", "engagement")
 
 
 def period_start(times: pd.Series, interval: str) -> pd.Series:
-    """Start of each timestamp's period in its own timezone (weeks start on Monday)."""
+    """Start of each timestamp's period in its own timezone (weeks start on Monday,
+    months on their first day: calendar months of the timezone's wall clock)."""
     if interval == "hour":
         return times.dt.floor("h", ambiguous=False, nonexistent="shift_backward")
     day = times.dt.normalize()
@@ -32,6 +35,12 @@ def period_start(times: pd.Series, interval: str) -> pd.Series:
         return day
     if interval == "week":
         return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    if interval == "month":
+        # On the wall clock: a month is not a fixed number of hours (DST, 28-31 days).
+        wall = day.dt.tz_localize(None)
+        first = wall - pd.to_timedelta(wall.dt.day - 1, unit="D")
+        return first.dt.tz_localize(times.dt.tz, ambiguous=False,
+                                    nonexistent="shift_forward")
     raise ValueError(f"unknown interval {interval!r}")
 
 
@@ -49,7 +58,7 @@ def period_range(first: pd.Timestamp | None, last: pd.Timestamp | None, interval
         last = period_start(pd.Series([end]), interval)[0]
     if first is None or last is None or first > last:
         return None
-    freq = {"hour": "h", "day": "D", "week": "7D"}[interval]
+    freq = {"hour": "h", "day": "D", "week": "7D", "month": "MS"}[interval]
     return pd.date_range(first, last, freq=freq)
 
 
@@ -141,7 +150,8 @@ class Periods:
 
     def table(self, interval: str = "day", *, tz: str | None = None,
               since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
-        """Columns of :data:`TIMELINE_COLUMNS`; empty periods are zeros (mean NaN).
+        """Columns of :data:`TIMELINE_COLUMNS`; empty periods are zero counts with NaN
+        ``negative_share`` and ``mean_sentiment``.
 
         One row per period from the first to the last post, or from ``since`` to just
         before ``until`` (in ``tz``, default the posts' timezone).
@@ -156,9 +166,11 @@ class Periods:
         for col in ("mentions", *LABELS):
             out[col] = counts[col].to_numpy(dtype="int64")
         voiced = counts["voices"].to_numpy(dtype="int64")
+        # A period without voices has no share (NaN: an empty cell, JSON null), not 0 %:
+        # a chart's line breaks there instead of dropping to zero.
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = out["negative"] / pd.Series(voiced, index=out.index).where(voiced > 0)
-        out["negative_share"] = share.fillna(0.0)
+            out["negative_share"] = (out["negative"]
+                                     / pd.Series(voiced, index=out.index).where(voiced > 0))
         out["mean_sentiment"] = tally.means(keys)
         out["engagement"] = counts["engagement"].to_numpy(dtype="int64")
         out.index.name = "period"
@@ -179,13 +191,13 @@ class Timeline:
     """Mentions and sentiment per period: ``interval``, or the one the span calls for."""
 
     interval: str | None = "day"
-    intervals: tuple[str, ...] = ()  # kept besides ``interval`` (all three when it is None)
+    intervals: tuple[str, ...] = ()  # kept besides ``interval`` (AUTO_INTERVALS when None)
     name: str = "timeline"
     needs: tuple[str, ...] = ()
 
     def kept(self) -> tuple[str, ...]:
         if self.interval is None:
-            return self.intervals or INTERVALS
+            return self.intervals or AUTO_INTERVALS
         return tuple(dict.fromkeys((self.interval, *self.intervals)))
 
     def partial(self, chunk: Chunk, ctx: Context) -> Periods:
@@ -206,8 +218,8 @@ def timeline(scored: pd.DataFrame, *, interval: str = "day", tz: str = "Asia/Sha
              since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
     """One row per period from the first to the last post (or the window's ends).
 
-    ``mentions`` counts every post; the labels, ``negative_share`` (negative / voices, 0
-    for a period without any) and ``mean_sentiment`` (correctly rounded, NaN without
+    ``mentions`` counts every post; the labels, ``negative_share`` (negative / voices,
+    NaN for a period without any) and ``mean_sentiment`` (correctly rounded, NaN without
     voices) count the voices: posts whose genre carries the sentiment mix.
     The frame is one chunk of the same partials the streaming engines merge.
     """

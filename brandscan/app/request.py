@@ -92,12 +92,21 @@ class Request:
 
 
 def resolve_config(request: Request) -> Config:
-    """The config file with --tz, --model, --genre and --own-mentions applied on top."""
+    """The config file with --tz, --model, --genre and --own-mentions applied on top.
+
+    ``timezone`` of the result is the zone times are shown in (--tz, else the config's);
+    naive times in files are read in the config's own zone (see :func:`settings`).
+    """
+    return _resolve(request)[0]
+
+
+def _resolve(request: Request) -> tuple[Config, str]:
     from zoneinfo import ZoneInfo
 
     from brandscan.config import load_config
 
     config = load_config(request.config_path)
+    data_zone = config.timezone
     if request.tz:
         try:
             ZoneInfo(request.tz)
@@ -119,7 +128,7 @@ def resolve_config(request: Request) -> Config:
         config = replace(config, sentiment=replace(config.sentiment, genres=genres))
     if request.own_mentions:
         config = replace(config, own_mentions=True)
-    return config
+    return config, data_zone
 
 
 @dataclass(frozen=True)
@@ -142,7 +151,7 @@ def settings(request: Request, *, check_model: bool = True) -> Settings:
     from brandscan.load.posts import LoadOptions
     from brandscan.window import parse_moment
 
-    config = resolve_config(request)
+    config, data_zone = _resolve(request)
     if check_model and config.sentiment.model:
         # A missing or damaged model file fails now, not after minutes of reading posts
         # (the scorer is cached, so scoring does not load it again).
@@ -158,8 +167,11 @@ def settings(request: Request, *, check_model: bool = True) -> Settings:
         day = parse_moment(request.date_text, tz=tz, now=clock, option="--date").date()
     columns = dict(config.columns)
     columns.update(dict(request.columns))
-    opts = LoadOptions(tz=config.timezone, columns=columns, now=now, kind=request.kind,
-                       keep_chain=request.keep_chain, date=day, users=request.users)
+    # Times typed on the command line (--now, --date, like --since/--until) are read in
+    # --tz; naive times in the files in the config's zone, then shown in --tz.
+    opts = LoadOptions(tz=config.timezone, file_tz=data_zone, columns=columns, now=now,
+                       kind=request.kind, keep_chain=request.keep_chain, date=day,
+                       users=request.users)
     return Settings(config, opts, now, clock)
 
 

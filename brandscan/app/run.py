@@ -21,10 +21,12 @@ import pandas as pd
 from brandscan.analyze.alerts import baseline_span
 from brandscan.analyze.partial import Analysis, Context, NamesPosts
 from brandscan.analyze.run import RunResults
+from brandscan.app.extent import InputSpan, no_mentions
 from brandscan.app.request import Request, Settings, check_brands, settings
 from brandscan.config import Config
 from brandscan.errors import BrandscanError, UsageError
 from brandscan.load.accounting import LoadReport
+from brandscan.names import name_of
 from brandscan.window import Window
 
 ENGINES = ("auto", "local", "stream", "dask")
@@ -72,6 +74,9 @@ class Outcome:
     load: LoadReport
     engine: str
     scored: pd.DataFrame | None = None  # the window's scored posts (local engine only)
+    #: When the analyses counted no post: what the input holds instead (see
+    #: :mod:`brandscan.app.extent`); "" otherwise.
+    no_mentions: str = ""
 
     def __getitem__(self, name: str) -> Any:
         return self.results.result(name)
@@ -163,8 +168,14 @@ def engine_of(request: Request) -> str:
         raise UsageError("--scheduler is for --engine dask")
     if request.parquet_dir and engine == "local":
         raise UsageError("--write-parquet is for --engine stream or dask")
-    return choose_engine(engine, request.expanded_files(), scheduler=request.scheduler,
-                         parquet=bool(request.parquet_dir), store=store)
+    chosen = choose_engine(engine, request.expanded_files(), scheduler=request.scheduler,
+                           parquet=bool(request.parquet_dir), store=store)
+    if chosen == "dask" and any(name_of(f) for f in request.files):
+        # The cluster's workers open the files themselves; standard input is a private
+        # copy on this machine.
+        raise UsageError("--engine dask reads files on the cluster, not standard input",
+                         hint="save the export to a file first, or use --engine stream")
+    return chosen
 
 
 def choose_engine(engine: str, paths: Sequence[str], *, scheduler: str | None = None,
@@ -234,11 +245,14 @@ def run(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks | None
     hooks = hooks if hooks is not None else Silent()
     engine = engine_of(request)
     radar = any(isinstance(a, NamesPosts) for a in analyses)
+    analyses = (*analyses, InputSpan())
     with _remembered_terms(request) as terms:
         if engine == "local":
-            return _run_local(request, analyses, hooks, radar=radar, terms=terms)
+            return _answer_empty(_run_local(request, analyses, hooks, radar=radar,
+                                            terms=terms), request, hooks)
         if request.store and not request.files:
-            return _run_store(request, analyses, hooks, radar=radar, terms=terms)
+            return _answer_empty(_run_store(request, analyses, hooks, radar=radar,
+                                            terms=terms), request, hooks)
         s = settings(request)
         check_brands(s.config, request.brands)
         window = window_of(request, s.config, s.moment)
@@ -263,7 +277,30 @@ def run(request: Request, analyses: Sequence[Analysis[Any]], hooks: Hooks | None
             finally:
                 executor.close()
         load_summary(hooks, results.load())
-        return Outcome(results, s.config, s.moment, window, results.load(), engine)
+        return _answer_empty(Outcome(results, s.config, s.moment, window, results.load(),
+                                     engine), request, hooks)
+
+
+def _answer_empty(out: Outcome, request: Request, hooks: Hooks) -> Outcome:
+    """A run that counted no post says why on stderr (and in ``out.no_mentions``): the
+    window holds no post, or the brands match none of those it holds."""
+    span = out["input_span"]
+    if span.mentions:
+        return out
+    if request.store:
+        from brandscan.app.extent import store_span
+        from brandscan.store import open_store
+
+        with open_store(request.db, lock_timeout=request.lock_timeout) as store:
+            span = span.merge(store_span(store, out.window, request.kind))
+    files = len(request.expanded_files())
+    holder = ("the store" if not files else
+              ("the file" if files == 1 else "the files") + (" and the store"
+                                                              if request.store else ""))
+    out.no_mentions = no_mentions(span, out.window, out.config, request.brands,
+                                  holder=holder, now=out.now, kind=request.kind)
+    hooks.warn(f"brandscan: {out.no_mentions}")
+    return out
 
 
 def _segments(analysis: Analysis[Any]) -> bool:

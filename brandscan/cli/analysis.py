@@ -9,7 +9,6 @@ import click
 from brandscan.cli.common import (
     Env,
     analysis_options,
-    check_output,
     cli,
     emit_frame,
     emit_output,
@@ -23,13 +22,17 @@ from brandscan.cli.common import (
 )
 from brandscan.render.formats import REPORT, ReportOutput
 
+#: Timeline periods (brandscan.analyze.timeline.INTERVALS, without importing pandas).
+INTERVALS = ("hour", "day", "week", "month")
+
 
 @cli.command()
 @input_options
 @analysis_options
 @engine_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week"]),
-              help="Timeline periods (default: hour for ≤3 days, day for ≤10 weeks, else week).")
+@click.option("--interval", type=click.Choice(INTERVALS),
+              help="Timeline periods; month: calendar months in the timezone (default: hour "
+                   "for ≤3 days, day for ≤10 weeks, else week).")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
               help="Rows in the complaint and post lists.")
 @output_options(REPORT)
@@ -40,14 +43,14 @@ def report(env: Env, **kw: Any) -> None:
     from brandscan.analyze.report import ReportAnalysis
     from brandscan.app.run import run
 
-    # Decided first: a wrong format should fail before minutes of scoring.
+    # Checked before any work (handles_errors); the workbook and page list influencers.
     fmt = output_format(env, REPORT, kw["fmt"], kw["output"], kw=kw)
-    check_output(env, REPORT, fmt, kw["output"])
     request = request_of(kw)
     analysis = ReportAnalysis(kw["interval"], kw["top"], influencers=fmt in ("xlsx", "html"),
                               model=_model_id(request))
     out = run(request, [analysis], env)
     rep = out["report"]
+    rep.no_mentions = out.no_mentions
     # Complaint examples are looked up in the posts when they are at hand; a streamed run
     # has the posts behind the examples, and its workbook no posts sheet.
     posts = out.scored if out.scored is not None else rep.complaint_posts
@@ -71,8 +74,10 @@ def _model_id(request: Any) -> str:
 @input_options
 @analysis_options
 @engine_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week"]), default="day",
-              show_default=True, help="Length of each period.")
+@click.option("--interval", type=click.Choice(INTERVALS), default="day",
+              show_default=True,
+              help="Length of each period (weeks start on Monday; month: calendar months in "
+                   "the timezone).")
 @click.option("--by", type=click.Choice(["all", "brand"]), default="all", show_default=True,
               help="all: one timeline of every selected post; brand: one per brand (the "
                    "--brand ones, else every configured one), a post naming two in both.")
@@ -80,7 +85,7 @@ def _model_id(request: Any) -> str:
 @click.pass_obj
 @handles_errors
 def timeline(env: Env, **kw: Any) -> None:
-    """Mentions and sentiment per hour, day or week (empty periods as zeros)."""
+    """Mentions and sentiment per hour, day, week or month (empty periods as zeros)."""
     from brandscan.analyze.timeline import Timeline
     from brandscan.app.run import run
 
@@ -89,11 +94,11 @@ def timeline(env: Env, **kw: Any) -> None:
 
         out = run(request_of(kw), [BrandTimeline(kw["interval"])], env)
         emit_frame(env, out["brand_timeline"], kw["fmt"], kw["output"],
-                   title=f"Mentions per {kw['interval']} and brand")
+                   title=f"Mentions per {kw['interval']} and brand", view="brand-timeline")
         return
     out = run(request_of(kw), [Timeline(kw["interval"])], env)
     emit_frame(env, out["timeline"], kw["fmt"], kw["output"],
-               title=f"Mentions per {kw['interval']}")
+               title=f"Mentions per {kw['interval']}", view="timeline")
 
 
 @cli.command()
@@ -120,15 +125,19 @@ def complaints(env: Env, **kw: Any) -> None:
     if kw["by"] == "category":
         out = run(request_of(kw), [Aspects()], env)
         emit_frame(env, out["aspects"], kw["fmt"], kw["output"],
-                   title="Complaints per category")
+                   title="Complaints per category", view="complaint-categories")
         return
     out = run(request_of(kw), [Complaints(kw["top"])], env)
-    emit_frame(env, out["complaints"], kw["fmt"], kw["output"], title="Top complaints")
+    emit_frame(env, out["complaints"], kw["fmt"], kw["output"], title="Top complaints",
+               view="complaints")
 
 
 @cli.command()
 @input_options
 @analysis_options
+@click.option("--label", "labels", multiple=True, metavar="LABEL",
+              help="Only posts with this sentiment label (repeatable or comma-separated: "
+                   "positive, neutral, negative).")
 @output_options()
 @click.pass_obj
 @handles_errors
@@ -136,11 +145,36 @@ def posts(env: Env, **kw: Any) -> None:
     """One scored row per post (canonical columns + brands, sentiment, label, categories)."""
     from dataclasses import replace
 
+    from brandscan.analyze.listing import list_posts, parse_labels
     from brandscan.app.run import run
 
+    labels = parse_labels(kw["labels"])
+    request = request_of(kw)
     # Every post is listed, so they are held in memory whatever their number.
-    out = run(replace(request_of(kw), engine="local"), (), env)
-    emit_frame(env, out.scored, kw["fmt"], kw["output"], title="Posts")
+    out = run(replace(request, engine="local"), (), env)
+    scored = out.scored
+    genres = out.config.sentiment.genres if request.genres else ()
+    listed = list_posts(scored, labels=labels, genres=genres)
+    if labels or genres or env.stderr_tty:
+        env.warn(f"brandscan: {len(listed):,} of {len(scored):,} posts listed"
+                 + _narrowed(request.brands, labels, genres))
+    emit_frame(env, listed, kw["fmt"], kw["output"], title="Posts", view="posts")
+
+
+def _narrowed(brands: tuple[str, ...], labels: tuple[str, ...],
+              genres: tuple[str, ...]) -> str:
+    """" (label negative; genre opinion, news)": the filters a listing went through."""
+    parts = [f"{what} {', '.join(values)}" for what, values in
+             (("brand", brands), ("label", labels), ("genre", genres)) if values]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+# --genre of posts also narrows the rows listed (elsewhere it only says which genres the
+# sentiment mix counts).
+next(p for p in posts.params if p.name == "genres").help = (
+    "Only posts of these genres (repeatable or comma-separated: opinion, news, ad, spam, "
+    "official, all); their posts also make up the sentiment mix (voice column). Default: "
+    "every genre listed.")
 
 
 @cli.command()
@@ -171,11 +205,12 @@ def inspect(env: Env, **kw: Any) -> None:
         table = pd.concat([clause_table(loaded.result.posts, loaded.config.brands, kw["brands"]),
                            genre_counts(loaded.result.posts, loaded.config, kw["brands"])],
                           ignore_index=True)
-        title = "Posts matched per clause, and per genre"
+        title, view = "Posts matched per clause, and per genre", "inspect-brand"
     else:
         table = skipped_table(report) if kw["show_skipped"] else files_table(report)
         title = "Skipped rows" if kw["show_skipped"] else "Input files"
-    emit_frame(env, table, kw["fmt"], kw["output"], title=title)
+        view = "inspect-skipped" if kw["show_skipped"] else "inspect-files"
+    emit_frame(env, table, kw["fmt"], kw["output"], title=title, view=view)
     if report.errors:
         from brandscan.app.run import raise_file_errors
 

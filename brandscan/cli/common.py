@@ -19,7 +19,9 @@ import click
 
 from brandscan import __version__
 from brandscan.app.request import COLUMN_OPTIONS
+from brandscan.cli.language import Failure, LanguageCommand, Usage, set_run_language
 from brandscan.errors import BrandscanError, ExitStatus, UsageError
+from brandscan.load.stdin import STDIN, stdin_files
 from brandscan.render.formats import (
     FRAME,
     OutputKind,
@@ -82,24 +84,34 @@ class Env:
 
 
 def _fail(exc: BrandscanError) -> click.ClickException:
-    err = click.ClickException(exc.format())
-    err.exit_code = int(ExitStatus.ERROR)
-    return err
+    from brandscan.lang import run_language
+
+    return Failure(exc.format(), run_language())
 
 
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """User errors become one line on stderr and exit 1, never a traceback."""
+    """User errors become one line on stderr and exit 1, never a traceback; they, and
+    the output, are in the run's language (set here, once, for the command)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from brandscan.lang import reset_language, run_language
+
+        token = set_run_language(kwargs)
         try:
             _check_output(kwargs)
+            _check_format(kwargs)
             _check_options(kwargs)
-            return fn(*args, **kwargs)
+            if STDIN not in (kwargs.get("files") or ()):
+                return fn(*args, **kwargs)
+            with stdin_files(kwargs["files"]) as files:  # "-": standard input
+                return fn(*args, **{**kwargs, "files": files})
         except UsageError as exc:
-            raise click.UsageError(exc.format()) from None
+            raise Usage(exc.format(), run_language()) from None
         except BrandscanError as exc:
             raise _fail(exc) from None
+        finally:
+            reset_language(token)
 
     return wrapper
 
@@ -121,8 +133,35 @@ def _check_output(kw: dict[str, Any]) -> None:
     check_output(output, protected)
 
 
+class FormatOption(click.Option):
+    """``--format`` of a command that writes output of ``kind``: :func:`handles_errors`
+    reads the kind from it to check ``-o``/``--format`` before any work."""
+
+    def __init__(self, *args: Any, kind: OutputKind, **kwargs: Any) -> None:
+        kwargs.setdefault("type", click.Choice(kind.names))
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+
+def _check_format(kw: dict[str, Any]) -> None:
+    """Before any work: the format of this run can be decided — ``-o``'s extension is one
+    the command writes and agrees with ``--format``, ``--bom``/``--encoding`` fit it, a
+    table does not go to a file nor binary bytes onto a terminal (exit 2; exit 1 for the
+    terminal, which is no option)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return
+    kind = next((p.kind for p in ctx.command.params if isinstance(p, FormatOption)), None)
+    env = ctx.find_object(Env)
+    if kind is None or env is None:
+        return
+    fmt = output_format(env, kind, kw.get("fmt"), kw.get("output"), kw=kw)
+    check_target(kind, fmt, Target(path=kw.get("output"), stdout_tty=env.stdout_tty,
+                                   console=env.console))
+
+
 def document_envvars(group: click.Group, prefix: str = "BRANDSCAN") -> None:
-    """Give every option of every command the environment variable the README promises:
+    """Give every option of every command the environment variable docs/cli.md promises:
     ``BRANDSCAN_<COMMAND>_<OPTION>`` from the option's long name (``--config`` of
     ``report``: ``BRANDSCAN_REPORT_CONFIG``; of ``db export``: ``BRANDSCAN_DB_EXPORT_…``),
     keeping Click's automatic name (from the Python name) as a second one."""
@@ -187,8 +226,9 @@ def cli(ctx: click.Context, no_color: bool, quiet: bool) -> None:
     """Brand mentions in Chinese social-media exports: sentiment, timeline, complaints.
 
     Reads weibo-search, weibo-crawler and MediaCrawler exports (CSV/JSON/JSONL, UTF-8 or
-    GBK) without options; any other layout with --text-col/--time-col. Data goes to
-    stdout (a table on a terminal, CSV in a pipe), messages to stderr.
+    GBK) without options; any other layout with --text-col/--time-col; a FILE of "-"
+    is standard input. Data goes to stdout (a table fitted to the terminal, CSV in a
+    pipe; -o's extension picks the format), messages to stderr; --lang zh for Chinese.
 
     Exit status: 0 ok, 1 bad input or runtime error, 2 usage error, 3 an alert fired
     (alerts --fail-on-alert).
@@ -201,6 +241,10 @@ def cli(ctx: click.Context, no_color: bool, quiet: bool) -> None:
     )
 
 
+# Click's own option errors in the run's language too (see LanguageCommand).
+cli.command_class = LanguageCommand
+
+
 # --- shared options ----------------------------------------------------------------------
 
 def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -211,8 +255,12 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Config file (default: $BRANDSCAN_CONFIG, ./brandscan.yaml, "
                           "~/.config/brandscan/config.yaml)."),
-        click.option("--tz", help="Timezone for naive times and periods "
-                                  "(default: config, else Asia/Shanghai)."),
+        click.option("--tz", metavar="ZONE",
+                     help="Show times and periods in this zone (UTC, Europe/Berlin…), "
+                          "converting; --since/--until/--now/--date are read in it. Times "
+                          "without an offset in the files are read in the config's "
+                          "timezone (default Asia/Shanghai: weibo exports are Beijing "
+                          "time). Default: the config's timezone."),
         click.option("--now", "now_text", metavar="TIME",
                      help="Reference time for 刚刚/5分钟前 and for --since 24h "
                           "(default: each file's modification time / the clock)."),
@@ -318,14 +366,30 @@ def output_options(kind: OutputKind = FRAME) -> Callable[..., Any]:
                               help="CSV/TSV/XLSX: keep text exactly; by default a text cell "
                                    "starting with = + - @ TAB or CR gets a leading ' so "
                                    "spreadsheets never run it as a formula.")(fn)
+        fn = click.option("--lang", type=click.Choice(["zh", "en"]), metavar="zh|en",
+                          help="Language of headers, sentences and messages (default: the "
+                               "config's lang:, else the locale, LC_ALL/LANG). CSV/TSV/JSON "
+                               "keep English column names unless --lang zh is given.")(fn)
         fn = click.option("-o", "--output", type=click.Path(dir_okay=False),
-                          help="Write to this file (replaced atomically) instead of stdout; "
-                               "its extension picks the format when --format is not given."
-                          )(fn)
-        return click.option("--format", "fmt", type=click.Choice(kind.names),
-                            help="Output format (default: table on a terminal, "
-                                 f"{kind.default} otherwise).")(fn)
+                          metavar="FILE", help=output_help(kind))(fn)
+        return click.option("--format", "fmt", cls=FormatOption, kind=kind,
+                            help="Output format (default: -o's extension, else table on a "
+                                 f"terminal, {kind.default} otherwise).")(fn)
     return wrap
+
+
+def output_help(kind: OutputKind) -> str:
+    """-o's help: the extensions that pick each format, and what is refused."""
+    from brandscan.render.formats import SUFFIXES
+
+    by_format = {n: [s for s, f in SUFFIXES.items() if f == n] for n in kind.writable}
+    extensions = ", ".join("/".join(by_format[n]) for n in kind.writable)
+    where = ("Write to this file (replaced atomically) instead of stdout; - is stdout"
+             if kind.stdout else "File to write (replaced atomically; not stdout)")
+    return (f"{where}. Its "
+            f"extension picks the format ({extensions}; any case); one this command "
+            "cannot write or that contradicts --format is an error, any other needs "
+            f"--format. No extension: --format, else {kind.default}.")
 
 
 def spreadsheet_options(kw: dict[str, Any] | None = None) -> SpreadsheetOptions:
@@ -343,17 +407,22 @@ def spreadsheet_options(kw: dict[str, Any] | None = None) -> SpreadsheetOptions:
 
 def output_target(env: Env, output: str | None) -> Target:
     """The facts of this run the renderers need: the terminal, the options, the command."""
+    from brandscan.lang import current
+
     ctx = click.get_current_context(silent=True)
     return Target(path=output, stdout_tty=env.stdout_tty, console=env.console,
                   options=spreadsheet_options(),
-                  sheet=ctx.info_name if ctx is not None and ctx.info_name else None)
+                  sheet=ctx.info_name if ctx is not None and ctx.info_name else None,
+                  language=current())
 
 
 def output_format(env: Env, kind: OutputKind, fmt: str | None, output: str | None, *,
                   kw: dict[str, Any] | None = None) -> str:
     """The format of this run (see :func:`brandscan.render.formats.choose_format`)."""
+    ctx = click.get_current_context(silent=True)
+    command = (ctx.command_path.partition(" ")[2] or None) if ctx is not None else None
     return choose_format(kind, fmt, output, stdout_tty=env.stdout_tty,
-                         options=spreadsheet_options(kw))
+                         options=spreadsheet_options(kw), command=command)
 
 
 def check_output(env: Env, kind: OutputKind, fmt: str, output: str | None) -> None:
@@ -368,9 +437,10 @@ def emit_output(env: Env, kind: OutputKind, payload: Any, fmt: str | None,
 
 
 def emit_frame(env: Env, df: pd.DataFrame, fmt: str | None, output: str | None,
-               title: str | None = None) -> None:
-    """One table in the format asked for to stdout or ``-o`` (titled on a terminal)."""
-    emit_output(env, FRAME, Table(df, title), fmt, output)
+               title: str | None = None, view: str | None = None) -> None:
+    """One table in the format asked for to stdout or ``-o`` (titled on a terminal, and
+    drawn through its terminal ``view``: see :mod:`brandscan.render.views`)."""
+    emit_output(env, FRAME, Table(df, title, view), fmt, output)
 
 
 # --- the application layer, as commands see it -------------------------------------------

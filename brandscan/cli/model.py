@@ -115,7 +115,7 @@ def train(env: Env, **kw: Any) -> None:
 
     Labels 1/0, pos/neg, positive/negative, 正面/负面 are read as they are; others
     need --label-map. Labels with a neutral class (neutral, 中性, or mapped to neutral)
-    train a three-class model: brandscan's default model is one (see the README).
+    train a three-class model: brandscan's default model is one (see docs/sentiment.md).
     Use the model with --model MODEL or sentiment.model in the config. The same input
     gives the same model (the file also records the rows, label balance, date,
     brandscan version and the SHA-256 of each training file).

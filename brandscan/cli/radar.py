@@ -99,13 +99,15 @@ def influencers(env: Env, **kw: Any) -> None:
     from brandscan.app.run import run
 
     out = run(request_of(kw), [Alerts(), Influencers(kw["top"])], env)
-    emit_frame(env, out["influencers"], kw["fmt"], kw["output"], title="Influencers")
+    emit_frame(env, out["influencers"], kw["fmt"], kw["output"], title="Influencers",
+               view="influencers")
 
 
 @cli.command()
 @input_options
 @analysis_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week", "total"]), default="day",
+@click.option("--interval", type=click.Choice(["hour", "day", "week", "month", "total"]),
+              default="day",
               show_default=True, help="Length of each period (total: one row per brand).")
 @click.option("--compare", metavar="A,B,C",
               help="The configured brands to compare (default: --brand, else all).")
@@ -131,4 +133,4 @@ def sov(env: Env, **kw: Any) -> None:
     interval = None if kw["interval"] == "total" else kw["interval"]
     out = run(request, [ShareOfVoice(interval, compare)], env)
     table = out["share_of_voice"]
-    emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice")
+    emit_frame(env, table, kw["fmt"], kw["output"], title="Share of voice", view="sov")

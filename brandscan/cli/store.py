@@ -16,15 +16,18 @@ import click
 from brandscan.cli.common import (
     COLUMN_OPTIONS,
     Env,
+    FormatOption,
     cli,
     expand_globs,
     handles_errors,
     jobs_of,
+    output_format,
+    output_help,
     request_of,
     resolve_config,
 )
 from brandscan.errors import BrandscanError
-from brandscan.render.formats import EXPORT, choose_format
+from brandscan.render.formats import EXPORT
 
 if TYPE_CHECKING:
     from brandscan.config import Config
@@ -60,8 +63,11 @@ def model_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 def loading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The options of the analysis commands that shape how files are read."""
     decorators = [
-        click.option("--tz", help="Timezone for naive times (default: config, else "
-                                  "Asia/Shanghai)."),
+        click.option("--tz", metavar="ZONE",
+                     help="Zone --now and --date are read in (default: the config's "
+                          "timezone). Times without an offset in the files are read in "
+                          "the config's timezone (default Asia/Shanghai); the store keeps "
+                          "instants, shown in any zone later."),
         click.option("--now", "now_text", metavar="TIME",
                      help="Reference time for 刚刚/5分钟前 (default: each file's "
                           "modification time)."),
@@ -267,9 +273,9 @@ def _size(n: int) -> str:
 @db.command()
 @store_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="File to write (replaced atomically).")
-@click.option("--format", "fmt", type=click.Choice(EXPORT.names),
-              help="Default: from the file name (.csv), else parquet.")
+              metavar="FILE", help=output_help(EXPORT))
+@click.option("--format", "fmt", cls=FormatOption, kind=EXPORT,
+              help="Default: -o's extension (.parquet or .csv), else parquet.")
 @click.option("--since", metavar="TIME", help="Only posts from this time on.")
 @click.option("--until", metavar="TIME", help="Only posts before this time.")
 @click.option("--tz", help="Timezone for the times in CSV (default: config).")
@@ -280,7 +286,7 @@ def export(env: Env, **kw: Any) -> None:
     from brandscan.store.workflow import export_posts
 
     config = resolve_config(kw)
-    fmt = choose_format(EXPORT, kw["fmt"], kw["output"], stdout_tty=env.stdout_tty)
+    fmt = output_format(env, EXPORT, kw["fmt"], kw["output"])
     done = export_posts(kw["db"], kw["output"], fmt, tz=config.timezone,
                         window=_window(kw, config), lock_timeout=kw["lock_timeout"])
     env.warn(f"brandscan: {done.posts:,} posts written to {done.target} ({done.format})")

@@ -29,6 +29,7 @@ from brandscan.load.layouts import (
 )
 from brandscan.load.options import LoadOptions
 from brandscan.load.rows import Skip
+from brandscan.load.verified import verified_values
 from brandscan.schema import conform
 
 
@@ -110,11 +111,27 @@ def _coalesce(frame: pd.DataFrame, candidates: tuple[str, ...], joined: bool) ->
     return result
 
 
+def _read_verified(out: pd.DataFrame, frame: pd.DataFrame, layout: Layout) -> None:
+    """Flags and Weibo type codes in the verification column become true/false (see
+    :mod:`brandscan.load.verified`), read by the column each cell came from."""
+    present = [c for c in layout.fields.get("verified", ()) if c in frame]
+    if not present:
+        return
+    result = None
+    for column in present:
+        cells = verified_values(frame[column], column)
+        cells = cells.where(cells.notna(), "")
+        result = cells if result is None else result.where(
+            result.astype(str).str.strip() != "", cells)
+    out["verified"] = result
+
+
 def _map(frame: pd.DataFrame, layout: Layout, path: str, columns: list[str], stem: str,
          parent: str) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for name, candidates in layout.fields.items():
         out[name] = _coalesce(frame, candidates, name in layout.joined)
+    _read_verified(out, frame, layout)
     out["__line__"] = frame["__line__"]
     if layout.file_name == "ced":
         # CED names each file <n>_<bid>_<uid>.json: the id and author live in the name.
@@ -172,7 +189,7 @@ def _comment_rows(frame: pd.DataFrame, layout: Layout, path: str, opts: LoadOpti
 
 def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now: datetime,
            fr: FileReport) -> pd.DataFrame:
-    tz = ZoneInfo(opts.tz)
+    tz = ZoneInfo(opts.naive_tz)  # the files' wall clock; conform() shows them in opts.tz
     text = out["text"] if "text" in out else pd.Series("", index=out.index)
     text = text.astype(object).where(text.notna(), "").astype(str)
     text = values.clean_texts(text)
@@ -192,7 +209,8 @@ def _parse(out: pd.DataFrame, layout: Layout, path: str, opts: LoadOptions, now:
         fr.relative_times += int((relative & created.notna()).sum())
     elif opts.date is not None:
         raw_time = pd.Series("", index=out.index)
-        start = datetime.combine(opts.date, time(0), tz)
+        # A day typed on the command line, like --since: in the zone times are shown in.
+        start = datetime.combine(opts.date, time(0), ZoneInfo(opts.tz))
         created = pd.Series(pd.Timestamp(start), index=out.index)
     else:
         raw_time = out.get("time", pd.Series("", index=out.index))
@@ -257,6 +275,7 @@ def load_users(frame: pd.DataFrame, layout: Layout, path: str, fr: FileReport
     an id are skipped."""
     out = pd.DataFrame({name: _coalesce(frame, cols, False) for name, cols in
                         layout.fields.items()})
+    _read_verified(out, frame, layout)
     out["author_id"] = out["author_id"].astype(str).str.strip()
     bad = out["author_id"] == ""
     fr.skipped.extend(Skip(path, int(ln), "no user id") for ln in frame.loc[bad, "__line__"])

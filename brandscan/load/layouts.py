@@ -177,7 +177,7 @@ LAYOUTS: tuple[Layout, ...] = (
 #: weibo-crawler's users.csv: not posts, but the followers the posts files lack.
 USERS_LAYOUT = Layout(
     "weibo-crawler-users", "weibo", frozenset({"用户id", "粉丝数"}),
-    _f(author_id="用户id", author="昵称", followers="粉丝数", verified="认证类型"),
+    _f(author_id="用户id", author="昵称", followers="粉丝数", verified=("是否认证", "认证类型")),
     "dataabc/weibo-crawler users.csv (profiles: adds followers to posts by author id)",
     kind="user", file_name="weibo-crawler",
 )
@@ -203,7 +203,7 @@ GUESSES: dict[str, tuple[str, ...]] = {
               "赞"),
     "url": ("url", "link", "note_url", "链接", "permalink"),
     "platform": ("platform", "平台", "source_platform"),
-    "verified": ("verified", "user_authentication", "认证类型"),
+    "verified": ("verified", "user_authentication", "是否认证", "认证类型"),
 }
 
 

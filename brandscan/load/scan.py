@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from brandscan.errors import BrandscanError
+from brandscan.files import shown
 from brandscan.load.accounting import FileReport
 from brandscan.load.canonical import file_layout, load_users
 from brandscan.load.encoding import codec_of, detect_encoding
@@ -123,7 +124,7 @@ def scan_file(index: int, path: str | os.PathLike[str], options: LoadOptions, *,
     try:
         raw = _scan_file(scan, options, chunk_rows, small_file_bytes)
     except BrandscanError as exc:
-        scan.report.error = exc.format() if exc.where else f"{path}: {exc.format()}"
+        scan.report.error = exc.format() if exc.where else f"{shown(path)}: {exc.format()}"
         scan.pieces = []
         raw = None
     return scan, raw

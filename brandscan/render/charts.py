@@ -109,8 +109,12 @@ def _naive(s: pd.Series) -> pd.Series:
 
 
 def timeline_svg(timeline: pd.DataFrame, interval: str, *,
-                 markers: Sequence[Marker] = ()) -> str:
-    """Mentions per period as bars, negative share as a line (right axis), alert markers."""
+                 markers: Sequence[Marker] = (), lang: str = "en") -> str:
+    """Mentions per period as bars, negative share as a line (right axis), alert markers;
+    labelled in ``lang``."""
+    from brandscan.lang import text
+
+    mentions, negative = text("chart_mentions", lang), text("chart_negative", lang)
     _quiet_matplotlib()
     import matplotlib
     import matplotlib.dates as mdates
@@ -120,22 +124,22 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         fig = _figure(9, 3.4)
         ax = fig.add_subplot()
         x = _naive(timeline["period"])
-        step = {"hour": 1 / 24, "day": 1.0, "week": 7.0}.get(interval, 1.0)
+        step = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4}.get(interval, 1.0)
         ax.bar(x, timeline["mentions"], width=step * 0.85, align="edge",
-               color=COLORS["mentions"], label="mentions")
-        ax.set_ylabel("mentions")
+               color=COLORS["mentions"], label=mentions)
+        ax.set_ylabel(mentions)
         ax.set_ylim(bottom=0)
         ax2 = ax.twinx()
         ax2.grid(False)
         ax2.spines["top"].set_visible(False)
-        has = timeline["mentions"] > 0
-        share = timeline["negative_share"].where(has)
+        # NaN in a period without voices: the line breaks there rather than drop to 0 %.
+        share = timeline["negative_share"].astype(float)
         ax2.plot(x + pd.Timedelta(days=step / 2), share, color=COLORS["negative"],
                  linewidth=1.6, marker="o" if len(x) <= 40 else None, markersize=3,
-                 label="negative share")
+                 label=negative)
         ax2.set_ylim(0, 1.05)
         ax2.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-        ax2.set_ylabel("negative share", color=COLORS["negative"])
+        ax2.set_ylabel(negative, color=COLORS["negative"])
         seen: set[str] = set()
         for m in markers:
             at = pd.Timestamp(m.at)
@@ -161,8 +165,10 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         return _svg(fig, f"mentions and negative share per {interval}")
 
 
-def mix_svg(mix: pd.DataFrame) -> str:
-    """The sentiment mix as one 100% bar: positive, neutral, negative."""
+def mix_svg(mix: pd.DataFrame, lang: str = "en") -> str:
+    """The sentiment mix as one 100% bar: positive, neutral, negative (named in ``lang``)."""
+    from brandscan.lang import value
+
     _quiet_matplotlib()
     import matplotlib
     import matplotlib.ticker
@@ -176,7 +182,7 @@ def mix_svg(mix: pd.DataFrame) -> str:
             share = r.posts / total
             ax.barh([0], [share], left=left, color=COLORS.get(r.label, "#888888"), height=0.6)
             if share >= 0.06:
-                ax.text(left + share / 2, 0, f"{r.label} {share:.0%}", ha="center",
+                ax.text(left + share / 2, 0, f"{value(r.label, lang)} {share:.0%}", ha="center",
                         va="center", color="white", fontsize=10, fontweight="bold")
             left += share
         ax.set_xlim(0, 1)
@@ -199,9 +205,12 @@ def share_svg(totals: pd.DataFrame) -> str:
         colors = [COLORS["negative"] if v < -0.1 else COLORS["positive"] if v > 0.1
                   else COLORS["mentions"] for v in net]
         names = [str(b) for b in df["brand"]]
-        ax.barh(names, df["share_of_voice"], color=colors, height=0.6)
-        for i, (v, n) in enumerate(zip(df["share_of_voice"], df["mentions"])):
-            ax.text(v + 0.01, i, f"{v:.0%} ({int(n):,})", va="center", fontsize=9)
+        # No mentions at all in the window: no shares (NaN), so no bars and no percent.
+        shares = df["share_of_voice"].astype(float)
+        ax.barh(names, shares.fillna(0.0), color=colors, height=0.6)
+        for i, (v, n) in enumerate(zip(shares, df["mentions"])):
+            label = f"({int(n):,})" if pd.isna(v) else f"{v:.0%} ({int(n):,})"
+            ax.text(0.01 if pd.isna(v) else v + 0.01, i, label, va="center", fontsize=9)
         ax.set_xlim(0, 1.15)
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         ax.grid(axis="y", visible=False)

@@ -9,7 +9,16 @@ ends in a spreadsheet, ``--bom``/``--encoding`` for CSV/TSV bytes.
 
 :func:`choose_format` decides the format of a run (``--format``, else the extension of
 ``-o FILE`` through :data:`SUFFIXES`, else a table on a terminal and the kind's default
-elsewhere) and :func:`write` renders the output and sends it to stdout or the file. None
+elsewhere) and :func:`write` renders the output and sends it to stdout or the file.
+
+One rule for output files: a known extension of ``-o`` names its format, whatever the
+case (``.CSV``), aliases included (``.ndjson``, ``.htm``, ``.markdown``); an extension
+the command cannot write, an extension no format has, or one that contradicts
+``--format`` is a :class:`~brandscan.errors.UsageError` — never a file whose name lies
+about its bytes. A name without an extension (``-o report``, ``-o -`` for stdout, or
+``2026.11.05``, whose "extension" is a number) takes ``--format``, else the kind's
+default; an unknown extension is accepted only with ``--format`` (``-o c.txt --format
+csv``: the user said so). None
 of this knows about Click: the command line passes the facts of the run in a
 :class:`Target` and turns :class:`~brandscan.errors.UsageError` into its usage message.
 
@@ -19,13 +28,15 @@ run), so the command line builds its options from it without slowing ``--help``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brandscan.errors import BrandscanError, UsageError
+from brandscan.lang import Language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,14 +45,17 @@ if TYPE_CHECKING:
     from brandscan.analyze.evaluate import Evaluation
     from brandscan.analyze.report import Report
 
-#: ``-o FILE`` without ``--format``: the file's extension names the format (when the
-#: command has that format; otherwise the command's default applies).
+#: The format each extension of ``-o FILE`` names (compared in lower case). The first
+#: extension of a format is the one error messages suggest.
 SUFFIXES: Mapping[str, str] = {
     ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx", ".html": "html",
     ".htm": "html", ".parquet": "parquet",
 }
-#: Text encodings offered for CSV/TSV (``--encoding``).
+
+#: What counts as an extension: a dot, a letter, then letters or digits. ``2026.11.05``
+#: or ``v1.2`` have none (they take ``--format`` or the default).
+_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,8 @@ class Target:
 
     ``path`` is ``-o FILE`` (None for stdout; ``-`` is stdout too, but counts as a file
     given: it never gets a table). ``console`` builds the terminal's console, only when
-    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's).
+    a table is drawn; ``sheet`` names the sheet of a one-table workbook (the command's);
+    ``language`` is the run's (:mod:`brandscan.lang`).
     """
 
     path: str | None
@@ -76,14 +91,22 @@ class Target:
     console: Callable[[], Console]
     options: SpreadsheetOptions = SpreadsheetOptions()
     sheet: str | None = None
+    #: The run's language: human formats follow ``language.code``; machine formats'
+    #: column names ``language.machine`` (English unless --lang was given).
+    language: Language = field(default_factory=Language)
 
 
 @dataclass(frozen=True)
 class Table:
-    """A plain table to write, titled on the terminal."""
+    """A plain table to write, titled on the terminal.
+
+    ``view`` names its terminal view (:data:`brandscan.render.views.VIEWS`): the columns
+    a terminal shows first; None shows every column that fits. Files get every column.
+    """
 
     frame: pd.DataFrame
     title: str | None = None
+    view: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,8 @@ class OutputKind:
     #: Formats that win over ``--bom``/``--encoding`` and ignore them. Only the alert list
     #: has them: its terminal page and Markdown digest were always chosen that way.
     ignore_csv_options: tuple[str, ...] = ()
+    #: ``-o -`` writes to stdout. The store's export cannot: DuckDB writes the file.
+    stdout: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -159,25 +184,80 @@ class OutputKind:
     def suggested(self) -> tuple[str, ...]:
         return self.file_formats or tuple(n for n, f in self.formats.items() if not f.terminal)
 
+    @property
+    def writable(self) -> tuple[str, ...]:
+        """Every format that can go into a file (all but the terminal's table)."""
+        return tuple(n for n, f in self.formats.items() if not f.terminal)
+
+    def describe(self) -> str:
+        """The file formats with their extensions: ``csv (.csv), json (.json) or …``."""
+        return _either(tuple(f"{n} ({extension(n)})" for n in self.writable))
+
 
 # --- deciding -----------------------------------------------------------------------------
 
-def format_of_path(path: str, kind: OutputKind) -> str | None:
-    """The format ``path``'s extension names, if ``kind`` has it."""
-    name = SUFFIXES.get(Path(path).suffix.lower())
-    return name if name in kind.formats else None
+def suffix_of(path: str) -> str | None:
+    """``path``'s extension in lower case, or None when it has none (``report``, ``-``,
+    ``2026.11.05``)."""
+    if path == "-":
+        return None
+    suffix = Path(path).suffix
+    return suffix.lower() if _SUFFIX.fullmatch(suffix) else None
+
+
+def extension(fmt: str) -> str:
+    """The usual extension of ``fmt`` (``.md`` for markdown)."""
+    return next((s for s, f in SUFFIXES.items() if f == fmt), f".{fmt}")
+
+
+def format_of_path(path: str, kind: OutputKind, *, fmt: str | None = None,
+                   command: str | None = None) -> str | None:
+    """The format ``path``'s extension names, or None when it has no extension.
+
+    Raises :class:`UsageError` when the extension names a format ``kind`` cannot write,
+    names no format at all (unless ``fmt``, ``--format``, says what to write), or
+    contradicts ``fmt``. ``command`` names the command in the message.
+    """
+    suffix = suffix_of(path)
+    if suffix is None:
+        return None
+    named = SUFFIXES.get(suffix)
+    who = command or "this command"
+    if named is None:
+        if fmt:
+            return None  # -o notes.txt --format markdown: the user said what to write
+        raise UsageError(f"-o {path}: {suffix} names no format; {who} writes "
+                         f"{kind.describe()}",
+                         hint=f"e.g. -o {Path(path).stem}{extension(kind.default)}, "
+                              "or give --format")
+    if named not in kind.formats:
+        raise UsageError(f"-o {path}: {who} cannot write {named}; it writes "
+                         f"{kind.describe()}")
+    if fmt and fmt != named:
+        raise UsageError(f"-o {path} is {named} but --format is {fmt}",
+                         hint=f"name the file {extension(fmt)}, or drop --format")
+    return named
 
 
 def choose_format(kind: OutputKind, fmt: str | None, path: str | None, *, stdout_tty: bool,
-                  options: SpreadsheetOptions | None = None) -> str:
+                  options: SpreadsheetOptions | None = None,
+                  command: str | None = None) -> str:
     """The format asked for, else the one ``path``'s extension names, else table/default.
 
-    ``--bom`` and ``--encoding`` only make sense for CSV/TSV: given alone on a terminal
-    they mean CSV, given with another format they are a :class:`UsageError`.
+    ``-o``'s extension and ``--format`` must agree (:func:`format_of_path`); a terminal
+    table is never written to ``-o``. ``--bom`` and ``--encoding`` only make sense for
+    CSV/TSV: given alone on a terminal they mean CSV, given with another format they are
+    a :class:`UsageError`.
     """
     csv_bytes = options is not None and options.csv_bytes
-    if not fmt and path:
-        fmt = format_of_path(path, kind)
+    if path == "-" and not kind.stdout:
+        raise UsageError(f"-o -: {command or 'this command'} writes a file, not stdout",
+                         hint=f"give -o FILE, as {kind.describe()}")
+    if path and fmt and kind.formats[fmt].terminal:
+        raise UsageError(f"--format {fmt} is for the terminal, not -o {path}",
+                         hint=f"use {_either(kind.suggested())} with -o")
+    named = format_of_path(path, kind, fmt=fmt, command=command) if path else None
+    fmt = fmt or named
     if not fmt:
         terminal = kind.terminal if stdout_tty and not path else None
         if csv_bytes and "csv" in kind.formats and terminal not in kind.ignore_csv_options:
@@ -186,7 +266,8 @@ def choose_format(kind: OutputKind, fmt: str | None, path: str | None, *, stdout
             fmt = terminal or kind.default
     if csv_bytes and not kind.formats[fmt].encodable and fmt not in kind.ignore_csv_options:
         encodable = " and ".join(n for n, f in kind.formats.items() if f.encodable)
-        raise UsageError(f"--bom and --encoding are for {encodable}, not {fmt}")
+        raise UsageError(f"--bom and --encoding are for {encodable}, not {fmt}",
+                         hint=f"leave them out, or write {encodable.replace(' and ', ' or ')}")
     return fmt
 
 
@@ -194,8 +275,8 @@ def check_target(kind: OutputKind, fmt: str, target: Target) -> None:
     """Refuse a table for a file and binary bytes for a terminal (before any work is done)."""
     spec = kind.formats[fmt]
     if spec.terminal and target.path:
-        raise BrandscanError(f"--format {fmt} is for the terminal",
-                             hint=f"use {_either(kind.suggested())} with -o")
+        raise UsageError(f"--format {fmt} is for the terminal, not -o {target.path}",
+                         hint=f"use {_either(kind.suggested())} with -o")
     if spec.binary:
         refuse_terminal(fmt, target)
 
@@ -238,40 +319,57 @@ def write(kind: OutputKind, fmt: str, payload: Any, target: Target) -> None:
 # --- renderers ------------------------------------------------------------------------------
 
 def _frame_table(table: Table, target: Target) -> None:
+    """Headers, coded values, title and captions in the run's language."""
+    from brandscan import lang
     from brandscan.render.table import frame_table
 
-    target.console().print(frame_table(table.frame, title=table.title))
+    code = target.language.code
+    target.console().print(frame_table(lang.frame_values(table.frame, code),
+                                       title=lang.title(table.title, code), view=table.view,
+                                       lang=code))
 
 
 def _frame_text(fmt: str) -> Renderer:
-    """JSON, JSON lines, Markdown: the frame as it is (no spreadsheet opens them)."""
+    """JSON, JSON lines, Markdown: the frame as it is (no spreadsheet opens them).
+
+    JSON keys are a contract: English unless --lang zh was given. Markdown is read by
+    people: its headers and coded values (negative, opinion…) follow the language.
+    """
     def render(table: Table, target: Target) -> str:
+        from brandscan import lang
         from brandscan.render.tabular import render_frame
 
-        return render_frame(table.frame, fmt)
+        if fmt == "markdown":
+            frame = lang.for_people(table.frame, target.language.code)
+        else:
+            frame = lang.frame_headers(table.frame, target.language.machine)
+        return render_frame(frame, fmt)
 
     return render
 
 
 def _frame_delimited(fmt: str) -> Renderer:
-    """CSV/TSV for spreadsheets: formula guard unless --raw, then --bom/--encoding."""
+    """CSV/TSV for spreadsheets: formula guard unless --raw, then --bom/--encoding; the
+    column names stay English for scripts unless --lang zh was given."""
     def render(table: Table, target: Target) -> bytes:
+        from brandscan import lang
         from brandscan.render.spreadsheet import encode_text, safe_frame
         from brandscan.render.tabular import render_frame
 
         opts = target.options
-        text = render_frame(safe_frame(table.frame, raw=opts.raw), fmt)
+        frame = lang.frame_headers(table.frame, target.language.machine)
+        text = render_frame(safe_frame(frame, raw=opts.raw), fmt)
         return encode_text(text, encoding=opts.encoding, bom=opts.bom)
 
     return render
 
 
 def _frame_xlsx(table: Table, target: Target) -> bytes:
-    """One sheet, named after the command."""
+    """One sheet, named after the command; headers and coded values in the language."""
     from brandscan.render.xlsx import frame_workbook
 
     return frame_workbook(table.frame, sheet=target.sheet or table.title or "data",
-                          raw=target.options.raw)
+                          raw=target.options.raw, lang=target.language.code)
 
 
 def _frame_formats(**own: Renderer) -> dict[str, Format]:
@@ -289,23 +387,30 @@ def _frame_formats(**own: Renderer) -> dict[str, Format]:
 
 
 def _alerts_table(table: Table, target: Target) -> None:
+    from brandscan.lang import data_note, text
     from brandscan.render import alerts
 
     console = target.console()
-    alerts.to_rich(table.frame, console)
+    code = target.language.code
+    alerts.to_rich(table.frame, console, lang=code)
     for note in table.frame.attrs.get("notes") or []:
-        console.print(f"note: {note}", style="dim", markup=False)
+        console.print(f"{text('note_label', code)} {data_note(note, code)}", style="dim",
+                      markup=False)
 
 
 def _alerts_markdown(table: Table, target: Target) -> str:
     """The digest a cron mail or group chat gets: a summary line, then each alert."""
+    from brandscan.lang import data_note, text
     from brandscan.render import alerts
 
     found = table.frame
     notes = found.attrs.get("notes") or []
-    return (f"# brandscan alerts\n\n**{alerts.escape(alerts.summary(found))}**\n\n"
-            + alerts.to_markdown(found)
-            + ("\n## Data notes\n\n" + "".join(f"- {alerts.escape(n)}\n" for n in notes)
+    lang = target.language.code
+    return (f"{text('alerts_title', lang)}\n\n"
+            f"**{alerts.escape(alerts.summary(found, lang=lang))}**\n\n"
+            + alerts.to_markdown(found, lang=lang)
+            + (f"\n## {text('data_notes', lang)}\n\n"
+               + "".join(f"- {alerts.escape(data_note(n, lang))}\n" for n in notes)
                if notes else ""))
 
 
@@ -339,7 +444,8 @@ def _evaluation_as(spec: Format) -> Renderer:
         else:
             title = (f"{result.model}: accuracy {result.overall['accuracy']:.3f} on "
                      f"{result.overall['n']:,} texts")
-        return render_table(Table(frame, title), target)
+        view = "evaluation-classes" if result.three_class else "evaluation"
+        return render_table(Table(frame, title, view=view if spec.terminal else None), target)
 
     return render
 
@@ -347,19 +453,19 @@ def _evaluation_as(spec: Format) -> Renderer:
 def _report_table(out: ReportOutput, target: Target) -> None:
     from brandscan.render.report import to_rich
 
-    to_rich(out.report, target.console())
+    to_rich(out.report, target.console(), lang=target.language.code)
 
 
 def _report_markdown(out: ReportOutput, target: Target) -> str:
     from brandscan.render.report import to_markdown
 
-    return to_markdown(out.report, posts=out.posts)
+    return to_markdown(out.report, posts=out.posts, lang=target.language.code)
 
 
 def _report_json(out: ReportOutput, target: Target) -> str:
     from brandscan.render.report import to_json
 
-    return to_json(out.report)
+    return to_json(out.report, lang=target.language.machine)
 
 
 def _report_xlsx(out: ReportOutput, target: Target) -> bytes:
@@ -367,14 +473,14 @@ def _report_xlsx(out: ReportOutput, target: Target) -> bytes:
 
     return report_workbook(out.report, posts=out.posts if out.every_post else None,
                            raw=target.options.raw, timezone=out.timezone,
-                           generated=out.generated)
+                           generated=out.generated, lang=target.language.code)
 
 
 def _report_html(out: ReportOutput, target: Target) -> str:
     from brandscan.render.html import to_html
 
     return to_html(out.report, posts=out.posts, generated=out.generated,
-                   timezone=out.timezone)
+                   timezone=out.timezone, lang=target.language.code)
 
 
 #: Any DataFrame: timeline, complaints, posts, inspect, influencers, sov.
@@ -403,6 +509,6 @@ EVALUATION = OutputKind("evaluation", {
 EXPORT = OutputKind("export", {
     "parquet": Format("parquet", binary=True),
     "csv": Format("csv"),  # every column as stored: no formula guard, UTF-8
-}, default="parquet")
+}, default="parquet", stdout=False)
 
 KINDS = (FRAME, REPORT, ALERTS, EVALUATION, EXPORT)

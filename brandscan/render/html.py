@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from brandscan.analyze.severity import SEVERITIES
+from brandscan.lang import EN, ZH, alert_detail, brands, data_note, frame_values, header, text
+from brandscan.lang import interval as interval_name
+from brandscan.lang import value as coded
 
 if TYPE_CHECKING:
     from brandscan.analyze.report import Report
@@ -104,14 +107,14 @@ def _when(v: Any, with_time: bool = True) -> str:
     return ts.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
-def _num(v: Any, col: str = "") -> str:
+def _num(v: Any, col: str = "", lang: str = EN) -> str:
     """A cell value as a reader wants it: 1,234 / 62.7% / 0.355 / 2026-11-05 09:00."""
     if _missing(v):
         return ""
     if hasattr(v, "item") and not isinstance(v, (str, pd.Timestamp)):
         v = v.item()
     if isinstance(v, bool):
-        return "yes" if v else ""
+        return text("yes", lang) if v else ""
     if isinstance(v, (pd.Timestamp, datetime)):
         return _when(v)
     if isinstance(v, float):
@@ -161,15 +164,17 @@ def table(df: pd.DataFrame, *, columns: Sequence[str] | None = None,
           optional: Sequence[str] = (), text: Sequence[str] = (),
           links: dict[str, str] | None = None, bars: dict[str, float] | None = None,
           limit: int | None = None, nowrap: Sequence[str] = (),
-          text_limit: int = SNIPPET) -> str:
+          text_limit: int = SNIPPET, lang: str = EN) -> str:
     """An escaped HTML table of ``df``.
 
     ``optional`` columns are hidden on a phone; ``text`` columns get snippets of
     ``text_limit`` characters; ``links`` maps a column to the column holding its URL;
     ``bars`` draws a bar in a share column scaled to the given maximum; ``nowrap``
-    columns (names, short labels) stay on one line.
+    columns (names, short labels) stay on one line. Headers and coded values (negative,
+    opinion…) are in ``lang``.
     """
     cols = [c for c in (columns or df.columns) if c in df.columns]
+    df = frame_values(df, lang)
     links = links or {}
     bars = bars or {}
     rows = df.head(limit) if limit else df
@@ -180,8 +185,8 @@ def table(df: pd.DataFrame, *, columns: Sequence[str] | None = None,
     for c in cols:
         cls = " ".join(x for x in ("n" if c in numeric else "", "opt" if c in optional else "")
                        if x)
-        out.append(f'<th class="{cls}">{escape(str(c))}</th>' if cls
-                   else f"<th>{escape(str(c))}</th>")
+        name = escape(header(c, lang))
+        out.append(f'<th class="{cls}">{name}</th>' if cls else f"<th>{name}</th>")
     out.append("</tr></thead><tbody>")
     for rec in rows.to_dict("records"):
         out.append("<tr>")
@@ -200,7 +205,7 @@ def table(df: pd.DataFrame, *, columns: Sequence[str] | None = None,
             elif c in days:
                 cell = escape(_when(v, with_time=False))
             else:
-                cell = escape(_num(v, str(c)))
+                cell = escape(_num(v, str(c), lang))
             if c in links and safe_url(rec.get(links[c])):
                 cell = f"{cell} {link(rec.get(links[c]), '↗')}"
             if c in bars and not _missing(v) and bars[c] > 0:
@@ -219,25 +224,25 @@ def _kpi(label: str, value: str, bad: bool = False) -> str:
            f'<div class="k">{escape(label)}</div></div>'
 
 
-def _post_card(r: dict[str, Any], prefix: str = "", title: str = "") -> str:
+def _post_card(r: dict[str, Any], prefix: str = "", title: str = "", lang: str = EN) -> str:
     """One post: who, when, reach, text, link (``prefix`` for alert fields like first_)."""
     def get(key: str) -> Any:
         return r.get(prefix + key)
 
-    text = get("text")
-    if _missing(text) or not str(text).strip():
+    body = get("text")
+    if _missing(body) or not str(body).strip():
         return ""
     when = get("time") if prefix else get("created_at")
     stats = []
     if not _missing(get("followers")):
-        stats.append(f"{int(get('followers')):,} followers")
+        stats.append(text("followers", lang, n=int(get("followers"))))
     for key, name in (("reposts", "转发"), ("comments", "评论"), ("likes", "赞")):
         if not _missing(get(key)):
             stats.append(f"{name} {int(get(key)):,}")
     head = (f'<span class="who">{escape(str(get("author") or "?"))}</span> '
             f'<span class="stats">{escape(_when(when))} · {escape(" · ".join(stats))}</span>')
     label = f'<div class="note">{escape(title)}</div>' if title else ""
-    return (f'<div class="post">{label}{head}<br>{snippet(text, 280)} '
+    return (f'<div class="post">{label}{head}<br>{snippet(body, 280)} '
             f'{link(get("url"), "原文 ↗")}</div>')
 
 
@@ -262,14 +267,15 @@ def _alert_markers(alerts: pd.DataFrame | None) -> list[Marker]:
     return out
 
 
-def _alerts_html(alerts: pd.DataFrame | None) -> str:
+def _alerts_html(alerts: pd.DataFrame | None, lang: str = EN) -> str:
     """One card per alert episode (brand, kind, start): its firings, detail and posts."""
     if alerts is None:
-        return '<p class="note">Alerts were not computed for this report.</p>'
+        return f'<p class="note">{escape(text("alerts_not_computed", lang))}</p>'
     if alerts.empty:
-        return '<p class="note">No alert fired in this window.</p>'
+        return f'<p class="note">{escape(text("no_alert", lang))}</p>'
     if not {"brand", "kind", "start", "first_text"} <= set(alerts.columns):
-        return table(alerts, text=[c for c in alerts.columns if alerts[c].dtype == object])
+        return table(alerts, text=[c for c in alerts.columns if alerts[c].dtype == object],
+                     lang=lang)
     ranks = {s: i for i, s in enumerate(SEVERITIES)}
     cards = []
     for _, group in alerts.groupby(["brand", "kind", "start"], sort=False, dropna=False):
@@ -278,23 +284,29 @@ def _alerts_html(alerts: pd.DataFrame | None) -> str:
         sev = max((str(x.get("severity") or "watch") for x in rows),
                   key=lambda v: ranks.get(v, 0))
         sev_cls = sev if sev in ranks else "watch"
-        end = "ongoing" if rows[-1].get("ongoing") else _when(rows[-1].get("end"))
-        title = " · ".join(escape(str(r[k])) for k in ("brand", "kind") if str(r.get(k) or ""))
-        fired = ", ".join(f"{_when(x.get('fired'))} {x.get('event') or ''} "
-                          f"({x.get('severity') or ''})" for x in rows)
-        parts = [f'<div class="card"><h3><span class="badge {sev_cls}">{escape(sev)}</span>'
-                 f"{title} — {escape(_when(r.get('start')))} to {escape(end)}</h3>",
-                 f'<p class="note">fired {escape(fired)}</p>']
+        end = (text("ongoing", lang) if rows[-1].get("ongoing")
+               else _when(rows[-1].get("end")))
+        title = " · ".join(escape(str(coded(r[k], lang))) for k in ("brand", "kind")
+                           if str(r.get(k) or ""))
+        fired = (", " if lang == EN else "，").join(
+            f"{_when(x.get('fired'))} {coded(x.get('event') or '', lang)}"
+            + (f"（{coded(x.get('severity') or '', lang)}）" if lang == ZH
+               else f" ({x.get('severity') or ''})") for x in rows)
+        parts = [f'<div class="card"><h3><span class="badge {sev_cls}">'
+                 f"{escape(coded(sev, lang))}</span>"
+                 f"{title} — {escape(_when(r.get('start')))} {escape(text('to', lang))} "
+                 f"{escape(end)}</h3>",
+                 f'<p class="note">{escape(text("fired", lang, what=fired))}</p>']
         if not _missing(rows[-1].get("detail")):
-            parts.append(f"<p>{escape(str(rows[-1]['detail']))}</p>")
+            parts.append(f"<p>{escape(alert_detail(str(rows[-1]['detail']), lang))}</p>")
         if not _missing(r.get("terms")) and str(r.get("terms")):
-            parts.append(f'<p class="note">what people complain about: '
-                         f'{escape(str(r["terms"]).replace("; ", ", "))}</p>')
-        parts.append(_post_card(r, "first_", "first triggering post"))
+            terms = str(r["terms"]).replace("; ", ", " if lang == EN else "、")
+            parts.append(f'<p class="note">{escape(text("complained", lang, terms=terms))}</p>')
+        parts.append(_post_card(r, "first_", text("first_post", lang), lang))
         same = (r.get("top_url") == r.get("first_url")
                 and r.get("top_text") == r.get("first_text"))
         if not same:
-            parts.append(_post_card(r, "top_", "most engaging post"))
+            parts.append(_post_card(r, "top_", text("top_post", lang), lang))
         parts.append("</div>")
         cards.append("".join(parts))
     return f'<div class="cards">{"".join(cards)}</div>'
@@ -311,12 +323,11 @@ def alert_count(alerts: pd.DataFrame) -> int:
     return len(alerts.drop_duplicates(subset=keys)) if len(keys) == 3 else len(alerts)
 
 
-def _complaints_html(report: Report, examples: list[dict[str, Any] | None]) -> str:
-    from brandscan.render.report import COMPLAINTS_NOTE, NO_COMPLAINTS
-
+def _complaints_html(report: Report, examples: list[dict[str, Any] | None],
+                     lang: str = EN) -> str:
     c = report.complaints
     if c.empty:
-        return f'<p class="note">{escape(NO_COMPLAINTS)}</p>'
+        return f'<p class="note">{escape(text("no_complaints", lang))}</p>'
     top = float(c["share"].max()) if "share" in c else 0.0
     rows = []
     for r, ex in zip(c.to_dict("records"), examples):
@@ -335,12 +346,15 @@ def _complaints_html(report: Report, examples: list[dict[str, Any] | None]) -> s
             f'<td class="n opt">{float(r["score"]):.2f}</td>'
             f'<td class="n opt">{int(r["engagement"]):,}</td>'
             f'<td class="t">{snippet(r.get("example"))}{who}</td></tr>')
-    head = ('<tr><th class="n">#</th><th>term</th><th class="opt">category</th>'
-            '<th class="n">distinct negative posts</th><th class="n">share</th>'
-            '<th class="n opt">accounts</th><th class="n opt">other opinions</th>'
-            '<th class="n opt">score</th>'
-            '<th class="n opt">engagement</th><th>example post</th></tr>')
-    return (f'<p class="note">{escape(COMPLAINTS_NOTE)}</p>'
+    def th(key: str, cls: str = "") -> str:
+        attr = f' class="{cls}"' if cls else ""
+        return f"<th{attr}>{escape(text(key, lang))}</th>"
+
+    head = ('<tr><th class="n">#</th>' + th("th_term") + th("th_category", "opt")
+            + th("th_negative", "n") + th("th_share", "n") + th("th_accounts", "n opt")
+            + th("th_other", "n opt") + th("th_score", "n opt") + th("th_engagement", "n opt")
+            + th("th_example") + "</tr>")
+    return (f'<p class="note">{escape(text("complaints_note", lang))}</p>'
             f'<div class="scroll"><table><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
@@ -350,84 +364,95 @@ def _section(anchor: str, title: str, body: str) -> str:
 
 
 def to_html(report: Report, *, posts: pd.DataFrame | None = None,
-            generated: datetime | None = None, timezone: str | None = None) -> str:
-    """The report as one HTML page (see the module docstring for what it holds)."""
+            generated: datetime | None = None, timezone: str | None = None,
+            lang: str = EN) -> str:
+    """The report as one HTML page (see the module docstring for what it holds), its
+    headings, sentences, tables and chart labels in ``lang``."""
     from brandscan.render import charts
     from brandscan.render.report import complaint_examples, media_summary, verdict
 
     h = report.headline
     alerts, influencers, response = report.alerts, report.influencers, report.response
-    brands = str(h.get("brands", ""))
+    names = brands(str(h.get("brands", "")), lang)
+    every = interval_name(report.interval, lang)
     with_time = report.interval == "hour"
     span = f"{_when(h.get('first'))} — {_when(h.get('last'))}" if h.get("mentions") else ""
 
-    parts = [f"<header><h1>brandscan report: {escape(brands)}</h1>",
+    parts = [f"<header><h1>{escape(text('report_title', lang, brands=names))}</h1>",
              f'<p class="meta">{escape(span)}'
-             + (f" · times in {escape(timezone)}" if timezone else "")
-             + (f" · as of {escape(_when(generated))}" if generated is not None else "")
+             + (escape(text("times_in", lang, tz=timezone)) if timezone else "")
+             + (escape(text("as_of", lang, when=_when(generated)))
+                if generated is not None else "")
              + "</p>",
-             f'<p class="verdict">{escape(verdict(report))}</p></header>']
+             f'<p class="verdict">{escape(verdict(report, lang))}</p></header>']
 
-    kpis = [_kpi("mentions", f"{h.get('mentions', 0):,}"),
-            *([_kpi("thread comments", f"{h['thread_comments']:,}")]
+    kpis = [_kpi(text("kpi_mentions", lang), f"{h.get('mentions', 0):,}"),
+            *([_kpi(text("kpi_thread", lang), f"{h['thread_comments']:,}")]
               if h.get("thread_comments") else []),
-            _kpi("negative", f"{h.get('negative_share', 0.0):.1%}",
+            _kpi(text("kpi_negative", lang), f"{h.get('negative_share', 0.0):.1%}",
                  bad=h.get("negative_share", 0.0) >= 0.5),
-            _kpi("mean sentiment", "-" if h.get("mean_sentiment") is None
+            _kpi(text("kpi_mean", lang), "-" if h.get("mean_sentiment") is None
                  else f"{h['mean_sentiment']:.2f}"),
-            _kpi("engagement", f"{h.get('engagement', 0):,}"),
-            _kpi("authors", f"{h.get('authors', 0):,}")]
+            _kpi(text("kpi_engagement", lang), f"{h.get('engagement', 0):,}"),
+            _kpi(text("kpi_authors", lang), f"{h.get('authors', 0):,}")]
     if h.get("peak_period") is not None:
-        kpis.append(_kpi(f"busiest {report.interval}",
+        kpis.append(_kpi(text("kpi_busiest", lang, interval=every),
                          f"{_when(h['peak_period'], with_time)} ({h['peak_mentions']:,})"))
     if alerts is not None:
-        kpis.append(_kpi("alerts", f"{alert_count(alerts):,}", bad=len(alerts) > 0))
+        kpis.append(_kpi(text("kpi_alerts", lang), f"{alert_count(alerts):,}",
+                         bad=len(alerts) > 0))
     parts.append(f'<section class="kpis">{"".join(kpis)}</section>')
 
     if alerts is not None and len(alerts):
-        parts.append(_section("alerts", "Alerts", _alerts_html(alerts)))
+        parts.append(_section("alerts", text("alerts", lang), _alerts_html(alerts, lang)))
         if report.data_notes:
-            parts.append(_section("data-notes", "Data notes", "<ul>" + "".join(
-                f"<li>{escape(n)}</li>" for n in report.data_notes) + "</ul>"))
+            parts.append(_section("data-notes", text("data_notes", lang), "<ul>" + "".join(
+                f"<li>{escape(data_note(n, lang))}</li>" for n in report.data_notes)
+                + "</ul>"))
 
     tl = report.timeline
     if len(tl):
-        body = (f'<div class="chart">'
-                f'{charts.timeline_svg(tl, report.interval, markers=_alert_markers(alerts))}'
-                "</div>")
+        svg = charts.timeline_svg(tl, report.interval, markers=_alert_markers(alerts),
+                                  lang=lang)
+        body = f'<div class="chart">{svg}</div>'
         busiest = tl.sort_values("mentions", ascending=False).head(8).sort_values("period")
-        body += ('<p class="note">Busiest periods</p>'
+        body += (f'<p class="note">{escape(text("busiest_note", lang))}</p>'
                  + table(busiest, optional=("positive", "neutral", "mean_sentiment",
-                                            "engagement"))
-                 + f"<details><summary>every {escape(report.interval)} "
-                   f"({len(tl):,} rows)</summary>"
-                 + table(tl, optional=("positive", "neutral", "mean_sentiment", "engagement"))
+                                            "engagement"), lang=lang)
+                 + f"<details><summary>"
+                   f"{escape(text('every_period', lang, interval=every, n=len(tl)))}</summary>"
+                 + table(tl, optional=("positive", "neutral", "mean_sentiment", "engagement"),
+                         lang=lang)
                  + "</details>")
-        parts.append(_section("timeline", f"Timeline (per {report.interval})", body))
+        parts.append(_section("timeline", text("timeline", lang, interval=every), body))
 
     mix = report.sentiment_mix
     if int(mix["posts"].sum()):
-        parts.append(_section("sentiment", "Sentiment mix",
-                              f'<div class="chart">{charts.mix_svg(mix)}</div>'
-                              + table(mix)))
+        parts.append(_section("sentiment", text("sentiment_mix", lang),
+                              f'<div class="chart">{charts.mix_svg(mix, lang)}</div>'
+                              + table(mix, lang=lang)))
 
     examples = complaint_examples(report, posts)
-    parts.append(_section("complaints", "Top complaints", _complaints_html(report, examples)))
+    parts.append(_section("complaints", text("top_complaints", lang),
+                          _complaints_html(report, examples, lang)))
 
     if len(report.negative_posts):
-        cards = "".join(_post_card(r) for r in report.negative_posts.to_dict("records"))
-        parts.append(_section("negative-posts", "Most engaging negative posts",
+        cards = "".join(_post_card(r, lang=lang)
+                        for r in report.negative_posts.to_dict("records"))
+        parts.append(_section("negative-posts", text("negative_posts", lang),
                               f'<div class="cards">{cards}</div>'))
     if report.media is not None and len(report.media):
-        cards = "".join(_post_card(r) for r in report.media.to_dict("records"))
-        parts.append(_section("media", f"Media coverage: {media_summary(report)}",
+        cards = "".join(_post_card(r, lang=lang) for r in report.media.to_dict("records"))
+        parts.append(_section("media", text("media_title", lang,
+                                            summary=media_summary(report, lang)),
                               f'<div class="cards">{cards}</div>'))
 
     if alerts is not None and alerts.empty:
-        parts.append(_section("alerts", "Alerts", _alerts_html(alerts)))
+        parts.append(_section("alerts", text("alerts", lang), _alerts_html(alerts, lang)))
 
     if influencers is not None:
-        body = ('<p class="note">No authors in this window.</p>' if influencers.empty else
+        body = (f'<p class="note">{escape(text("no_authors", lang))}</p>'
+                if influencers.empty else
                 table(influencers, columns=[c for c in (
                           "rank", "author", "verified", "followers", "reach", "posts",
                           "engagement", "negative_posts", "top_post_text", "drove_spike")
@@ -436,19 +461,19 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
                                 "drove_spike"),
                       text=("top_post_text", "drove_spike"), text_limit=60,
                       nowrap=("author", "verified"),
-                      links={"top_post_text": "top_post_url"}))
-        parts.append(_section("influencers", "Influencers", body))
+                      links={"top_post_text": "top_post_url"}, lang=lang))
+        parts.append(_section("influencers", text("influencers", lang), body))
 
     sov = report.share_of_voice  # the totals per brand over the window
     if sov is not None and not sov.empty:
-        parts.append(_section("share-of-voice", "Share of voice",
+        parts.append(_section("share-of-voice", text("share_of_voice", lang),
                               f'<div class="chart">{charts.share_svg(sov)}</div>'
                               + table(sov, optional=("positive", "neutral", "mean_sentiment",
-                                                     "engagement"))))
+                                                     "engagement"), lang=lang)))
 
     if response is not None and not response.empty:
         parts.append(_section(
-            "response", "Response time",
+            "response", text("response_short", lang),
             table(response, columns=[c for c in ("brand", "incident_start", "trigger_author",
                                                  "severity", "responded_at", "responder",
                                                  "response_rule", "delay_hours",
@@ -459,16 +484,17 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
                   nowrap=("brand", "incident_start", "trigger_author", "responded_at",
                           "responder"),
                   text=("response_text",), text_limit=80,
-                  links={"response_text": "response_url"})))
+                  links={"response_text": "response_url"}, lang=lang)))
 
     if len(report.skipped):
-        parts.append(_section("skipped", "Skipped rows", table(report.skipped)))
+        parts.append(_section("skipped", text("skipped", lang),
+                              table(report.skipped, lang=lang)))
 
-    foot = (f"{h.get('rows_read', 0):,} rows read, {h.get('rows_skipped', 0):,} skipped, "
-            f"{h.get('duplicates', 0):,} duplicates · sentiment model "
-            f"{h.get('model') or '-'} · made by brandscan")
+    foot = text("footer", lang, read=h.get("rows_read", 0), skipped=h.get("rows_skipped", 0),
+                reasons="", dups=h.get("duplicates", 0),
+                model=h.get("model") or "-") + text("made_by", lang)
     parts.append(f"<footer>{escape(foot)}</footer>")
-    title = f"brandscan report: {brands}"
+    title = text("report_title", lang, brands=names)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

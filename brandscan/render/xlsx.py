@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from brandscan.errors import BrandscanError
+from brandscan.lang import EN, ZH, frame_values, header, headline_label, text
+from brandscan.lang import interval as interval_name
 from brandscan.render.spreadsheet import EXCEL_CELL_LIMIT, FORMULA_TRIGGERS, safe_text
 
 if TYPE_CHECKING:
@@ -197,12 +199,13 @@ def _prepared(s: pd.Series) -> tuple[list[Any], str]:
     return values, "text" if text else "any"
 
 
-def _widths(df: pd.DataFrame, sample: int = 500) -> list[float]:
+def _widths(df: pd.DataFrame, sample: int = 500, lang: str = EN) -> list[float]:
     out = []
     head = df.head(sample)
     for col in df.columns:
         values = [_shown(v) for v in head[col].tolist()]
-        widest = max([cell_width(str(col)) + 2, *(cell_width(v) for v in values)], default=8)
+        widest = max([cell_width(header(col, lang)) + 2, *(cell_width(v) for v in values)],
+                     default=8)
         cap = MAX_WIDTH["text"] if col in ("text", "example", "detail", "chain") else (
             MAX_WIDTH["default"])
         out.append(float(min(max(widest + 2, 6), cap)))
@@ -220,18 +223,21 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 
 def write_table(w: _Writer, ws: Any, df: pd.DataFrame, *, first_row: int = 0,
-                freeze: bool = True, widths: bool = True) -> int:
-    """Header and rows of ``df`` from ``first_row``; returns the next free row."""
+                freeze: bool = True, widths: bool = True, lang: str = EN) -> int:
+    """Header and rows of ``df`` from ``first_row``; returns the next free row. Headers
+    and coded values (negative, opinion…) are written in ``lang``; the cell formats are
+    chosen by the English column names."""
     if len(df) + first_row + 1 > EXCEL_MAX_ROWS:
         raise BrandscanError(f"{len(df):,} rows do not fit in an Excel sheet "
                              f"({EXCEL_MAX_ROWS:,} at most)",
                              hint="narrow the window with --since/--until or use --format csv")
     cols = list(df.columns)
     kinds = [_column_kind(c, df[c]) for c in cols]
+    df = frame_values(df, lang)
     for j, name in enumerate(cols):
-        ws.write_string(first_row, j, str(name), w.header)
+        ws.write_string(first_row, j, header(name, lang), w.header)
     if widths:
-        for j, width in enumerate(_widths(df)):
+        for j, width in enumerate(_widths(df, lang=lang)):
             ws.set_column(j, j, width)
     columns = [_prepared(df[c]) for c in cols]
     raw = w.raw
@@ -265,7 +271,8 @@ def write_table(w: _Writer, ws: Any, df: pd.DataFrame, *, first_row: int = 0,
     return first_row + len(df) + 2
 
 
-def _timeline_chart(book: Any, sheet: str, df: pd.DataFrame, interval: str = "") -> Any:
+def _timeline_chart(book: Any, sheet: str, df: pd.DataFrame, interval: str = "",
+                    lang: str = EN) -> Any:
     """Mentions as columns, negative share as a line on the right axis."""
     cols = list(df.columns)
     n = len(df)
@@ -273,22 +280,24 @@ def _timeline_chart(book: Any, sheet: str, df: pd.DataFrame, interval: str = "")
         return None
     p, m = cols.index("period"), cols.index("mentions")
     chart = book.add_chart({"type": "column"})
-    chart.add_series({"name": "mentions", "categories": [sheet, 1, p, n, p],
+    mentions, negative = text("chart_mentions", lang), text("chart_negative", lang)
+    chart.add_series({"name": mentions, "categories": [sheet, 1, p, n, p],
                       "values": [sheet, 1, m, n, m], "fill": {"color": "#4C78A8"},
                       "gap": 30})
     if "negative_share" in cols:
         s = cols.index("negative_share")
         line = book.add_chart({"type": "line"})
-        line.add_series({"name": "negative share", "categories": [sheet, 1, p, n, p],
+        line.add_series({"name": negative, "categories": [sheet, 1, p, n, p],
                          "values": [sheet, 1, s, n, s], "y2_axis": True,
                          "line": {"color": "#E45756", "width": 1.75}})
         chart.combine(line)
-        line.set_y2_axis({"name": "negative share", "num_format": "0%", "min": 0, "max": 1})
-    title = f"Mentions per {interval}" if interval else "Mentions"
+        line.set_y2_axis({"name": negative, "num_format": "0%", "min": 0, "max": 1})
+    title = (text("chart_title", lang, interval=interval_name(interval, lang)) if interval
+             else text("chart_title_plain", lang))
     chart.set_title({"name": title, "name_font": {"size": 12}})
     fmt = "mm-dd hh:mm" if interval == "hour" else "yyyy-mm-dd"
     chart.set_x_axis({"num_format": fmt, "num_font": {"rotation": -45, "size": 8}})
-    chart.set_y_axis({"name": "mentions", "min": 0})
+    chart.set_y_axis({"name": mentions, "min": 0})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 340})
     return chart
@@ -317,11 +326,15 @@ def _interval_of(df: pd.DataFrame) -> str:
     step = df["period"].iloc[1] - df["period"].iloc[0]
     if step <= pd.Timedelta(hours=1):
         return "hour"
-    return "day" if step <= pd.Timedelta(days=1) else "week"
+    if step <= pd.Timedelta(days=1):
+        return "day"
+    return "week" if step <= pd.Timedelta(days=7) else "month"
 
 
-def frame_workbook(df: pd.DataFrame, *, sheet: str = "data", raw: bool = False) -> bytes:
-    """One table as a one-sheet workbook (a timeline also gets its chart)."""
+def frame_workbook(df: pd.DataFrame, *, sheet: str = "data", raw: bool = False,
+                   lang: str = EN) -> bytes:
+    """One table as a one-sheet workbook (a timeline also gets its chart), its headers
+    and coded values in ``lang``."""
     buf = io.BytesIO()
     book = _new_book(buf, df.size)
     w = _Writer(book, raw)
@@ -329,8 +342,8 @@ def frame_workbook(df: pd.DataFrame, *, sheet: str = "data", raw: bool = False) 
     ws = book.add_worksheet(name)
     if "text" in df.columns and "created_at" in df.columns:
         df = order_post_columns(df)
-    write_table(w, ws, df)
-    chart = _timeline_chart(book, name, df, _interval_of(df))
+    write_table(w, ws, df, lang=lang)
+    chart = _timeline_chart(book, name, df, _interval_of(df), lang)
     if chart is not None:
         ws.insert_chart(1, len(df.columns) + 1, chart)
     book.close()
@@ -346,113 +359,125 @@ def order_post_columns(posts: pd.DataFrame) -> pd.DataFrame:
 # --- the report workbook -------------------------------------------------------------------
 
 def summary_rows(report: Report, *, timezone: str | None = None,
-                 generated: datetime | None = None) -> list[tuple[str, Any, str | None]]:
-    """(label, value, format) for the summary sheet, headline keys first in a fixed order."""
+                 generated: datetime | None = None, lang: str = EN
+                 ) -> list[tuple[str, Any, str | None]]:
+    """(label, value, format) for the summary sheet, headline keys first in a fixed order;
+    the first row is the verdict."""
+    from brandscan.lang import brands
     from brandscan.render.report import verdict
 
     h = report.headline
-    rows: list[tuple[str, Any, str | None]] = [("verdict", verdict(report), None)]
+    rows: list[tuple[str, Any, str | None]] = [(text("verdict", lang), verdict(report, lang),
+                                                None)]
     kinds = {"negative_share": "pct", "mean_sentiment": "score", "first": "datetime",
              "last": "datetime",
              "peak_period": "datetime" if report.interval == "hour" else "date"}
     for key in [*HEADLINE_LABELS, *(k for k in h if k not in HEADLINE_LABELS)]:
         if key in h:
-            rows.append((HEADLINE_LABELS.get(key, key.replace("_", " ")), h[key],
+            label = headline_label(HEADLINE_LABELS.get(key, key.replace("_", " ")), lang)
+            v = brands(h[key], lang) if key == "brands" and isinstance(h[key], str) else h[key]
+            rows.append((label, v,
                          kinds.get(key, _column_kind(key, pd.Series([h[key]], dtype=object)))))
-    rows.append(("interval", report.interval, None))
+    rows.append((text("interval", lang), interval_name(report.interval, lang), None))
     if timezone:
-        rows.append(("times are in", timezone, None))
+        rows.append((text("times_are_in", lang), timezone, None))
     if generated is not None:
-        rows.append(("generated", generated, "datetime"))
+        rows.append((text("generated", lang), generated, "datetime"))
     return rows
 
 
-def report_sheets(report: Report, posts: pd.DataFrame | None = None) -> list[SheetSpec]:
-    """Every sheet after the summary, in reading order.
+def report_sheets(report: Report, posts: pd.DataFrame | None = None, lang: str = EN
+                  ) -> list[SheetSpec]:
+    """Every sheet after the summary, in reading order (named, and their notes written,
+    in ``lang``).
 
     Alerts and influencers always get a sheet (a note when they were not computed); share
     of voice and response times only when the report has them.
     """
-    from brandscan.render.report import NO_COMPLAINTS
+    def say(key: str, **fields: Any) -> str:
+        return text(key, lang, **fields)
 
-    missing = "{} were not computed for this report."
-    sheets = [SheetSpec("timeline", report.timeline, "No posts in this window."),
-              SheetSpec("complaints", report.complaints,
-                        NO_COMPLAINTS),
-              SheetSpec("alerts", report.alerts, "No alerts fired in this window."
-                        if report.alerts is not None else missing.format("Alerts")),
-              SheetSpec("influencers", report.influencers, "No authors in this window."
-                        if report.influencers is not None else missing.format("Influencers"))]
+    def not_computed(what: str) -> str:
+        return say("not_computed", what=what if lang != ZH else text(what.lower(), lang))
+
+    sheets = [SheetSpec("timeline", report.timeline, say("no_posts")),
+              SheetSpec("complaints", report.complaints, say("no_complaints")),
+              SheetSpec("alerts", report.alerts, say("no_alerts")
+                        if report.alerts is not None else not_computed("Alerts")),
+              SheetSpec("influencers", report.influencers, say("no_authors")
+                        if report.influencers is not None else not_computed("Influencers"))]
     for name, frame, empty in (
-            ("share_of_voice", report.share_of_voice, "No brands compared."),
-            ("share_of_voice_by_period", report.share_by_period, "No brands compared."),
-            ("response_times", report.response,
-             "No negative incident needed a response in this window."),
-            ("media_coverage", report.media, "No news posts in this window.")):
+            ("share_of_voice", report.share_of_voice, say("no_brands")),
+            ("share_of_voice_by_period", report.share_by_period, say("no_brands")),
+            ("response_times", report.response, say("no_incident")),
+            ("media_coverage", report.media, say("no_news"))):
         if frame is not None:
             sheets.append(SheetSpec(name, frame, empty))
     if posts is not None:
-        sheets.append(SheetSpec("posts", order_post_columns(posts), "No posts in this window."))
+        sheets.append(SheetSpec("posts", order_post_columns(posts), say("no_posts")))
     else:
-        sheets.append(SheetSpec("posts", report.negative_posts,
-                                "No negative posts in this window."))
+        sheets.append(SheetSpec("posts", report.negative_posts, say("no_negative_posts")))
     return sheets
 
 
-def _write_summary(w: _Writer, ws: Any, report: Report, rows: Sequence[tuple[str, Any, Any]]
-                   ) -> None:
-    ws.write_string(0, 0, "item", w.header)
-    ws.write_string(0, 1, "value", w.header)
+def _write_summary(w: _Writer, ws: Any, report: Report, rows: Sequence[tuple[str, Any, Any]],
+                   lang: str = EN) -> None:
+    ws.write_string(0, 0, text("item", lang), w.header)
+    ws.write_string(0, 1, text("value", lang), w.header)
     ws.freeze_panes(1, 0)
     ws.set_column(0, 0, max(cell_width(label) for label, _, _ in rows) + 2)
     ws.set_column(1, 1, 44)
     for i, (label, value, kind) in enumerate(rows, start=1):
-        if label == "verdict":  # a sentence: wrapped in its cell, in a row tall enough
-            text = safe_text(str(value), raw=w.raw)
-            ws.set_row(i, 15 * max(1, math.ceil(cell_width(text) / 44)))
+        if i == 1:  # the verdict, a sentence: wrapped in its cell, in a row tall enough
+            sentence = safe_text(str(value), raw=w.raw)
+            ws.set_row(i, 15 * max(1, math.ceil(cell_width(sentence) / 44)))
             ws.write_string(i, 0, label, w.wrap)
-            ws.write_string(i, 1, text, w.wrap)
+            ws.write_string(i, 1, sentence, w.wrap)
         else:
             ws.write_string(i, 0, label)
             w.cell(ws, i, 1, value, kind)
     r = len(rows) + 2
-    ws.write_string(r, 0, "sentiment mix", w.title)
-    r = write_table(w, ws, report.sentiment_mix, first_row=r + 1, freeze=False, widths=False)
+    ws.write_string(r, 0, text("sentiment_mix_lc", lang), w.title)
+    r = write_table(w, ws, report.sentiment_mix, first_row=r + 1, freeze=False, widths=False,
+                    lang=lang)
     if len(report.skipped):
-        ws.write_string(r, 0, "skipped rows", w.title)
-        write_table(w, ws, report.skipped, first_row=r + 1, freeze=False, widths=False)
+        ws.write_string(r, 0, text("skipped_lc", lang), w.title)
+        write_table(w, ws, report.skipped, first_row=r + 1, freeze=False, widths=False,
+                    lang=lang)
 
 
 def report_workbook(report: Report, *, posts: pd.DataFrame | None = None, raw: bool = False,
-                    timezone: str | None = None, generated: datetime | None = None) -> bytes:
+                    timezone: str | None = None, generated: datetime | None = None,
+                    lang: str = EN) -> bytes:
     """The whole report as one workbook: summary, timeline (with a chart), complaints,
-    alerts, influencers, posts — plus share of voice and response times when present."""
-    sheets = report_sheets(report, posts)
+    alerts, influencers, posts — plus share of voice and response times when present.
+    Sheet names, labels, headers and sentences are in ``lang``; the figures the same."""
+    sheets = report_sheets(report, posts, lang)
     buf = io.BytesIO()
     book = _new_book(buf, sum(s.frame.size for s in sheets if s.frame is not None))
     w = _Writer(book, raw)
     taken: set[str] = set()
-    summary = book.add_worksheet(_sheet_name("summary", taken))
+    summary = book.add_worksheet(_sheet_name(text("sheet_summary", lang), taken))
     _printable(summary)
     _write_summary(w, summary, report, summary_rows(report, timezone=timezone,
-                                                    generated=generated))
+                                                    generated=generated, lang=lang), lang)
     for spec in sheets:
-        name = _sheet_name(spec.name, taken)
+        name = _sheet_name(text(f"sheet_{spec.name}", lang), taken)
         ws = book.add_worksheet(name)
         frame = spec.frame
         if frame is None or frame.empty:
             if frame is not None and len(frame.columns):
-                write_table(w, ws, frame)
+                write_table(w, ws, frame, lang=lang)
                 ws.write_string(1, 0, spec.note, w.note)
             else:
                 ws.write_string(0, 0, spec.note, w.note)
                 ws.set_column(0, 0, cell_width(spec.note) + 2)
             continue
-        write_table(w, ws, frame)
+        write_table(w, ws, frame, lang=lang)
         if spec.name == "timeline":
             _printable(ws)
             for target, where in ((ws, (1, len(frame.columns) + 1)), (summary, (1, 3))):
-                chart = _timeline_chart(book, name, frame, report.interval)
+                chart = _timeline_chart(book, name, frame, report.interval, lang)
                 if chart is not None:
                     target.insert_chart(*where, chart)
     book.close()

@@ -115,7 +115,9 @@ def options_hash(opts: LoadOptions) -> str:
             users.append(file_hash(u))
         except OSError:
             users.append(str(u))
-    data = {"tz": opts.tz, "columns": sorted(dict(opts.columns).items()),
+    # The zone naive times are read in changes the stored instants; the one they are
+    # shown in does not.
+    data = {"tz": opts.naive_tz, "columns": sorted(dict(opts.columns).items()),
             "now": opts.now.isoformat() if opts.now else None,
             "date": opts.date.isoformat() if opts.date else None, "users": users,
             "kind": opts.kind, "keep_chain": opts.keep_chain}
@@ -229,7 +231,8 @@ def commit(store: Store, prep: Prepared) -> BatchResult:
         prep.result.batch_id = None
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else one_line(exc)
         raise BrandscanError(
-            f"could not write to the store: {msg}; nothing from {prep.result.file} was stored",
+            f"could not write to the store: {msg}; nothing from "
+            f"{shown(prep.result.file)} was stored",
             where=str(store.path),
             hint="free some disk space or choose a writable place with --db") from None
     return prep.result
@@ -318,7 +321,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, *, batch: int, now: datetime,
             duplicates, filtered, posts_new, posts_updated, posts_unchanged, posts_scored,
             model_id, brandscan_version)
         VALUES (?, 'ingest', ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [batch, now, res.file, content, opts_hash, fr.layout if fr else "",
+        [batch, now, shown(res.file), content, opts_hash, fr.layout if fr else "",
          fr.encoding if fr else "", fr.format if fr else "", res.rows_read, res.used,
          res.skipped, res.duplicates, fr.filtered if fr else 0, res.new, res.updated,
          res.unchanged, res.scored, res.model_id, __version__])

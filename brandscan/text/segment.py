@@ -54,6 +54,11 @@ class Segmenter:
         """Words of one text (HMM on, so unknown words like new product names survive)."""
         return [w for w in self._tok.lcut(text) if w.strip()]
 
+    def cut_dictionary(self, text: str) -> list[str]:
+        """Words of one text from the dictionary alone (HMM off): an unknown sequence
+        comes out character by character instead of as a guessed word."""
+        return [w for w in self._tok.lcut(text, HMM=False) if w.strip()]
+
     def cut_many(self, texts: Sequence[str], *, jobs: int = 1,
                  progress: Callable[[int], None] | None = None) -> list[list[str]]:
         """Words of many texts; each distinct text is cut once (reposts repeat a lot)."""

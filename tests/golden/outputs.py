@@ -35,9 +35,10 @@ ids are ``<command>/<engine>/<input>[@variant]``:
 
 Every case pins ``--now 2026-12-01``. The environment is pinned too: every
 ``BRANDSCAN_*`` variable except BRANDSCAN_CACHE_DIR (a cache, no behaviour) is unset
-(Click reads BRANDSCAN_<COMMAND>_<OPTION> as option values), and XDG_CONFIG_HOME /
+(Click reads BRANDSCAN_<COMMAND>_<OPTION> as option values), XDG_CONFIG_HOME /
 XDG_DATA_HOME point into an empty temporary folder, so no user config or default store
-is read.
+is read, and the locale is C.UTF-8 (LC_ALL and LC_MESSAGES unset), so the outputs are
+English whatever the machine's language.
 
 Store cases: ``brandscan ingest`` fills a temporary store once per input (the
 ``ingest/store/<input>`` case); each store case then runs on a fresh copy of it, so a
@@ -549,6 +550,9 @@ def _runner_env(tmp: Path) -> dict[str, str | None]:
                                   if k.startswith("BRANDSCAN_") and k != "BRANDSCAN_CACHE_DIR"}
     env["XDG_CONFIG_HOME"] = str(tmp / "xdg-config")
     env["XDG_DATA_HOME"] = str(tmp / "xdg-data")
+    # The locale picks the output's language (zh_CN.UTF-8: Chinese): the recorded
+    # outputs are English on every machine.
+    env.update({"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"})
     return env
 
 
