@@ -126,7 +126,7 @@ UNPARSEABLE_TIMES = [
     9999999999,  # 10 digits but year 2286
     "2024-10-12 12:30:00+25:00",
     b"\xff\xfe",
-    object(),
+    pytest.param(object(), id="object"),
     ["2024-03-01"],
 ]
 
@@ -414,7 +414,7 @@ BAD_COUNTS = [
     True,
     2**64,
     "99999999999999999999999",
-    object(),
+    pytest.param(object(), id="object"),
 ]
 
 
