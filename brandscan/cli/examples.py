@@ -31,9 +31,10 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
         f"brandscan report {E} --config {C} -o report.html",
         f"brandscan report {J} --config {C} --since 2026-11-05 --until 2026-11-07",
     )),
-    "timeline": ("Mentions and sentiment per hour, day or week", (
+    "timeline": ("Mentions and sentiment per hour, day, week or month", (
         f"brandscan timeline {E} --interval day",
         f"brandscan timeline {E} --config {C} --by brand --format json",
+        f"brandscan timeline {E} --config {C} --lang zh -o 走势.xlsx",
     )),
     "complaints": ("What negative opinions are about: terms or categories", (
         f"brandscan complaints {E} --config {C} --top 10",
@@ -42,6 +43,7 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
     "posts": ("One scored row per post, for spreadsheets", (
         f"brandscan posts {E} --config {C} -o posts.xlsx",
         f"brandscan posts {J} --config {C} --brand 果多多 --format jsonl",
+        f"brandscan posts {E} --config {C} --label negative --genre opinion -o negative.csv",
     )),
     "inspect": ("How each file was read: layout, encoding, rows, skips", (
         f"brandscan inspect {E}",
