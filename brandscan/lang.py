@@ -190,6 +190,10 @@ VALUES_ZH: dict[str, str] = {
     "not a JSON object": "不是 JSON 对象", "no user id": "没有用户ID",
     "no comment (the row only repeats its post)": "没有评论（该行只重复所在帖子）",
     "invalid JSON: nested too deeply": "无效的 JSON：嵌套过深",
+    "unparseable time": "时间无法解析", "no time": "没有时间",
+    "unreadable CSV row": "无法读取的 CSV 行", "invalid JSON": "无效的 JSON",
+    "header line: the columns change from here": "表头行：此后列名改变",
+    "too many fields": "字段多于表头",
 }
 #: Columns whose values are codes a reader sees translated (in human formats only).
 CODED_COLUMNS = ("label", "genre", "truth", "severity", "event", "status", "reason")
@@ -734,3 +738,54 @@ def usage_frame(usage: str, help_hint: str, lang: str) -> tuple[str, str]:
     usage = re.sub(r"^Usage: ", "用法：", usage)
     help_hint = re.sub(r"^Try '(.+)' for help\.$", r"运行 '\1' 查看帮助。", help_hint)
     return usage, help_hint
+
+
+# --- messages on stderr -----------------------------------------------------------------------
+
+_SUMMARY_PARTS_ZH = _subs((
+    (r"^([\d,]+) rows read from (\d+) file\(s\)$", r"读取\1行（\2个文件）"),
+    (r"^([\d,]+) used$", r"使用\1行"),
+    (r"^([\d,]+) duplicates$", r"重复\1条"),
+    (r"^([\d,]+) filtered by --kind$", r"--kind 筛掉\1条"),
+    (r"^([\d,]+) text\(s\) longer than the limit cut short$", r"\1条超长文本被截断"),
+))
+
+
+def _skipped_zh(part: str) -> str | None:
+    """"2 skipped (2 empty text, 1 bad time)" -> "跳过2行（正文为空 2、…）"."""
+    m = re.fullmatch(r"([\d,]+) skipped \((.*)\)", part)
+    if not m:
+        return None
+    reasons = []
+    for item in m[2].split(", "):
+        n, _, reason = item.partition(" ")
+        reasons.append(f"{VALUES_ZH.get(reason, reason)} {n}")
+    return f"跳过{m[1]}行（{'、'.join(reasons)}）"
+
+
+def message(line: str, lang: str) -> str:
+    """A progress or summary line brandscan writes on stderr, in ``lang``: the load
+    summary, why a run counted no post, how many posts were listed, a data note. Lines
+    of other shapes stay English."""
+    if lang != ZH or not line.startswith("brandscan: "):
+        return line
+    body = line[len("brandscan: "):]
+    if " rows read from " in body:
+        parts = []
+        for part in body.split("; "):
+            parts.append(_skipped_zh(part) or _translated(part, _SUMMARY_PARTS_ZH))
+        return "brandscan：" + "；".join(parts)
+    m = re.fullmatch(r"([\d,]+) of ([\d,]+) posts listed(?: \((.*)\))?", body)
+    if m:
+        words = {"brand": "品牌", "label": "情感", "genre": "内容类型"}
+        filters = []
+        for item in (m[3] or "").split("; ") if m[3] else []:
+            what, _, values = item.partition(" ")
+            shown = "、".join(VALUES_ZH.get(v, v) for v in values.split(", "))
+            filters.append(f"{words.get(what, what)} {shown}")
+        return (f"brandscan：列出{m[2]}条帖子中的{m[1]}条"
+                + (f"（{'；'.join(filters)}）" if filters else ""))
+    if body.startswith("note: "):
+        return f"brandscan：说明：{data_note(body[len('note: '):], lang)}"
+    translated = no_mentions(body, lang)
+    return f"brandscan：{translated}" if translated != body else line

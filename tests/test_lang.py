@@ -384,3 +384,30 @@ def test_terminal_tables_in_chinese() -> None:
     assert first == "帖子"
     assert "负面" in out and "negative" not in out
     assert re.search(r"另有\d+列，见 --format csv", out)
+
+
+def test_stderr_lines_in_chinese(data: tuple[Path, Path], tmp_path: Path) -> None:
+    """The load summary, the posts listed and a window with no post, on stderr in
+    Chinese with --lang zh; English without it."""
+    csv, config = data
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,微博正文,发布时间\n1,,2026-11-05 10:00\n2,鲜果坊好,bad\n"
+                   "3,鲜果坊的橘子很甜,2026-11-05 11:00\n", encoding="utf-8")
+    code, _, err = run(["timeline", str(bad), "--lang", "zh"])
+    assert code == 0
+    assert "brandscan：读取3行（1个文件）；使用1行；跳过2行（正文为空 1、时间无法解析 1）" in err
+    code, out, err = run(["posts", str(csv), "--config", str(config), "--label", "negative",
+                          "--brand", "鲜果坊", "--lang", "zh", "--format", "csv"])
+    assert code == 0
+    # All 6 posts name 鲜果坊; the line counts the rows the CSV holds.
+    m = re.search(r"brandscan：列出6条帖子中的(\d+)条（品牌 鲜果坊；情感 负面）", err)
+    assert m, err
+    assert int(m[1]) == len(out.splitlines()) - 1 > 0
+    code, _, err = run(["timeline", str(csv), "--config", str(config), "--since",
+                        "2020-01-01", "--until", "2020-02-01", "--lang", "zh"])
+    assert code == 0
+    assert ("brandscan：2020-01-01 00:00 至 2020-02-01 00:00 之间没有帖子；文件中数据为 "
+            "2026-11-05 至 2026-11-06") in err
+    code, _, err = run(["timeline", str(bad)])
+    assert "brandscan: 3 rows read from 1 file(s); 1 used; 2 skipped (1 empty text, " \
+           "1 unparseable time)" in err

@@ -76,8 +76,12 @@ class Env:
             yield lambda n: bar.advance(task, n)
 
     def warn(self, message: str) -> None:
+        """A line on stderr (none with --quiet), in the run's language where it has one."""
         if not self.quiet:
-            click.echo(message, err=True)
+            from brandscan.lang import message as in_language
+            from brandscan.lang import run_language
+
+            click.echo(in_language(message, run_language()), err=True)
 
     def error(self, message: str) -> None:
         click.echo(message, err=True)
