@@ -170,3 +170,18 @@ def test_share_of_voice_chart_without_mentions_shows_no_percent() -> None:
     # Both brands listed, each with its count and no percent (nor "nan%").
     assert {"鲜果坊", "果多多"} <= set(texts)
     assert texts.count("(0)") == 2 and not any("nan" in t for t in texts)
+
+
+def test_a_month_is_named_as_a_month_in_the_report() -> None:
+    """Every post of the bundled example is from November 2026 (2026-11-02 to 11-08), so a
+    monthly report has one period, named "2026-11", holding all 663 mentions."""
+    from click.testing import CliRunner
+
+    from brandscan.cli import cli
+
+    result = CliRunner().invoke(cli, ["report", "examples/crisis_weibo_search.csv", "--config",
+                                      "config.example.yaml", "--interval", "month",
+                                      "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "busiest month 2026-11 with 663 mentions" in result.stdout
+    assert "- busiest month: 2026-11 with 663 mentions" in result.stdout

@@ -153,7 +153,7 @@ def timeline_svg(timeline: pd.DataFrame, interval: str, *,
         locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter(
-            "%m-%d %H:%M" if interval == "hour" else "%Y-%m-%d"))
+            {"hour": "%m-%d %H:%M", "month": "%Y-%m"}.get(interval, "%Y-%m-%d")))
         for tick in ax.get_xticklabels():
             tick.set_rotation(30)
             tick.set_horizontalalignment("right")

@@ -369,13 +369,17 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
     """The report as one HTML page (see the module docstring for what it holds), its
     headings, sentences, tables and chart labels in ``lang``."""
     from brandscan.render import charts
-    from brandscan.render.report import complaint_examples, media_summary, verdict
+    from brandscan.render.report import (
+        complaint_examples,
+        media_summary,
+        period_label,
+        verdict,
+    )
 
     h = report.headline
     alerts, influencers, response = report.alerts, report.influencers, report.response
     names = brands(str(h.get("brands", "")), lang)
     every = interval_name(report.interval, lang)
-    with_time = report.interval == "hour"
     span = f"{_when(h.get('first'))} — {_when(h.get('last'))}" if h.get("mentions") else ""
 
     parts = [f"<header><h1>{escape(text('report_title', lang, brands=names))}</h1>",
@@ -396,8 +400,9 @@ def to_html(report: Report, *, posts: pd.DataFrame | None = None,
             _kpi(text("kpi_engagement", lang), f"{h.get('engagement', 0):,}"),
             _kpi(text("kpi_authors", lang), f"{h.get('authors', 0):,}")]
     if h.get("peak_period") is not None:
+        busiest = period_label(h["peak_period"], report.interval)
         kpis.append(_kpi(text("kpi_busiest", lang, interval=every),
-                         f"{_when(h['peak_period'], with_time)} ({h['peak_mentions']:,})"))
+                         f"{busiest} ({h['peak_mentions']:,})"))
     if alerts is not None:
         kpis.append(_kpi(text("kpi_alerts", lang), f"{alert_count(alerts):,}",
                          bad=len(alerts) > 0))

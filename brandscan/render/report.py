@@ -40,6 +40,15 @@ from brandscan.render.tabular import to_markdown as md_table
 REPORT_SCHEMA_VERSION = 1
 
 
+def period_label(ts: Any, interval: str) -> str:
+    """A period as its interval names it: ``2026-11-05 09:00`` (hour), ``2026-11-05``
+    (day, week: its first day), ``2026-11`` (month)."""
+    if ts is None or ts is pd.NaT:
+        return "-"
+    return ts.strftime({"hour": "%Y-%m-%d %H:%M", "month": "%Y-%m"}.get(interval,
+                                                                         "%Y-%m-%d"))
+
+
 def _when(ts: Any, with_time: bool = True) -> str:
     if ts is None or ts is pd.NaT:
         return "-"
@@ -115,7 +124,7 @@ def verdict(report: Report, lang: str = EN) -> str:
         return f"{radar}{why[:1].upper() + why[1:]}{'。' if lang == ZH else '.'}"
     every = interval_name(report.interval, lang)
     peak = (text("peak", lang, interval=every,
-                 when=_when(h["peak_period"], report.interval == "hour"),
+                 when=period_label(h["peak_period"], report.interval),
                  n=h["peak_mentions"]) if h["peak_period"] is not None else "")
     about = complaint_phrase(report, lang)
     mix = (text("mix", lang, share=h["negative_share"], voices=h["voices"],
@@ -166,12 +175,12 @@ def _timeline_table(report: Report, rows: pd.DataFrame, lang: str = EN) -> Group
                           ("th_neg", "right"), ("th_mean", "right")):
         table.add_column(text(name, lang) if name else "", justify=justify, no_wrap=True)
     top = max(int(report.timeline["mentions"].max()), 1)
-    with_time = report.interval == "hour"
     for r in rows.itertuples(index=False):
         bar = "█" * round(20 * r.mentions / top) if r.mentions else ""
         mean = "" if pd.isna(r.mean_sentiment) else f"{r.mean_sentiment:.2f}"
         share = "" if pd.isna(r.negative_share) else f"{r.negative_share:.0%}"
-        table.add_row(_when(r.period, with_time), f"{r.mentions:,}", bar, share, mean)
+        table.add_row(period_label(r.period, report.interval), f"{r.mentions:,}", bar, share,
+                      mean)
     return Group(Text(text("timeline", lang, interval=interval_name(report.interval, lang)),
                       style="italic"), table)
 
@@ -404,10 +413,10 @@ def _digest_headline(report: Report, lang: str = EN) -> list[str]:
     lines.append(text("digest_engagement", lang, n=h["engagement"]))
     tl = report.timeline
     if h["peak_period"] is not None and len(tl):
-        with_time = report.interval == "hour"
         spark = sparkline(tl["mentions"].astype(float).tolist()[-60:])
         lines.append(text("digest_busiest", lang, interval=interval_name(report.interval, lang),
-                          when=_when(h["peak_period"], with_time), n=h["peak_mentions"],
+                          when=period_label(h["peak_period"], report.interval),
+                          n=h["peak_mentions"],
                           spark=spark))
     return lines
 
