@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from brandscan.analyze import INTERVALS
 from brandscan.cli.common import (
     Env,
     analysis_options,
@@ -21,9 +22,6 @@ from brandscan.cli.common import (
     request_of,
 )
 from brandscan.render.formats import REPORT, ReportOutput
-
-#: Timeline periods (brandscan.analyze.timeline.INTERVALS, without importing pandas).
-INTERVALS = ("hour", "day", "week", "month")
 
 
 @cli.command()
