@@ -48,7 +48,6 @@ def report(env: Env, **kw: Any) -> None:
                               model=_model_id(request))
     out = run(request, [analysis], env)
     rep = out["report"]
-    rep.no_mentions = out.no_mentions
     # Complaint examples are looked up in the posts when they are at hand; a streamed run
     # has the posts behind the examples, and its workbook no posts sheet.
     posts = out.scored if out.scored is not None else rep.complaint_posts
