@@ -115,3 +115,15 @@ def test_kind_leaving_nothing_says_so(export: Path) -> None:
     result = run("report", export, *CFG, "--kind", "comment", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["verdict"] == "No comments in the file (--kind comment)."
+
+
+def test_the_library_run_puts_it_in_the_report(export: Path, tesla: Path) -> None:
+    """Called from Python (no command line), the run itself gives the report its reason."""
+    from brandscan.analyze.report import ReportAnalysis
+    from brandscan.app.request import Request
+    from brandscan.app.run import run as run_analyses
+
+    out = run_analyses(Request(files=(str(export),), config_path=str(tesla)),
+                       [ReportAnalysis(top=5)])
+    assert out.no_mentions == "0 of 3 posts mention 特斯拉 (data from 2026-11-05 to 2026-11-06)"
+    assert out["report"].no_mentions == out.no_mentions

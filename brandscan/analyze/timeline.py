@@ -15,12 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from brandscan.analyze import AUTO_INTERVALS, INTERVALS
 from brandscan.analyze.partial import Chunk, Context, Finished, Tally, utc_ns
 from brandscan.schema import LABELS
 
-INTERVALS = ("hour", "day", "week", "month")
-#: The intervals ``report`` picks from the time span (a month is only ever asked for).
-AUTO_INTERVALS = ("hour", "day", "week")
 TIMELINE_COLUMNS = ("period", "mentions", "positive", "neutral", "negative", "negative_share",
                     "mean_sentiment", "engagement")
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from brandscan.analyze.alerts import baseline_span
 from brandscan.analyze.partial import Analysis, Context, NamesPosts
+from brandscan.analyze.report import Report
 from brandscan.analyze.run import RunResults
 from brandscan.app.extent import InputSpan, no_mentions
 from brandscan.app.request import Request, Settings, check_brands, settings
@@ -299,6 +300,9 @@ def _answer_empty(out: Outcome, request: Request, hooks: Hooks) -> Outcome:
                                                               if request.store else ""))
     out.no_mentions = no_mentions(span, out.window, out.config, request.brands,
                                   holder=holder, now=out.now, kind=request.kind)
+    for result in out.results.results.values():  # the report's verdict says it too
+        if isinstance(result, Report):
+            result.no_mentions = out.no_mentions
     hooks.warn(f"brandscan: {out.no_mentions}")
     return out
 

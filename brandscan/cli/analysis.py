@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from brandscan.analyze import INTERVALS
 from brandscan.cli.common import (
     Env,
     analysis_options,
@@ -21,9 +22,6 @@ from brandscan.cli.common import (
     request_of,
 )
 from brandscan.render.formats import REPORT, ReportOutput
-
-#: Timeline periods (brandscan.analyze.timeline.INTERVALS, without importing pandas).
-INTERVALS = ("hour", "day", "week", "month")
 
 
 @cli.command()
@@ -50,7 +48,6 @@ def report(env: Env, **kw: Any) -> None:
                               model=_model_id(request))
     out = run(request, [analysis], env)
     rep = out["report"]
-    rep.no_mentions = out.no_mentions
     # Complaint examples are looked up in the posts when they are at hand; a streamed run
     # has the posts behind the examples, and its workbook no posts sheet.
     posts = out.scored if out.scored is not None else rep.complaint_posts

@@ -160,8 +160,7 @@ def _check_format(kw: dict[str, Any]) -> None:
     if kind is None or env is None:
         return
     fmt = output_format(env, kind, kw.get("fmt"), kw.get("output"), kw=kw)
-    check_target(kind, fmt, Target(path=kw.get("output"), stdout_tty=env.stdout_tty,
-                                   console=env.console))
+    check_output(env, kind, fmt, kw.get("output"))
 
 
 def document_envvars(group: click.Group, prefix: str = "BRANDSCAN") -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from brandscan.analyze import INTERVALS
 from brandscan.analyze.severity import SEVERITIES
 from brandscan.cli.common import (
     Env,
@@ -106,7 +107,7 @@ def influencers(env: Env, **kw: Any) -> None:
 @cli.command()
 @input_options
 @analysis_options
-@click.option("--interval", type=click.Choice(["hour", "day", "week", "month", "total"]),
+@click.option("--interval", type=click.Choice([*INTERVALS, "total"]),
               default="day",
               show_default=True, help="Length of each period (total: one row per brand).")
 @click.option("--compare", metavar="A,B,C",

@@ -253,9 +253,8 @@ def choose_format(kind: OutputKind, fmt: str | None, path: str | None, *, stdout
     if path == "-" and not kind.stdout:
         raise UsageError(f"-o -: {command or 'this command'} writes a file, not stdout",
                          hint=f"give -o FILE, as {kind.describe()}")
-    if path and fmt and kind.formats[fmt].terminal:
-        raise UsageError(f"--format {fmt} is for the terminal, not -o {path}",
-                         hint=f"use {_either(kind.suggested())} with -o")
+    if path and fmt:
+        _refuse_table_file(kind, fmt, path)
     named = format_of_path(path, kind, fmt=fmt, command=command) if path else None
     fmt = fmt or named
     if not fmt:
@@ -273,12 +272,17 @@ def choose_format(kind: OutputKind, fmt: str | None, path: str | None, *, stdout
 
 def check_target(kind: OutputKind, fmt: str, target: Target) -> None:
     """Refuse a table for a file and binary bytes for a terminal (before any work is done)."""
-    spec = kind.formats[fmt]
-    if spec.terminal and target.path:
-        raise UsageError(f"--format {fmt} is for the terminal, not -o {target.path}",
-                         hint=f"use {_either(kind.suggested())} with -o")
-    if spec.binary:
+    if target.path:
+        _refuse_table_file(kind, fmt, target.path)
+    if kind.formats[fmt].binary:
         refuse_terminal(fmt, target)
+
+
+def _refuse_table_file(kind: OutputKind, fmt: str, path: str) -> None:
+    """A table drawn for the terminal is never written to ``-o``."""
+    if kind.formats[fmt].terminal:
+        raise UsageError(f"--format {fmt} is for the terminal, not -o {path}",
+                         hint=f"use {_either(kind.suggested())} with -o")
 
 
 def refuse_terminal(fmt: str, target: Target) -> None:
